@@ -108,7 +108,7 @@ export function countNfnet(variant: NfnetVariant, resolution = 224, classes = 30
     const mid = bottleneckWidth(out, spec.plus, stage);
     const groups = spec.plus && stage === 0 ? 1 : mid / GROUP_WIDTH;
     for (let block = 0; block < depth; block++) {
-      const stride = block === 0 ? STAGE_STRIDES[stage] : 1;
+      const stride = block === 0 ? (STAGE_STRIDES[stage] as number) : 1;
       const prefix = `stage${stage + 1}.block${block}`;
       const conv0 = conv(`${prefix}.conv0`, size, channels, mid, 1, 1);
       const conv1 = conv(`${prefix}.conv1`, size, mid, mid, 3, stride, groups);

@@ -33,6 +33,7 @@ export const FIGURE2_JFT_VALIDATION_LOSS: readonly Figure2Point[] = [
   { model: 'F0', epochs: 8, tpuV4CoreHours: 12980, jftValidationLoss: 2.663, occlusion: null },
   { model: 'F1', epochs: 0.25, tpuV4CoreHours: 700.8, jftValidationLoss: 2.903, occlusion: null },
   { model: 'F1', epochs: 0.5, tpuV4CoreHours: 1300, jftValidationLoss: 2.817, occlusion: null },
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: a digitized loss, not Euler's number
   { model: 'F1', epochs: 1, tpuV4CoreHours: 2700, jftValidationLoss: 2.718, occlusion: null },
   { model: 'F1', epochs: 2, tpuV4CoreHours: 5403, jftValidationLoss: 2.649, occlusion: 'partly_occluded' },
   { model: 'F1', epochs: 4, tpuV4CoreHours: 10710, jftValidationLoss: 2.6, occlusion: 'mostly_occluded' },
