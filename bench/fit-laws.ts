@@ -1,0 +1,45 @@
+/**
+ * Times fitting the laws engineer A owns (JFT loss surface with its six leave-one-model-out refits, and the
+ * fine-tuned ImageNet error surface), the issue's budget being 200 ms for all laws together. Reports the median of
+ * many repetitions after a warm-up, and, as a baseline measured in the same run, the cost of one surface fit.
+ *
+ *   npx tsx bench/fit-laws.ts [repetitions]
+ */
+
+import { fitFinetuneLaw } from '../src/core/laws/finetuneLaw.js';
+import { fitJftLossLaw, jftLossObservations } from '../src/core/laws/lossLaw.js';
+import { fitSurface } from '../src/core/laws/surface.js';
+
+const repetitions = Number(process.argv[2] ?? 30);
+
+function medianMs(run: () => unknown): number {
+  for (let i = 0; i < 3; i++) run();
+  const times: number[] = [];
+  for (let i = 0; i < repetitions; i++) {
+    const start = performance.now();
+    run();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] as number;
+}
+
+const observations = jftLossObservations();
+const singleFit = medianMs(() => fitSurface(observations));
+const lossLaw = medianMs(() => fitJftLossLaw());
+const finetuneLaw = medianMs(() => fitFinetuneLaw());
+const all = medianMs(() => {
+  fitJftLossLaw();
+  fitFinetuneLaw();
+});
+
+const row = (name: string, ms: number) =>
+  console.log(
+    `${name.padEnd(46)} ${ms.toFixed(2).padStart(8)} ms  ${(ms / singleFit).toFixed(1).padStart(5)} x one fit`,
+  );
+console.log(`median of ${repetitions} runs after 3 warm-ups`);
+row('one surface fit (Figure 2, 36 points, baseline)', singleFit);
+row('fitJftLossLaw (fit + 6 leave-one-model-out)', lossLaw);
+row('fitFinetuneLaw (Figure 1, 25 points)', finetuneLaw);
+row('all of the above together', all);
+console.log(`budget for all laws: 200 ms; these use ${((all / 200) * 100).toFixed(0)}% of it`);

@@ -1,0 +1,101 @@
+/**
+ * The JFT-4B validation loss as a function of model size and training length, fitted to the paper's Figure 2
+ * (Smith et al. 2023, 36 digitized points) with the Hoffmann et al. (2022) approach-3 surface (./surface.ts).
+ */
+
+import { countNfnet } from '../architecture/count.js';
+import type { NfnetVariant } from '../architecture/variants.js';
+import { FACTS } from '../dataset/facts.js';
+import { FIGURE2_JFT_VALIDATION_LOSS, type Figure2Point } from '../dataset/figures.js';
+import { PlannerInputError } from '../errors.js';
+import {
+  fitSurface,
+  type GroupHoldout,
+  leaveOneGroupOut,
+  predictSurface,
+  type SurfaceFit,
+  type SurfaceObservation,
+} from './surface.js';
+
+/** The variant whose held-out prediction is the headline extrapolation check: the largest model trained. */
+export const HEADLINE_HELD_OUT_VARIANT: NfnetVariant = 'F7+';
+
+export interface SurfaceLawUnits {
+  readonly flopsPerImage: string;
+  readonly imagesSeen: string;
+  readonly value: string;
+}
+
+export interface JftLossLaw extends SurfaceFit {
+  readonly id: 'jft_loss_surface';
+  readonly formula: string;
+  readonly units: SurfaceLawUnits;
+  readonly provenance: string;
+  /** For each trained variant: fit the other five, predict its six points. */
+  readonly leaveOneModelOut: readonly GroupHoldout[];
+  /** The leave-one-model-out entry for F7+. */
+  readonly headlineHoldout: GroupHoldout;
+}
+
+export const SURFACE_FORMULA = 'L(F, D) = E + A / F^alpha + B / D^beta';
+
+/** Forward FLOPs per image at the pre-training setup (224 px, 30k classes; stated facts), as the surface's F. */
+export function pretrainFlopsPerImage(variant: NfnetVariant): number {
+  return countNfnet(variant, FACTS.pretrainResolution.value, FACTS.jftClasses.value).flops;
+}
+
+/** Counts each distinct variant once: a count walks the whole architecture, and the figures repeat each model. */
+export function flopsByVariant(variants: readonly NfnetVariant[]): Map<NfnetVariant, number> {
+  const flops = new Map<NfnetVariant, number>();
+  for (const v of variants) if (!flops.has(v)) flops.set(v, pretrainFlopsPerImage(v));
+  return flops;
+}
+
+/** Figure 2 points as surface observations: F = forward FLOPs per image, D = epochs x JFT-4B images (4.0e9, stated). */
+export function jftLossObservations(
+  points: readonly Figure2Point[] = FIGURE2_JFT_VALIDATION_LOSS,
+): SurfaceObservation[] {
+  const flops = flopsByVariant(points.map((p) => p.model));
+  return points.map((p) => ({
+    flopsPerImage: flops.get(p.model) as number,
+    imagesSeen: p.epochs * FACTS.jftImages.value,
+    value: p.jftValidationLoss,
+    group: p.model,
+  }));
+}
+
+/**
+ * Fits the JFT-4B loss surface to Figure 2 and checks how it extrapolates, leaving out each model in turn.
+ * Default: the paper's 36 points. Pure and deterministic; callers fit once and keep the result.
+ */
+export function fitJftLossLaw(points: readonly Figure2Point[] = FIGURE2_JFT_VALIDATION_LOSS): JftLossLaw {
+  const observations = jftLossObservations(points);
+  const fit = fitSurface(observations);
+  const leaveOneModelOut = leaveOneGroupOut(observations);
+  const headlineHoldout = leaveOneModelOut.find((h) => h.heldOut === HEADLINE_HELD_OUT_VARIANT);
+  if (headlineHoldout === undefined)
+    throw new PlannerInputError('points', `the loss law needs points for ${HEADLINE_HELD_OUT_VARIANT}`);
+  return {
+    id: 'jft_loss_surface',
+    formula: SURFACE_FORMULA,
+    units: {
+      flopsPerImage: 'forward FLOPs per image at 224 px, 30k classes',
+      imagesSeen: 'images (epochs x 4.0e9 JFT-4B images)',
+      value: 'JFT-4B held-out validation loss (nats)',
+    },
+    provenance: `Figure 2, digitized, ${points.length} points; Huber (delta 1e-3) fit of log loss, Hoffmann et al. 2022 approach 3`,
+    ...fit,
+    leaveOneModelOut,
+    headlineHoldout,
+  };
+}
+
+/** Predicted JFT-4B validation loss of a configuration: the fitted surface at F and D = epochs x datasetImages. */
+export function predictJftLoss(
+  law: Pick<JftLossLaw, 'coefficients'>,
+  flopsPerImage: number,
+  epochs: number,
+  datasetImages: number = FACTS.jftImages.value,
+): number {
+  return predictSurface(law.coefficients, flopsPerImage, epochs * datasetImages);
+}
