@@ -1,0 +1,247 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { buildCostModel, type CostModel } from '../../../src/core/cost/costModel.js';
+import { PlannerInputError } from '../../../src/core/errors.js';
+import {
+  BUDGET_UNITS,
+  type BudgetInput,
+  MAX_BUDGET_TPU_V4_CORE_HOURS,
+  MIN_BUDGET_TPU_V4_CORE_HOURS,
+  toTpuV4CoreHours,
+} from '../../../src/core/units/budget.js';
+
+const paperModel = buildCostModel();
+/** A cost model whose family runs at a round 40 % of the 137.5 TFLOP/s peak: 55 TFLOP/s per core. */
+const model40: CostModel = { ...paperModel, familyUtilization: 0.4, familyAchievedTflopsPerCore: 55 };
+
+const convert = (budget: Record<string, unknown>, model: CostModel = model40) =>
+  toTpuV4CoreHours(budget as unknown as BudgetInput, model);
+
+function fieldOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof PlannerInputError) return error.field;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('unit conversions worked by hand', () => {
+  it('tpu_v4_core_hours is used as given', () => {
+    expect(convert({ amount: 5000, unit: 'tpu_v4_core_hours' }).tpuV4CoreHours).toBe(5000);
+  });
+
+  it('1000 TPU-v4 chip hours = 2000 core hours (2 TensorCores per chip)', () => {
+    const converted = convert({ amount: 1000, unit: 'tpu_v4_chip_hours' });
+    expect(converted.tpuV4CoreHours).toBe(2000);
+    expect(converted.basis).toMatch(/2 TensorCores per chip/);
+  });
+
+  it("250,000 TPU-v3 core hours = 110,000 TPU-v4 core hours on the paper's NFNet-F7+ basis (the default)", () => {
+    const converted = convert({ amount: 250_000, unit: 'tpu_v3_core_hours' });
+    expect(converted.tpuV4CoreHours).toBeCloseTo(110_000, 6);
+    expect(converted.basis).toMatch(/0\.44/);
+    expect(
+      convert({ amount: 250_000, unit: 'tpu_v3_core_hours', tpuV3Basis: 'nfnet_f7plus' }).tpuV4CoreHours,
+    ).toBe(converted.tpuV4CoreHours);
+  });
+
+  it('on the ViT basis, 1 TPU-v3 core hour = mean(120/210, 280/500, 130/230) = 0.56555 TPU-v4 core hours', () => {
+    const byHand = (120 / 210 + 280 / 500 + 130 / 230) / 3;
+    expect(byHand).toBeCloseTo(0.565549, 6);
+    const converted = convert({ amount: 250_000, unit: 'tpu_v3_core_hours', tpuV3Basis: 'vit' });
+    expect(converted.tpuV4CoreHours).toBeCloseTo(250_000 * byHand, 6);
+    expect(converted.basis).toMatch(/ViT-g\/14/);
+  });
+
+  it('flops: at 55 TFLOP/s per core one core hour is 55e12 x 3600 = 1.98e17 FLOPs, so 1.98e20 FLOPs = 1000 core hours', () => {
+    expect(convert({ amount: 1.98e20, unit: 'flops' }).tpuV4CoreHours).toBeCloseTo(1000, 6);
+  });
+
+  it('flops with the paper cost model: a one-epoch run converts between the slowest and fastest trained variants', () => {
+    // One JFT-4B epoch = 3 x forward FLOPs x 4e9 images. The family throughput lies between F0's (the lowest
+    // utilization) and F7+'s (the highest), so F0's FLOPs convert to fewer core hours than its measured 1608, and
+    // F7+'s to more than its measured 13350.
+    const f0 = convert({ amount: 3 * 19.15e9 * 4e9, unit: 'flops' }, paperModel).tpuV4CoreHours;
+    const f7plus = convert({ amount: 3 * 222.6e9 * 4e9, unit: 'flops' }, paperModel).tpuV4CoreHours;
+    expect(f0).toBeLessThan(1608);
+    expect(f0).toBeGreaterThan(1608 / 2);
+    expect(f7plus).toBeGreaterThan(13350);
+    expect(f7plus).toBeLessThan(13350 * 2);
+  });
+
+  it('gpu_hours: 10 H100 hours at 30 % = 10 x 989 x 0.3 x 3600 TFLOP / (55 x 3600 TFLOP per core hour) = 53.945', () => {
+    const converted = convert({ amount: 10, unit: 'gpu_hours', accelerator: 'h100', utilization: 0.3 });
+    expect(converted.tpuV4CoreHours).toBeCloseTo((10 * 989 * 0.3) / 55, 9);
+    expect(converted.tpuV4CoreHours).toBeCloseTo(53.945, 3);
+  });
+
+  it('gpu_hours at the default utilization reduces to the ratio of peaks: 1 A100 hour = 312 / 137.5 core hours', () => {
+    // u x peak / (u x 137.5): the family utilization appears on both sides and cancels.
+    expect(
+      convert({ amount: 1, unit: 'gpu_hours', accelerator: 'a100' }, paperModel).tpuV4CoreHours,
+    ).toBeCloseTo(312 / 137.5, 9);
+    expect(convert({ amount: 100, unit: 'gpu_hours', accelerator: 'h200' }).tpuV4CoreHours).toBeCloseTo(
+      (100 * 989) / 137.5,
+      9,
+    );
+  });
+
+  it('gpu_hours with a custom peak: 100 hours of a 500 TFLOP/s GPU at 50 % = 100 x 250 / 55 core hours', () => {
+    expect(
+      convert({ amount: 100, unit: 'gpu_hours', peakTflops: 500, utilization: 0.5 }).tpuV4CoreHours,
+    ).toBeCloseTo((100 * 250) / 55, 9);
+  });
+
+  it("gpu_hours states the paper's caveat that NFNets were tuned for TPU-v4", () => {
+    const { basis } = convert({ amount: 10, unit: 'gpu_hours', accelerator: 'a100' });
+    expect(basis).toMatch(/tuned for TPU-v4/);
+    expect(basis).toMatch(/less efficient on other devices/);
+  });
+
+  it('echoes the request without extra properties', () => {
+    const converted = convert({ amount: 10, unit: 'gpu_hours', accelerator: 'a100', extra: 'x' });
+    expect(converted.requested).toEqual({ amount: 10, unit: 'gpu_hours', accelerator: 'a100' });
+  });
+});
+
+describe('bad input names the field (oracle: the rules of issue 2 item 7)', () => {
+  it.each([
+    ['a zero amount', { amount: 0, unit: 'tpu_v4_core_hours' }, 'budget.amount'],
+    ['a negative amount', { amount: -100, unit: 'tpu_v4_core_hours' }, 'budget.amount'],
+    ['a NaN amount', { amount: Number.NaN, unit: 'tpu_v4_core_hours' }, 'budget.amount'],
+    ['an infinite amount', { amount: Number.POSITIVE_INFINITY, unit: 'tpu_v4_core_hours' }, 'budget.amount'],
+    ['a string amount', { amount: '1000', unit: 'tpu_v4_core_hours' }, 'budget.amount'],
+    ['an absurd amount (1e300)', { amount: 1e300, unit: 'tpu_v4_core_hours' }, 'budget.amount'],
+    [
+      '1e9 core hours in chip hours (2e9 > 1e9 maximum)',
+      { amount: 1e9, unit: 'tpu_v4_chip_hours' },
+      'budget.amount',
+    ],
+    ['a budget below one core hour', { amount: 0.5, unit: 'tpu_v4_core_hours' }, 'budget.amount'],
+    ['1e12 FLOPs (a few millionths of a core hour)', { amount: 1e12, unit: 'flops' }, 'budget.amount'],
+    [
+      '1e300 GPU hours on a 1e300 TFLOP/s GPU (overflow)',
+      { amount: 1e300, unit: 'gpu_hours', peakTflops: 1e300 },
+      'budget.amount',
+    ],
+    ['an unknown unit', { amount: 1000, unit: 'tpu_v5_core_hours' }, 'budget.unit'],
+    ['a missing unit', { amount: 1000 }, 'budget.unit'],
+    ['gpu_hours without a GPU', { amount: 1000, unit: 'gpu_hours' }, 'budget.accelerator'],
+    [
+      'an unknown accelerator',
+      { amount: 1000, unit: 'gpu_hours', accelerator: 'v100' },
+      'budget.accelerator',
+    ],
+    [
+      'both accelerator and peakTflops',
+      { amount: 1000, unit: 'gpu_hours', accelerator: 'h100', peakTflops: 989 },
+      'budget.peakTflops',
+    ],
+    ['a zero peak', { amount: 1000, unit: 'gpu_hours', peakTflops: 0 }, 'budget.peakTflops'],
+    ['a negative peak', { amount: 1000, unit: 'gpu_hours', peakTflops: -5 }, 'budget.peakTflops'],
+    [
+      'an infinite peak',
+      { amount: 1000, unit: 'gpu_hours', peakTflops: Number.POSITIVE_INFINITY },
+      'budget.peakTflops',
+    ],
+    [
+      'a zero utilization',
+      { amount: 1000, unit: 'gpu_hours', accelerator: 'a100', utilization: 0 },
+      'budget.utilization',
+    ],
+    [
+      'a utilization above 1',
+      { amount: 1000, unit: 'gpu_hours', accelerator: 'a100', utilization: 1.2 },
+      'budget.utilization',
+    ],
+    [
+      'a percent utilization',
+      { amount: 1000, unit: 'gpu_hours', accelerator: 'a100', utilization: 40 },
+      'budget.utilization',
+    ],
+    [
+      'a NaN utilization',
+      { amount: 1000, unit: 'gpu_hours', accelerator: 'a100', utilization: Number.NaN },
+      'budget.utilization',
+    ],
+    [
+      'an unknown TPU-v3 basis',
+      { amount: 1000, unit: 'tpu_v3_core_hours', tpuV3Basis: 'resnet' },
+      'budget.tpuV3Basis',
+    ],
+    [
+      'a utilization with a TPU unit',
+      { amount: 1000, unit: 'tpu_v4_core_hours', utilization: 0.5 },
+      'budget.utilization',
+    ],
+    ['an accelerator with flops', { amount: 1e20, unit: 'flops', accelerator: 'h100' }, 'budget.accelerator'],
+    [
+      'a TPU-v3 basis with gpu_hours',
+      { amount: 10, unit: 'gpu_hours', accelerator: 'h100', tpuV3Basis: 'vit' },
+      'budget.tpuV3Basis',
+    ],
+  ])('%s -> PlannerInputError on %s', (_label, budget, field) => {
+    expect(fieldOf(() => convert(budget))).toBe(field);
+  });
+
+  it('rejects a budget that is not an object', () => {
+    expect(fieldOf(() => convert(null as unknown as Record<string, unknown>))).toBe('budget');
+  });
+
+  it('a utilization of exactly 1 is allowed (the bound is (0, 1])', () => {
+    expect(
+      convert({ amount: 1, unit: 'gpu_hours', accelerator: 'h100', utilization: 1 }).tpuV4CoreHours,
+    ).toBeCloseTo(989 / 55, 9);
+  });
+
+  it('messages are written for a person: the field, the rule and the value', () => {
+    expect(() => convert({ amount: -3, unit: 'tpu_v4_core_hours' })).toThrow(
+      'budget.amount must be a finite number greater than zero; got -3',
+    );
+    expect(() => convert({ amount: 1000, unit: 'gpus' })).toThrow(
+      /budget\.unit must be one of tpu_v4_core_hours/,
+    );
+  });
+});
+
+describe('properties (fast-check)', () => {
+  test.prop([
+    fc.double({ min: MIN_BUDGET_TPU_V4_CORE_HOURS, max: MAX_BUDGET_TPU_V4_CORE_HOURS, noNaN: true }),
+  ])('any TPU-v4 core-hour amount in [1, 1e9] converts to itself, finite and positive', (amount) => {
+    const { tpuV4CoreHours } = convert({ amount, unit: 'tpu_v4_core_hours' });
+    expect(tpuV4CoreHours).toBe(amount);
+  });
+
+  test.prop([fc.double({ min: 1, max: 5e8, noNaN: true })])(
+    'any chip-hour amount in [1, 5e8] converts to twice itself, finite and within range',
+    (amount) => {
+      const { tpuV4CoreHours } = convert({ amount, unit: 'tpu_v4_chip_hours' });
+      expect(tpuV4CoreHours).toBe(2 * amount);
+      expect(tpuV4CoreHours).toBeLessThanOrEqual(MAX_BUDGET_TPU_V4_CORE_HOURS);
+    },
+  );
+
+  test.prop([
+    fc.double({ min: Number.MIN_VALUE, max: Number.MAX_VALUE, noNaN: true }),
+    fc.constantFrom(...BUDGET_UNITS),
+    fc.option(fc.double({ min: 1e-6, max: 1, noNaN: true }), { nil: undefined }),
+  ])(
+    'any finite positive amount in any unit either converts to a finite value in [1, 1e9] or is refused on budget.amount',
+    (amount, unit, utilization) => {
+      const budget =
+        unit === 'gpu_hours' ? { amount, unit, accelerator: 'h100', utilization } : { amount, unit };
+      let converted: number | undefined;
+      const field = fieldOf(() => {
+        converted = convert(budget, paperModel).tpuV4CoreHours;
+      });
+      if (field !== undefined) expect(field).toBe('budget.amount');
+      else {
+        expect(Number.isFinite(converted)).toBe(true);
+        expect(converted).toBeGreaterThanOrEqual(MIN_BUDGET_TPU_V4_CORE_HOURS);
+        expect(converted).toBeLessThanOrEqual(MAX_BUDGET_TPU_V4_CORE_HOURS);
+      }
+    },
+  );
+});
