@@ -11,8 +11,7 @@
  * - a backtracking (Armijo) line search runs along the projected path x(t) = P(x + t d), where P clips to the box;
  * - a curvature pair (s, y) enters the memory only when s.y > 0, which keeps the inverse-Hessian estimate positive definite.
  * It stops when the projected gradient is below tolerance, when a step lowers the objective by less than a relative
- * tolerance, or after
- * maxIterations. Everything is plain arithmetic in a fixed order: the same input gives bit-identical output.
+ * tolerance, or after maxIterations. Everything is plain arithmetic in a fixed order: the same input gives bit-identical output.
  */
 
 /** Returns f(x) and writes the gradient of f at x into `gradient` (same length as x). */
