@@ -147,7 +147,7 @@ export function costPerEpochTpuV4CoreHours(
   if (datasetImages > MAX_DATASET_IMAGES)
     throw new PlannerInputError(
       'datasetImages',
-      `datasetImages must be at most ${MAX_DATASET_IMAGES.toExponential()} images (250 times JFT-4B); got ${datasetImages}`,
+      `datasetImages must be at most ${MAX_DATASET_IMAGES.toExponential()} images (${MAX_DATASET_IMAGES / JFT_IMAGES} times JFT-4B); got ${datasetImages}`,
     );
   const entry = model.byVariant[variant];
   if (!entry) throw new PlannerInputError('model', `unknown NFNet variant ${JSON.stringify(variant)}`);

@@ -59,6 +59,16 @@ export const MAX_BUDGET_TPU_V4_CORE_HOURS = 1e9;
 
 const TPU_V4_CORES_PER_CHIP = FACTS.tpuV4CoresPerChip.value;
 
+const VIT_TEXT = (
+  [
+    ['ViT-g/14', FACTS.vitG14TpuV4CoreHours, FACTS.vitG14TpuV3CoreHours],
+    ['ViT-G/14', FACTS.vitBigG14TpuV4CoreHours, FACTS.vitBigG14TpuV3CoreHours],
+    ['SoViT-400m/14', FACTS.soVit400mTpuV4CoreHours, FACTS.soVit400mTpuV3CoreHours],
+  ] as const
+)
+  .map(([name, v4, v3]) => `${name} (${formatNumber(v4.value)} / ${formatNumber(v3.value)})`)
+  .join(', ');
+
 const GPU_CAVEAT =
   'Caveat: the paper notes that NFNets were tuned for TPU-v4 and are less efficient on other devices, so a GPU will ' +
   'likely sustain a lower fraction of its peak than this assumes; set budget.utilization if you have measured it.';
@@ -150,8 +160,8 @@ function conversion(
             `${formatNumber(FACTS.f7PlusPretrainTpuV3CoreHours.value)} TPU-v3 core hours (printed as "250", the k ` +
             'implied).'
           : `1 TPU-v3 core hour = ${formatNumber(perUnit)} TPU-v4 core hours: the mean of the paper's TPU-v4 / ` +
-            'TPU-v3 ratios for ViT-g/14 (120k / 210k), ViT-G/14 (280k / 500k) and SoViT-400m/14 (130k / 230k). ' +
-            "Measured on Vision Transformers; the paper's NFNet-F7+ basis (the default) gives 0.44.";
+            `TPU-v3 ratios for ${VIT_TEXT}. Measured on Vision Transformers; the paper's NFNet-F7+ basis (the ` +
+            `default) gives ${formatNumber(TPU_V4_CORE_HOURS_PER_TPU_V3_CORE_HOUR.nfnet_f7plus)}.`;
       return { perUnit, basis };
     }
     case 'flops': {
