@@ -1,0 +1,52 @@
+import { parseVariant } from '../architecture/variants.js';
+import { PlannerInputError } from '../errors.js';
+import { describeConfiguration, type TrainingConfiguration } from './configuration.js';
+import type { PlannerContext } from './context.js';
+import { type ConfigurationProvenance, configurationProvenance } from './provenance.js';
+import { MAX_EPOCHS, normalizeRequest } from './request.js';
+import { collectWarnings, type PlanWarning } from './warnings.js';
+
+export interface EvaluateRequest {
+  readonly model: string;
+  /** Epochs over the dataset (JFT-4B unless datasetImages is given). */
+  readonly epochs: number;
+  readonly datasetImages?: number;
+  readonly batchSize?: number;
+  readonly cores?: number;
+  readonly previousOptimalLearningRate?: number;
+}
+
+export interface Evaluation extends TrainingConfiguration {
+  readonly warnings: readonly PlanWarning[];
+  readonly provenance: ConfigurationProvenance;
+}
+
+/**
+ * One configuration (variant, epochs, dataset size): its cost, predicted JFT loss and ImageNet top-1, learning rate
+ * and trials, with the same laws and checks as a plan.
+ */
+export function evaluateConfiguration(context: PlannerContext, request: EvaluateRequest): Evaluation {
+  const variant = parseVariant(request.model, 'model');
+  const epochs = request.epochs;
+  if (typeof epochs !== 'number' || !Number.isFinite(epochs) || epochs <= 0 || epochs > MAX_EPOCHS)
+    throw new PlannerInputError(
+      'epochs',
+      `epochs must be a number greater than 0 and at most ${MAX_EPOCHS}; got ${String(epochs)}`,
+    );
+  const normalized = normalizeRequest(context, {
+    budget: { amount: 1, unit: 'tpu_v4_core_hours' },
+    constraints: request.datasetImages === undefined ? {} : { datasetImages: request.datasetImages },
+    ...(request.batchSize === undefined ? {} : { batchSize: request.batchSize }),
+    ...(request.cores === undefined ? {} : { hardware: { cores: request.cores } }),
+    ...(request.previousOptimalLearningRate === undefined
+      ? {}
+      : { previousOptimalLearningRate: request.previousOptimalLearningRate }),
+  });
+  const surface = context.paperLossSurface;
+  const configuration = describeConfiguration(context, surface, context.byName[variant], epochs, normalized);
+  return {
+    ...configuration,
+    warnings: collectWarnings({ context, request: normalized, recommendation: configuration, surface }),
+    provenance: configurationProvenance(context, surface, configuration.model.costSource),
+  };
+}

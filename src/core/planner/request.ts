@@ -1,0 +1,150 @@
+import { parseVariant } from '../architecture/variants.js';
+import { MAX_DATASET_IMAGES } from '../cost/costModel.js';
+import { FACTS } from '../dataset/facts.js';
+import { PlannerInputError } from '../errors.js';
+import type { SurfaceCoefficients } from '../laws/surface.js';
+import type { BudgetInput } from '../units/budget.js';
+import type { ModelEntry, PlannerContext } from './context.js';
+
+export const OBJECTIVES = ['jft_loss', 'imagenet_top1'] as const;
+export type Objective = (typeof OBJECTIVES)[number];
+export const STRATEGIES = ['equal_rate', 'fitted'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+/** Largest batch size accepted: 2^20 images, far beyond any batch NFNets were trained with (4096, stated). */
+export const MAX_BATCH_SIZE = 1_048_576;
+/** Largest core count accepted for wall-clock estimates: 2^20 cores. */
+export const MAX_CORES = 1_048_576;
+/** Largest epoch bound accepted: far past the paper's 8, where no law here means anything. */
+export const MAX_EPOCHS = 10_000;
+/** Smallest dataset accepted: 1,000 images. Below that the word "pre-training" no longer applies. */
+export const MIN_DATASET_IMAGES = 1_000;
+
+export interface PlanConstraints {
+  readonly models?: readonly string[];
+  readonly minEpochs?: number;
+  readonly maxEpochs?: number;
+  readonly datasetImages?: number;
+}
+
+/** A loss surface fitted elsewhere (POST /v1/fits) and sent back to plan with. */
+export interface CustomLaw {
+  readonly id?: string;
+  readonly coefficients: SurfaceCoefficients;
+}
+
+export interface PlanRequest {
+  readonly budget: BudgetInput;
+  readonly objective?: Objective;
+  readonly strategy?: Strategy;
+  readonly constraints?: PlanConstraints;
+  readonly hardware?: { readonly cores?: number };
+  readonly batchSize?: number;
+  readonly previousOptimalLearningRate?: number;
+  readonly law?: CustomLaw;
+}
+
+/** A request with defaults filled and every bound checked. */
+export interface NormalizedRequest {
+  readonly objective: Objective;
+  readonly strategy: Strategy;
+  readonly models: readonly ModelEntry[];
+  readonly minEpochs: number;
+  readonly maxEpochs: number;
+  readonly datasetImages: number;
+  readonly batchSize: number;
+  readonly cores?: number;
+  readonly previousOptimalLearningRate?: number;
+}
+
+function requireNumber(value: unknown, field: string, min: number, max: number, integer = false): number {
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= min &&
+    value <= max &&
+    (!integer || Number.isInteger(value));
+  if (!ok)
+    throw new PlannerInputError(
+      field,
+      `${field} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}; got ${String(value)}`,
+    );
+  return value as number;
+}
+
+function requirePositive(value: unknown, field: string, max: number, integer = false): number {
+  const number = requireNumber(value, field, 0, max, integer);
+  if (number === 0) throw new PlannerInputError(field, `${field} must be greater than zero`);
+  return number;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T, field: string): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new PlannerInputError(
+    field,
+    `${field} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`,
+  );
+}
+
+/** Checks everything but the budget (the unit converter checks that) and the custom law. */
+export function normalizeRequest(context: PlannerContext, request: PlanRequest): NormalizedRequest {
+  const constraints = request.constraints ?? {};
+  const minEpochs =
+    constraints.minEpochs === undefined
+      ? 0
+      : requireNumber(constraints.minEpochs, 'constraints.minEpochs', 0, MAX_EPOCHS);
+  const maxEpochs =
+    constraints.maxEpochs === undefined
+      ? MAX_EPOCHS
+      : requirePositive(constraints.maxEpochs, 'constraints.maxEpochs', MAX_EPOCHS);
+  if (minEpochs > maxEpochs)
+    throw new PlannerInputError(
+      'constraints.minEpochs',
+      `constraints.minEpochs (${minEpochs}) must not exceed constraints.maxEpochs (${maxEpochs})`,
+    );
+  let models = context.models;
+  if (constraints.models !== undefined) {
+    if (!Array.isArray(constraints.models) || constraints.models.length === 0)
+      throw new PlannerInputError(
+        'constraints.models',
+        'constraints.models must list at least one NFNet variant',
+      );
+    const allowed = new Set(
+      constraints.models.map((name, i) => parseVariant(name, `constraints.models.${i}`)),
+    );
+    models = context.models.filter((m) => allowed.has(m.name));
+  }
+  return {
+    objective: oneOf(request.objective, OBJECTIVES, 'jft_loss', 'objective'),
+    strategy: oneOf(request.strategy, STRATEGIES, 'equal_rate', 'strategy'),
+    models,
+    minEpochs,
+    maxEpochs,
+    datasetImages:
+      constraints.datasetImages === undefined
+        ? FACTS.jftImages.value
+        : requireNumber(
+            constraints.datasetImages,
+            'constraints.datasetImages',
+            MIN_DATASET_IMAGES,
+            MAX_DATASET_IMAGES,
+          ),
+    batchSize:
+      request.batchSize === undefined
+        ? FACTS.batchSize.value
+        : requirePositive(request.batchSize, 'batchSize', MAX_BATCH_SIZE, true),
+    ...(request.hardware?.cores === undefined
+      ? {}
+      : { cores: requirePositive(request.hardware.cores, 'hardware.cores', MAX_CORES, true) }),
+    ...(request.previousOptimalLearningRate === undefined
+      ? {}
+      : {
+          previousOptimalLearningRate: requirePositive(
+            request.previousOptimalLearningRate,
+            'previousOptimalLearningRate',
+            100,
+          ),
+        }),
+  };
+}
