@@ -1,0 +1,57 @@
+/**
+ * The HTTP application: Fastify with one plugin per concern and the zod-typed API scope. Builds the app without
+ * listening, so tests drive it through app.inject and src/server.ts alone owns the socket and the process.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppConfig } from '../config.js';
+import { SummaryLogController } from './logging.js';
+import docs from './plugins/docs.js';
+import jsonBody from './plugins/jsonBody.js';
+import metrics from './plugins/metrics.js';
+import problemDetails from './plugins/problemDetails.js';
+import rateLimit from './plugins/rateLimit.js';
+import readiness from './plugins/readiness.js';
+import requestId from './plugins/requestId.js';
+import security from './plugins/security.js';
+import { requestIdFor } from './requestId.js';
+import { apiRoutes } from './routes/index.js';
+
+export interface BuildAppOptions {
+  config: AppConfig;
+  /** A pino-compatible logger; by default a JSON logger at config.logLevel writing to stdout. */
+  logger?: FastifyBaseLogger;
+  /**
+   * Parse every response with its zod schema before sending it (a mismatch becomes a 500). For tests: it costs a zod
+   * parse per response, which production skips.
+   */
+  checkResponses?: boolean;
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: config.logLevel } }),
+    logController: new SummaryLogController(),
+    requestIdHeader: false,
+    genReqId: requestIdFor,
+    bodyLimit: config.bodyLimitBytes,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    trustProxy: config.trustProxy,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+  });
+
+  // Order matters: plugins that watch routes through onRoute (route index, rate limit, metrics, docs) come first.
+  await app.register(readiness);
+  await app.register(requestId);
+  await app.register(problemDetails);
+  await app.register(jsonBody);
+  await app.register(security);
+  await app.register(rateLimit, { rateLimit: config.rateLimit });
+  await app.register(metrics);
+  await app.register(docs, { serveDocs: config.docsEnabled });
+  await app.register(apiRoutes, { checkResponses: options.checkResponses ?? false });
+  return app;
+}

@@ -1,0 +1,48 @@
+/**
+ * The OpenAPI 3.1 document, generated from the routes' zod schemas (fastify-type-provider-zod's transforms), served at
+ * /openapi.json, with Swagger UI at /docs. The document is always generated, so scripts/openapi.ts can write it, even
+ * when the routes that serve it are turned off.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+/** Tags in the order Swagger UI lists them; a route names one in `schema.tags`. */
+export const TAGS = [
+  { name: 'plans', description: 'Training plans for a compute budget.' },
+  { name: 'models', description: 'NFNet variants: size, compute per image and cost per epoch.' },
+  { name: 'evaluate', description: 'Cost and predictions for one model and epoch budget.' },
+  { name: 'laws', description: 'The fitted scaling laws and the allocation they imply.' },
+  { name: 'convert', description: 'Compute budgets in TPU-v4 core hours.' },
+  { name: 'dataset', description: "The paper's data points and stated facts, with provenance." },
+  { name: 'operations', description: 'Liveness and readiness probes.' },
+] as const;
+
+export type TagName = (typeof TAGS)[number]['name'];
+
+const docsPlugin: FastifyPluginAsync<{ serveDocs: boolean }> = async (app, options) => {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'scaleplan',
+        version: '1.0.0',
+        description:
+          'Plans NFNet image-model pre-training from a compute budget, following Smith, Brock, Berrada & De (2023), ' +
+          '"ConvNets Match Vision Transformers at Scale" (arXiv 2310.16764). Every error is an RFC 9457 problem ' +
+          '(application/problem+json) whose instance is the request id.',
+      },
+      servers: [{ url: '/', description: 'This server' }],
+      tags: TAGS.map((tag) => ({ ...tag })),
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  if (!options.serveDocs) return;
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+};
+
+export default fp(docsPlugin, { name: 'docs' });

@@ -1,0 +1,57 @@
+/**
+ * Readiness: /readyz answers 200 only once the app has booted and every start-up task registered with
+ * `app.readiness.waitFor(name)` has called its done function, and 503 again from the moment the app starts closing.
+ *
+ * A later plugin that must finish work before traffic arrives (fitting the laws, say) does:
+ *
+ *   const lawsFitted = app.readiness.waitFor('laws');
+ *   app.addHook('onReady', async () => { fitLaws(); lawsFitted(); });
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+
+export type ReadinessState = 'starting' | 'ready' | 'closing';
+
+export class Readiness {
+  readonly #pending = new Set<string>(['boot']);
+  #closing = false;
+
+  /** Registers a start-up task; the app is not ready until the returned function is called. */
+  waitFor(task: string): () => void {
+    this.#pending.add(task);
+    return () => {
+      this.#pending.delete(task);
+    };
+  }
+
+  /** Marks the app as shutting down; it stays not ready for the rest of its life. */
+  markClosing(): void {
+    this.#closing = true;
+  }
+
+  get state(): ReadinessState {
+    if (this.#closing) return 'closing';
+    return this.#pending.size === 0 ? 'ready' : 'starting';
+  }
+
+  /** Start-up tasks still running, in registration order. */
+  get pending(): string[] {
+    return [...this.#pending];
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readiness: Readiness;
+  }
+}
+
+const readinessPlugin: FastifyPluginAsync = async (app) => {
+  const readiness = new Readiness();
+  const booted = readiness.waitFor('boot');
+  app.decorate('readiness', readiness);
+  app.addHook('onReady', async () => booted());
+  app.addHook('preClose', async () => readiness.markClosing());
+};
+
+export default fp(readinessPlugin, { name: 'readiness' });

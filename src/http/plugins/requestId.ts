@@ -1,0 +1,15 @@
+/**
+ * Echoes the request id (see ../requestId.ts) in the x-request-id response header of every reply, errors and 404s
+ * included, so a client can quote it; problem bodies carry it too, as `instance`.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { REQUEST_ID_HEADER } from '../requestId.js';
+
+const requestIdPlugin: FastifyPluginAsync = async (app) => {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+};
+
+export default fp(requestIdPlugin, { name: 'request-id' });

@@ -1,0 +1,68 @@
+/**
+ * Probes. /healthz says the process serves HTTP and checks nothing else, so an orchestrator restarts only a wedged
+ * process; /readyz says whether to send traffic (see plugins/readiness.ts). Neither is rate limited.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, problemResponses } from '../schemas/problem.js';
+
+const LiveSchema = z
+  .object({ status: z.literal('ok') })
+  .describe('The process is alive.')
+  .meta({ examples: [{ status: 'ok' }] });
+
+const ReadySchema = z
+  .object({ status: z.literal('ready') })
+  .describe('The service is ready for traffic.')
+  .meta({ examples: [{ status: 'ready' }] });
+
+const PROBE = { rateLimit: false } as const;
+
+export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/healthz',
+    {
+      logLevel: 'warn',
+      config: PROBE,
+      schema: {
+        summary: 'Liveness probe',
+        description: 'Answers 200 while the process can serve HTTP; depends on nothing.',
+        tags: ['operations'],
+        response: { 200: LiveSchema, ...problemResponses(500) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      logLevel: 'warn',
+      config: PROBE,
+      schema: {
+        summary: 'Readiness probe',
+        description:
+          'Answers 200 once start-up work (such as fitting the laws) is done; 503 before that and while closing.',
+        tags: ['operations'],
+        response: { 200: ReadySchema, ...problemResponses(500, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { state, pending } = app.readiness;
+      if (state === 'ready') return { status: 'ready' as const };
+      return reply
+        .code(503)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send({
+          type: PROBLEM_TYPES.notReady,
+          title: 'Not ready',
+          status: 503,
+          detail:
+            state === 'closing'
+              ? 'The service is shutting down.'
+              : `The service is starting; waiting for: ${pending.join(', ')}.`,
+          instance: request.id,
+        });
+    },
+  );
+};

@@ -1,0 +1,21 @@
+/**
+ * The API scope: every route registered here is validated, typed, serialized and documented from zod schemas. The zod
+ * compilers are set in this encapsulated plugin, not at the root, so plugin routes that carry plain JSON schemas
+ * (metrics, Swagger UI) keep Fastify's own compilers.
+ *
+ * To add a resource: write src/http/routes/<resource>.ts exporting a FastifyPluginAsyncZod (see dataset.ts), and
+ * register it below with the /v1 prefix.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { validatorCompiler } from 'fastify-type-provider-zod';
+import { createSerializerCompiler } from '../serializer.js';
+import { datasetRoutes } from './dataset.js';
+import { healthRoutes } from './health.js';
+
+export const apiRoutes: FastifyPluginAsync<{ checkResponses: boolean }> = async (app, options) => {
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(createSerializerCompiler({ checkResponses: options.checkResponses }));
+
+  await app.register(healthRoutes);
+  await app.register(datasetRoutes, { prefix: '/v1' });
+};

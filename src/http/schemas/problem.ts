@@ -1,0 +1,161 @@
+/**
+ * RFC 9457 problem details: the one error body of the API, and the helper routes use to document theirs.
+ */
+import { STATUS_CODES } from 'node:http';
+import { z } from 'zod';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Problem types. URNs identify a type without promising a dereferenceable page (RFC 9457 section 3.1.1). */
+export const PROBLEM_TYPES = {
+  validation: 'urn:scaleplan:problem:validation-error',
+  malformedJson: 'urn:scaleplan:problem:malformed-json',
+  forbiddenProperty: 'urn:scaleplan:problem:forbidden-property',
+  infeasible: 'urn:scaleplan:problem:infeasible',
+  notFound: 'urn:scaleplan:problem:not-found',
+  methodNotAllowed: 'urn:scaleplan:problem:method-not-allowed',
+  bodyTooLarge: 'urn:scaleplan:problem:body-too-large',
+  unsupportedMediaType: 'urn:scaleplan:problem:unsupported-media-type',
+  rateLimited: 'urn:scaleplan:problem:rate-limited',
+  notReady: 'urn:scaleplan:problem:not-ready',
+  badRequest: 'urn:scaleplan:problem:bad-request',
+  internal: 'urn:scaleplan:problem:internal-error',
+} as const;
+
+export const FieldErrorSchema = z
+  .object({
+    path: z
+      .string()
+      .describe(
+        'Dotted path of the offending field, e.g. "budget.amount"; "body" or "querystring" for the whole.',
+      ),
+    message: z.string().describe('What is wrong with it, for a person.'),
+  })
+  .describe('One invalid field.');
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().describe('URI identifying the problem type; one of the urn:scaleplan:problem:* values.'),
+    title: z
+      .string()
+      .describe('Short summary of the problem type; the same for every occurrence of the type.'),
+    status: z.number().int().min(400).max(599).describe('The HTTP status code.'),
+    detail: z.string().describe('Explanation of this occurrence, for a person.'),
+    instance: z
+      .string()
+      .describe('The request id (also in the x-request-id response header); quote it in reports.'),
+    errors: z.array(FieldErrorSchema).optional().describe('For validation errors: every invalid field.'),
+    context: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('For infeasible requests: machine-readable detail, such as the reachable limit.'),
+  })
+  .describe('An RFC 9457 problem details object.');
+
+export type Problem = z.infer<typeof ProblemSchema>;
+export type FieldError = z.infer<typeof FieldErrorSchema>;
+
+/** Problem statuses a route may document, with the example each shows in the document. */
+const EXAMPLES = {
+  400: {
+    type: PROBLEM_TYPES.validation,
+    title: 'Invalid request',
+    status: 400,
+    detail: 'budget.amount: Too small: expected number to be >0',
+    instance: '4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21',
+    errors: [{ path: 'budget.amount', message: 'Too small: expected number to be >0' }],
+  },
+  404: {
+    type: PROBLEM_TYPES.notFound,
+    title: 'Not found',
+    status: 404,
+    detail: 'No route GET /v2/plans',
+    instance: '4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21',
+  },
+  413: {
+    type: PROBLEM_TYPES.bodyTooLarge,
+    title: 'Request body too large',
+    status: 413,
+    detail: 'The request body exceeds the limit of 1048576 bytes.',
+    instance: '4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21',
+  },
+  415: {
+    type: PROBLEM_TYPES.unsupportedMediaType,
+    title: 'Unsupported media type',
+    status: 415,
+    detail: 'Send the body as application/json.',
+    instance: '4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21',
+  },
+  422: {
+    type: PROBLEM_TYPES.infeasible,
+    title: 'Request cannot be satisfied',
+    status: 422,
+    detail: 'No allowed variant can train for at least minEpochs within the budget.',
+    instance: '4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21',
+    context: { minEpochs: 4 },
+  },
+  429: {
+    type: PROBLEM_TYPES.rateLimited,
+    title: 'Too many requests',
+    status: 429,
+    detail: 'Rate limit of 1200 requests per 60 s exceeded; retry after 12 s.',
+    instance: '4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21',
+  },
+  500: {
+    type: PROBLEM_TYPES.internal,
+    title: 'Internal server error',
+    status: 500,
+    detail: 'The server failed to handle the request; quote the instance id when reporting it.',
+    instance: '4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21',
+  },
+  503: {
+    type: PROBLEM_TYPES.notReady,
+    title: 'Not ready',
+    status: 503,
+    detail: 'The service is starting; waiting for: laws.',
+    instance: '4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21',
+  },
+} as const satisfies Record<number, Problem>;
+
+export type DocumentedProblemStatus = keyof typeof EXAMPLES;
+
+const DESCRIPTIONS: Record<DocumentedProblemStatus, string> = {
+  400: 'Invalid request: a field is missing, mistyped, out of range or unknown (errors[] names each), or the body is not JSON.',
+  404: 'Not found.',
+  413: 'The request body is larger than the configured limit.',
+  415: 'The body is not application/json.',
+  422: 'The request is valid but cannot be satisfied; detail says why.',
+  429: 'Too many requests from this client; see the retry-after header.',
+  500: 'Unexpected server error; no internal detail is disclosed.',
+  503: 'The service is starting or shutting down.',
+};
+
+type ProblemResponse = {
+  description: string;
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: typeof ProblemSchema } };
+};
+
+/**
+ * Response schemas for a route's error statuses, in the per-content-type form so the document says
+ * application/problem+json rather than application/json.
+ */
+export function problemResponses<S extends DocumentedProblemStatus>(
+  ...statuses: S[]
+): Record<S, ProblemResponse> {
+  const responses = {} as Record<S, ProblemResponse>;
+  for (const status of statuses) {
+    responses[status] = {
+      description: DESCRIPTIONS[status],
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema.meta({ examples: [EXAMPLES[status]] }) } },
+    };
+  }
+  return responses;
+}
+
+/** Errors every API route can answer with, whatever its input: a rate limit and an unexpected failure. */
+export const COMMON_PROBLEMS = [429, 500] as const;
+
+/** The reason phrase of a status, used as the title of problems that have no more specific type. */
+export function statusTitle(status: number): string {
+  return STATUS_CODES[status] ?? 'Error';
+}
