@@ -86,6 +86,7 @@ export function describeConfiguration(
   model: ModelEntry,
   epochs: number,
   options: ConfigurationOptions,
+  predicted: Predictions = predict(context, surface, model, epochs, options.datasetImages),
 ): TrainingConfiguration {
   const { datasetImages, batchSize } = options;
   const costPerEpochTpuV4CoreHours =
@@ -117,7 +118,7 @@ export function describeConfiguration(
       ),
       schedule: LEARNING_RATE_SCHEDULE,
     },
-    predicted: predict(context, surface, model, epochs, datasetImages),
+    predicted,
     costTpuV4CoreHours,
     finetuneCostTpuV4CoreHours: model.finetuneCostTpuV4CoreHours,
     ...(options.cores === undefined ? {} : { wallClockHours: costTpuV4CoreHours / options.cores }),

@@ -187,7 +187,8 @@ export function plan(context: PlannerContext, request: PlanRequest): Plan {
   const chosen = pick(candidates, strategy, objective, ideal, share);
 
   const options: ConfigurationOptions = normalized;
-  const describe = (c: Candidate) => describeConfiguration(context, surface, c.model, c.epochs, options);
+  const describe = (c: Candidate) =>
+    describeConfiguration(context, surface, c.model, c.epochs, options, c.predicted);
   const alternatives: Alternative[] = [];
   const index = candidates.indexOf(chosen);
   const smaller = candidates[index - 1];
