@@ -175,11 +175,19 @@ export function plan(context: PlannerContext, request: PlanRequest): Plan {
   const share = referenceEpochShare(normalized);
 
   const candidates = candidatesFor(context, surface, normalized, C);
-  if (candidates.length === 0)
+  if (candidates.length === 0) {
+    const range = Number.isFinite(normalized.maxEpochs)
+      ? `between ${normalized.minEpochs} and ${normalized.maxEpochs} epochs`
+      : `at least ${normalized.minEpochs} epochs`;
     throw new InfeasibleError(
-      `no allowed model trains between ${normalized.minEpochs} and ${normalized.maxEpochs} epochs on ${C.toPrecision(4)} TPU-v4 core hours; widen constraints.minEpochs/maxEpochs or constraints.models`,
-      { tpuV4CoreHours: C, minEpochs: normalized.minEpochs, maxEpochs: normalized.maxEpochs },
+      `no allowed model trains ${range} on ${C.toPrecision(4)} TPU-v4 core hours; widen constraints.minEpochs/maxEpochs or constraints.models`,
+      {
+        tpuV4CoreHours: C,
+        minEpochs: normalized.minEpochs,
+        ...(Number.isFinite(normalized.maxEpochs) ? { maxEpochs: normalized.maxEpochs } : {}),
+      },
     );
+  }
 
   const idealFor = (s: Strategy, o: Objective) =>
     idealAllocation(context, surface, s, o, C, normalized.datasetImages);

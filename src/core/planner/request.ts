@@ -96,7 +96,7 @@ export function normalizeRequest(context: PlannerContext, request: PlanRequest):
       : requireNumber(constraints.minEpochs, 'constraints.minEpochs', 0, MAX_EPOCHS);
   const maxEpochs =
     constraints.maxEpochs === undefined
-      ? MAX_EPOCHS
+      ? Number.POSITIVE_INFINITY
       : requirePositive(constraints.maxEpochs, 'constraints.maxEpochs', MAX_EPOCHS);
   if (minEpochs > maxEpochs)
     throw new PlannerInputError(
