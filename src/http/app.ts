@@ -2,7 +2,7 @@
  * The HTTP application: Fastify with one plugin per concern and the zod-typed API scope. Builds the app without
  * listening, so tests drive it through app.inject and src/server.ts alone owns the socket and the process.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config.js';
 import { SummaryLogController } from './logging.js';
 import docs from './plugins/docs.js';
@@ -18,8 +18,8 @@ import { apiRoutes } from './routes/index.js';
 
 export interface BuildAppOptions {
   config: AppConfig;
-  /** A pino-compatible logger; by default a JSON logger at config.logLevel writing to stdout. */
-  logger?: FastifyBaseLogger;
+  /** Where the JSON log lines go; stdout by default. */
+  logDestination?: { write(line: string): void };
   /**
    * Parse every response with its zod schema before sending it (a mismatch becomes a 500). For tests: it costs a zod
    * parse per response, which production skips.
@@ -30,7 +30,7 @@ export interface BuildAppOptions {
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: config.logLevel } }),
+    logger: { level: config.logLevel, ...(options.logDestination ? { stream: options.logDestination } : {}) },
     logController: new SummaryLogController(),
     requestIdHeader: false,
     genReqId: requestIdFor,

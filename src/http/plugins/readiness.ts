@@ -2,6 +2,8 @@
  * Readiness: /readyz answers 200 only once the app has booted and every start-up task registered with
  * `app.readiness.waitFor(name)` has called its done function, and 503 again from the moment the app starts closing.
  *
+ * While closing, responses carry "Connection: close" so keep-alive clients let the server finish closing.
+ *
  * A later plugin that must finish work before traffic arrives (fitting the laws, say) does:
  *
  *   const lawsFitted = app.readiness.waitFor('laws');
@@ -52,6 +54,12 @@ const readinessPlugin: FastifyPluginAsync = async (app) => {
   app.decorate('readiness', readiness);
   app.addHook('onReady', async () => booted());
   app.addHook('preClose', async () => readiness.markClosing());
+  // close() waits for every open connection; a keep-alive socket left idle after an in-flight request would hold it
+  // until the keep-alive timeout, so while closing each response tells the client to close instead.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (readiness.state === 'closing') reply.header('connection', 'close');
+    done(null, payload);
+  });
 };
 
 export default fp(readinessPlugin, { name: 'readiness' });

@@ -70,6 +70,7 @@ export const datasetRoutes: FastifyPluginAsyncZod = async (app) => {
     '/dataset',
     {
       schema: {
+        operationId: 'getDataset',
         summary: "The paper's data points and stated facts",
         description:
           'Every point digitized from Figures 1, 2 and 3 of the paper (with occlusion flags), the reference models of ' +

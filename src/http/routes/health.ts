@@ -25,6 +25,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       logLevel: 'warn',
       config: PROBE,
       schema: {
+        operationId: 'getLiveness',
         summary: 'Liveness probe',
         description: 'Answers 200 while the process can serve HTTP; depends on nothing.',
         tags: ['operations'],
@@ -40,6 +41,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       logLevel: 'warn',
       config: PROBE,
       schema: {
+        operationId: 'getReadiness',
         summary: 'Readiness probe',
         description:
           'Answers 200 once start-up work (such as fitting the laws) is done; 503 before that and while closing.',

@@ -6,15 +6,20 @@
  * To add a resource: write src/http/routes/<resource>.ts exporting a FastifyPluginAsyncZod (see dataset.ts), and
  * register it below with the /v1 prefix.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { createSerializerCompiler } from '../serializer.js';
 import { datasetRoutes } from './dataset.js';
 import { healthRoutes } from './health.js';
 
+/** Makes `scope` a zod scope: requests validated by zod, responses by fast-json-stringify from the zod schemas. */
+export function useZodCompilers(scope: FastifyInstance, options: { checkResponses: boolean }): void {
+  scope.setValidatorCompiler(validatorCompiler);
+  scope.setSerializerCompiler(createSerializerCompiler(options));
+}
+
 export const apiRoutes: FastifyPluginAsync<{ checkResponses: boolean }> = async (app, options) => {
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(createSerializerCompiler({ checkResponses: options.checkResponses }));
+  useZodCompilers(app, options);
 
   await app.register(healthRoutes);
   await app.register(datasetRoutes, { prefix: '/v1' });

@@ -1,0 +1,88 @@
+/**
+ * Configuration from the environment. Oracle: the documented defaults (PORT 8080, HOST 0.0.0.0) and the rule that a
+ * bad value fails with a message naming its variable.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.logLevel).toBe('info');
+    expect(config.requestTimeoutMs).toBeGreaterThan(0);
+    expect(config.rateLimit.enabled).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      BODY_LIMIT_BYTES: '2048',
+      REQUEST_TIMEOUT_MS: '5000',
+      KEEP_ALIVE_TIMEOUT_MS: '61000',
+      SHUTDOWN_GRACE_MS: '0',
+      RATE_LIMIT_ENABLED: 'false',
+      RATE_LIMIT_MAX: '10',
+      RATE_LIMIT_WINDOW_MS: '1000',
+      TRUST_PROXY: '1',
+      DOCS_ENABLED: '0',
+    });
+    expect(config).toEqual({
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'warn',
+      bodyLimitBytes: 2048,
+      requestTimeoutMs: 5000,
+      keepAliveTimeoutMs: 61000,
+      shutdownGraceMs: 0,
+      rateLimit: { enabled: false, max: 10, windowMs: 1000 },
+      trustProxy: true,
+      docsEnabled: false,
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(8080);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '65536'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['PORT', '1e3'],
+    ['LOG_LEVEL', 'loud'],
+    ['BODY_LIMIT_BYTES', '10'],
+    ['REQUEST_TIMEOUT_MS', '0'],
+    ['RATE_LIMIT_ENABLED', 'yes'],
+    ['RATE_LIMIT_MAX', '0'],
+    ['RATE_LIMIT_WINDOW_MS', 'soon'],
+  ])('rejects %s=%s, naming the variable', (variable, value) => {
+    let thrown: unknown;
+    try {
+      loadConfig({ [variable]: value });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).variable).toBe(variable);
+    expect((thrown as ConfigError).message.startsWith(`${variable}: `)).toBe(true);
+  });
+});
+
+describe('server start-up', () => {
+  it('exits with code 1 and a message naming PORT when PORT is bad', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, PORT: 'eighty' },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('PORT');
+    expect(result.stderr).toContain('eighty');
+  });
+});

@@ -1,0 +1,30 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { buildApp } from '../../src/http/app.js';
+import { PROBLEM_CONTENT_TYPE, type Problem, ProblemSchema } from '../../src/http/schemas/problem.js';
+
+/** An app as production builds it, but silent, without rate limit, and checking every response against its schema. */
+export async function buildTestApp(
+  env: Record<string, string> = {},
+  logDestination?: { write(line: string): void },
+): Promise<FastifyInstance> {
+  const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_ENABLED: 'false', ...env });
+  return buildApp({ config, checkResponses: true, ...(logDestination ? { logDestination } : {}) });
+}
+
+/**
+ * Asserts an RFC 9457 response: the status, the problem+json content type, a body valid against the Problem schema,
+ * the request id as instance and in the header, and nothing that looks like a stack trace.
+ */
+export function expectProblem(response: LightMyRequestResponse, status: number): Problem {
+  expect(response.statusCode, response.body).toBe(status);
+  expect(response.headers['content-type']).toMatch(
+    new RegExp(`^${PROBLEM_CONTENT_TYPE.replace('+', '\\+')}`),
+  );
+  const problem = ProblemSchema.parse(response.json());
+  expect(problem.status).toBe(status);
+  expect(problem.instance).toBe(response.headers['x-request-id']);
+  expect(response.body).not.toMatch(/\bat .+:\d+:\d+|node_modules|\.ts\b|\.js\b/);
+  return problem;
+}
