@@ -44,6 +44,8 @@ export interface TrainingConfiguration {
   readonly wallClockHours?: number;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export interface ConfigurationOptions {
   readonly datasetImages: number;
   readonly batchSize: number;
@@ -96,7 +98,7 @@ export function describeConfiguration(
   const jftEpochs = imagesSeen / FACTS.jftImages.value;
   const learningRateLaw = context.laws.learningRate;
   const costTpuV4CoreHours = epochs * costPerEpochTpuV4CoreHours;
-  return {
+  const configuration: Mutable<TrainingConfiguration> = {
     model: {
       name: model.name,
       params: model.params,
@@ -121,6 +123,7 @@ export function describeConfiguration(
     predicted,
     costTpuV4CoreHours,
     finetuneCostTpuV4CoreHours: model.finetuneCostTpuV4CoreHours,
-    ...(options.cores === undefined ? {} : { wallClockHours: costTpuV4CoreHours / options.cores }),
   };
+  if (options.cores !== undefined) configuration.wallClockHours = costTpuV4CoreHours / options.cores;
+  return configuration;
 }

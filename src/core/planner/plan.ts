@@ -197,12 +197,14 @@ export function plan(context: PlannerContext, request: PlanRequest): Plan {
   const options: ConfigurationOptions = normalized;
   const describe = (c: Candidate) =>
     describeConfiguration(context, surface, c.model, c.epochs, options, c.predicted);
+  const alternative = (c: Candidate, reason: Alternative['reason'], s: Strategy, o: Objective): Alternative =>
+    Object.assign(describe(c), { reason, strategy: s, objective: o });
   const alternatives: Alternative[] = [];
   const index = candidates.indexOf(chosen);
   const smaller = candidates[index - 1];
   const larger = candidates[index + 1];
-  if (smaller) alternatives.push({ ...describe(smaller), reason: 'smaller_neighbour', strategy, objective });
-  if (larger) alternatives.push({ ...describe(larger), reason: 'larger_neighbour', strategy, objective });
+  if (smaller) alternatives.push(alternative(smaller, 'smaller_neighbour', strategy, objective));
+  if (larger) alternatives.push(alternative(larger, 'larger_neighbour', strategy, objective));
   const otherStrategy: Strategy = strategy === 'equal_rate' ? 'fitted' : 'equal_rate';
   const otherObjective: Objective = objective === 'jft_loss' ? 'imagenet_top1' : 'jft_loss';
   const byOtherStrategy = pick(
@@ -212,12 +214,7 @@ export function plan(context: PlannerContext, request: PlanRequest): Plan {
     idealFor(otherStrategy, objective),
     share,
   );
-  alternatives.push({
-    ...describe(byOtherStrategy),
-    reason: 'other_strategy',
-    strategy: otherStrategy,
-    objective,
-  });
+  alternatives.push(alternative(byOtherStrategy, 'other_strategy', otherStrategy, objective));
   const byOtherObjective = pick(
     candidates,
     strategy,
@@ -225,12 +222,7 @@ export function plan(context: PlannerContext, request: PlanRequest): Plan {
     idealFor(strategy, otherObjective),
     share,
   );
-  alternatives.push({
-    ...describe(byOtherObjective),
-    reason: 'other_objective',
-    strategy,
-    objective: otherObjective,
-  });
+  alternatives.push(alternative(byOtherObjective, 'other_objective', strategy, otherObjective));
 
   const recommendation = describe(chosen);
   return {

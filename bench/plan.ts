@@ -1,0 +1,46 @@
+/**
+ * Average time of one plan() call (the issue's bar: under 20 microseconds), against two baselines measured in the
+ * same run: the budget conversion alone (the cheapest core call a plan makes) and JSON.stringify of the plan (what
+ * the HTTP layer spends just serialising it).
+ *
+ *   npx tsx bench/plan.ts [calls]
+ */
+
+import { fitPaperLaws } from '../src/core/laws/paperLaws.js';
+import { createPlannerContext } from '../src/core/planner/context.js';
+import { plan } from '../src/core/planner/plan.js';
+import type { PlanRequest } from '../src/core/planner/request.js';
+import { toTpuV4CoreHours } from '../src/core/units/budget.js';
+
+const calls = Number(process.argv[2] ?? 200_000);
+const context = createPlannerContext(fitPaperLaws());
+// Budgets spread over the paper's range and both strategies, so no single branch is measured alone.
+const requests: PlanRequest[] = Array.from({ length: 1024 }, (_, i) => ({
+  budget: { amount: 400 * 1.005 ** i, unit: 'tpu_v4_core_hours' },
+  strategy: i % 2 === 0 ? 'equal_rate' : 'fitted',
+  objective: i % 4 < 2 ? 'jft_loss' : 'imagenet_top1',
+}));
+const samplePlan = plan(context, requests[0] as PlanRequest);
+
+function microseconds(run: (i: number) => unknown): number {
+  for (let i = 0; i < calls / 4; i++) run(i);
+  const start = performance.now();
+  for (let i = 0; i < calls; i++) run(i);
+  return ((performance.now() - start) * 1000) / calls;
+}
+
+const conversion = microseconds((i) =>
+  toTpuV4CoreHours((requests[i & 1023] as PlanRequest).budget, context.laws.costModel),
+);
+const stringify = microseconds(() => JSON.stringify(samplePlan));
+const planning = microseconds((i) => plan(context, requests[i & 1023] as PlanRequest));
+
+const row = (name: string, us: number) =>
+  console.log(
+    `${name.padEnd(44)} ${us.toFixed(2).padStart(7)} us  ${(us / conversion).toFixed(1).padStart(6)} x conversion`,
+  );
+console.log(`${calls} calls each, after a warm-up of ${calls / 4}`);
+row('toTpuV4CoreHours (baseline)', conversion);
+row('JSON.stringify(plan) (serialisation)', stringify);
+row('plan()', planning);
+console.log(`bar: 20 us per plan; measured ${planning.toFixed(2)} us`);
