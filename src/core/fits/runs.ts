@@ -1,0 +1,151 @@
+/**
+ * A caller's own training runs, checked and turned into loss-surface observations (issue 5, item 4).
+ * Each run gives its model size one way (an NFNet variant or forward FLOPs per image), its training length one way
+ * (epochs of the dataset or images seen), optionally what it cost, and the validation loss it reached.
+ */
+
+import { parseVariant } from '../architecture/variants.js';
+import { MAX_DATASET_IMAGES } from '../cost/costModel.js';
+import { FACTS } from '../dataset/facts.js';
+import { InfeasibleError, PlannerInputError } from '../errors.js';
+import { flopsByVariant } from '../laws/lossLaw.js';
+import type { SurfaceObservation } from '../laws/surface.js';
+import { MAX_EPOCHS, MIN_DATASET_IMAGES } from '../planner/request.js';
+import { MAX_BUDGET_TPU_V4_CORE_HOURS } from '../units/budget.js';
+
+export interface RunInput {
+  /** An NFNet variant ("F3+"); F is then its forward FLOPs per image at 224 px and 30k classes. Or flopsPerImage. */
+  readonly model?: string;
+  readonly flopsPerImage?: number;
+  /** Epochs over the dataset (JFT-4B's 4e9 images unless the request gives datasetImages). Or imagesSeen. */
+  readonly epochs?: number;
+  readonly imagesSeen?: number;
+  /** What the run cost; with two or more model sizes, these give the cost law the allocation uses. */
+  readonly costTpuV4CoreHours?: number;
+  /** Validation loss the run reached. */
+  readonly loss: number;
+}
+
+/** A run with its size and length resolved. */
+export interface ResolvedRun {
+  readonly flopsPerImage: number;
+  readonly imagesSeen: number;
+  readonly loss: number;
+  readonly costTpuV4CoreHours?: number;
+}
+
+/** Five coefficients need at least five runs (issue 5: "at least 5 runs; say so in a 422 otherwise"). */
+export const MIN_RUNS = 5;
+/** Largest number of runs accepted: far more than any scaling study trains, and a fit stays within about a second. */
+export const MAX_RUNS = 10_000;
+/** Forward FLOPs per image accepted: 1 MFLOP (a toy network) to 10 PFLOP (far beyond any image model). */
+export const MIN_FLOPS_PER_IMAGE = 1e6;
+export const MAX_FLOPS_PER_IMAGE = 1e16;
+/** Images seen accepted: up to MAX_EPOCHS passes over the largest dataset accepted. */
+export const MAX_IMAGES_SEEN = MAX_EPOCHS * MAX_DATASET_IMAGES;
+/** Losses accepted: positive and at most 1,000 nats, far above any cross-entropy a training run reports. */
+export const MAX_LOSS = 1_000;
+
+/** The dataset one epoch passes over: JFT-4B (stated) unless the caller says otherwise. */
+export function resolveDatasetImages(datasetImages: unknown): number {
+  if (datasetImages === undefined) return FACTS.jftImages.value;
+  return requireRange(datasetImages, 'datasetImages', MIN_DATASET_IMAGES, MAX_DATASET_IMAGES, true);
+}
+
+/**
+ * Checks every run and resolves F and D: F = forward FLOPs per image of the named variant (countNfnet at the
+ * pre-training setup, 224 px and 30k classes, as the paper's laws use) or as given; D = epochs x datasetImages or
+ * as given. PlannerInputError names the field ("runs.3.model") for anything malformed or out of range;
+ * InfeasibleError when there are fewer than MIN_RUNS runs or they do not span two model sizes and two lengths,
+ * without which the surface's exponents cannot be told apart.
+ */
+export function resolveRuns(runs: unknown, datasetImages: number): ResolvedRun[] {
+  if (!Array.isArray(runs)) throw new PlannerInputError('runs', 'runs must be an array of training runs');
+  if (runs.length > MAX_RUNS)
+    throw new PlannerInputError('runs', `at most ${MAX_RUNS} runs are accepted; got ${runs.length}`);
+  const variants = runs.map((run: unknown, i) => {
+    if (typeof run !== 'object' || run === null || Array.isArray(run))
+      throw new PlannerInputError(
+        `runs.${i}`,
+        `runs.${i} must be an object with a loss, a model size and a length`,
+      );
+    const { model, flopsPerImage } = run as RunInput;
+    if ((model === undefined) === (flopsPerImage === undefined))
+      throw new PlannerInputError(
+        `runs.${i}.model`,
+        `runs.${i} must give exactly one of model (an NFNet variant) and flopsPerImage; got ${model === undefined ? 'neither' : 'both'}`,
+      );
+    return model === undefined ? undefined : parseVariant(model, `runs.${i}.model`);
+  });
+  const flopsOfVariant = flopsByVariant(variants.filter((v) => v !== undefined));
+  const resolved = (runs as RunInput[]).map((run, i): ResolvedRun => {
+    const variant = variants[i];
+    const flopsPerImage =
+      variant === undefined
+        ? requireRange(run.flopsPerImage, `runs.${i}.flopsPerImage`, MIN_FLOPS_PER_IMAGE, MAX_FLOPS_PER_IMAGE)
+        : (flopsOfVariant.get(variant) as number);
+    if ((run.epochs === undefined) === (run.imagesSeen === undefined))
+      throw new PlannerInputError(
+        `runs.${i}.epochs`,
+        `runs.${i} must give exactly one of epochs and imagesSeen; got ${run.epochs === undefined ? 'neither' : 'both'}`,
+      );
+    const imagesSeen =
+      run.epochs === undefined
+        ? requirePositive(run.imagesSeen, `runs.${i}.imagesSeen`, MAX_IMAGES_SEEN)
+        : requirePositive(run.epochs, `runs.${i}.epochs`, MAX_EPOCHS) * datasetImages;
+    const loss = requirePositive(run.loss, `runs.${i}.loss`, MAX_LOSS);
+    return {
+      flopsPerImage,
+      imagesSeen,
+      loss,
+      ...(run.costTpuV4CoreHours === undefined
+        ? {}
+        : {
+            costTpuV4CoreHours: requirePositive(
+              run.costTpuV4CoreHours,
+              `runs.${i}.costTpuV4CoreHours`,
+              MAX_BUDGET_TPU_V4_CORE_HOURS,
+            ),
+          }),
+    };
+  });
+  if (resolved.length < MIN_RUNS)
+    throw new InfeasibleError(
+      `fitting L(F, D) = E + A / F^alpha + B / D^beta needs at least ${MIN_RUNS} runs (one per coefficient); got ${resolved.length}`,
+      { minRuns: MIN_RUNS, runs: resolved.length },
+    );
+  const sizes = new Set(resolved.map((r) => r.flopsPerImage)).size;
+  const lengths = new Set(resolved.map((r) => r.imagesSeen)).size;
+  if (sizes < 2 || lengths < 2)
+    throw new InfeasibleError(
+      `the runs must cover at least two model sizes and two training lengths to tell the model-size and data terms apart; got ${sizes} size(s) and ${lengths} length(s)`,
+      { modelSizes: sizes, trainingLengths: lengths },
+    );
+  return resolved;
+}
+
+export function observationsOf(runs: readonly ResolvedRun[]): SurfaceObservation[] {
+  return runs.map((r) => ({ flopsPerImage: r.flopsPerImage, imagesSeen: r.imagesSeen, value: r.loss }));
+}
+
+function requireRange(value: unknown, field: string, min: number, max: number, inclusiveMin = true): number {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value > max ||
+    (inclusiveMin ? value < min : value <= min)
+  )
+    throw new PlannerInputError(
+      field,
+      `${field} must be a number ${inclusiveMin ? 'from' : 'above'} ${min} ${inclusiveMin ? 'to' : 'and at most'} ${max}; got ${describe(value)}`,
+    );
+  return value;
+}
+
+function requirePositive(value: unknown, field: string, max: number): number {
+  return requireRange(value, field, 0, max, false);
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
+}
