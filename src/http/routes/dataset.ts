@@ -53,6 +53,13 @@ export const DATASET: DatasetResponse = {
   }),
 };
 
+/**
+ * The body, serialized once. Serializing these 15.7 kB took about 35 us per request, the bulk of the route's cost; a
+ * shortcut only for constant data (dynamic routes return objects for the compiled serializer). Tests parse the served
+ * body with DatasetResponseSchema, so conformance is still checked.
+ */
+const DATASET_JSON = JSON.stringify(DATASET);
+
 const EXAMPLE: DatasetResponse = {
   ...DATASET,
   figure1: { ...DATASET.figure1, points: DATASET.figure1.points.slice(0, 1) },
@@ -83,6 +90,10 @@ export const datasetRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async () => DATASET,
+    async (_request, reply) =>
+      reply
+        .type('application/json; charset=utf-8')
+        .serializer(() => DATASET_JSON)
+        .send(DATASET),
   );
 };
