@@ -4,10 +4,12 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config.js';
+import type { PlannerContext } from '../core/planner/context.js';
 import { SummaryLogController } from './logging.js';
 import docs from './plugins/docs.js';
 import jsonBody from './plugins/jsonBody.js';
 import metrics from './plugins/metrics.js';
+import planner from './plugins/planner.js';
 import problemDetails from './plugins/problemDetails.js';
 import rateLimit from './plugins/rateLimit.js';
 import readiness from './plugins/readiness.js';
@@ -25,6 +27,8 @@ export interface BuildAppOptions {
    * parse per response, which production skips.
    */
   checkResponses?: boolean;
+  /** Fitted laws to serve with; fitted at start-up when absent. Tests pass one context to many apps. */
+  planner?: PlannerContext;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -45,6 +49,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   // Order matters: plugins that watch routes through onRoute (route index, rate limit, metrics, docs) come first.
   await app.register(readiness);
+  await app.register(planner, options.planner ? { planner: options.planner } : {});
   await app.register(requestId);
   await app.register(problemDetails);
   await app.register(jsonBody);

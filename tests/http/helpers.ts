@@ -1,8 +1,17 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { fitPaperLaws } from '../../src/core/laws/paperLaws.js';
+import { createPlannerContext, type PlannerContext } from '../../src/core/planner/context.js';
 import { buildApp } from '../../src/http/app.js';
 import { PROBLEM_CONTENT_TYPE, type Problem, ProblemSchema } from '../../src/http/schemas/problem.js';
+
+let sharedPlanner: PlannerContext | undefined;
+/** The fitted laws, once per test file rather than once per app. */
+export function testPlanner(): PlannerContext {
+  sharedPlanner ??= createPlannerContext(fitPaperLaws());
+  return sharedPlanner;
+}
 
 /** An app as production builds it, but silent, without rate limit, and checking every response against its schema. */
 export async function buildTestApp(
@@ -10,7 +19,12 @@ export async function buildTestApp(
   logDestination?: { write(line: string): void },
 ): Promise<FastifyInstance> {
   const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_ENABLED: 'false', ...env });
-  return buildApp({ config, checkResponses: true, ...(logDestination ? { logDestination } : {}) });
+  return buildApp({
+    config,
+    checkResponses: true,
+    planner: testPlanner(),
+    ...(logDestination ? { logDestination } : {}),
+  });
 }
 
 /**

@@ -17,7 +17,7 @@ export interface EvaluateRequest {
 }
 
 export interface Evaluation extends TrainingConfiguration {
-  readonly warnings: readonly PlanWarning[];
+  readonly warnings: PlanWarning[];
   readonly provenance: ConfigurationProvenance;
 }
 

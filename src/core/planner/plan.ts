@@ -42,8 +42,8 @@ export interface Plan {
   readonly strategy: Strategy;
   readonly ideal: IdealAllocation;
   readonly recommendation: TrainingConfiguration;
-  readonly alternatives: readonly Alternative[];
-  readonly warnings: readonly PlanWarning[];
+  readonly alternatives: Alternative[];
+  readonly warnings: PlanWarning[];
   readonly provenance: PlanProvenance;
 }
 

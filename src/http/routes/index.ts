@@ -11,6 +11,8 @@ import { validatorCompiler } from 'fastify-type-provider-zod';
 import { createSerializerCompiler } from '../serializer.js';
 import { datasetRoutes } from './dataset.js';
 import { healthRoutes } from './health.js';
+import { buildingBlockRoutes } from './models.js';
+import { planRoutes } from './plans.js';
 
 /** Makes `scope` a zod scope: requests validated by zod, responses by fast-json-stringify from the zod schemas. */
 export function useZodCompilers(scope: FastifyInstance, options: { checkResponses: boolean }): void {
@@ -22,5 +24,7 @@ export const apiRoutes: FastifyPluginAsync<{ checkResponses: boolean }> = async 
   useZodCompilers(app, options);
 
   await app.register(healthRoutes);
+  await app.register(planRoutes, { prefix: '/v1' });
+  await app.register(buildingBlockRoutes, { prefix: '/v1' });
   await app.register(datasetRoutes, { prefix: '/v1' });
 };

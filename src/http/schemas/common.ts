@@ -1,0 +1,176 @@
+/**
+ * Schemas shared by the planner's routes: budgets, model names, training configurations and their predictions.
+ * Field names are part of the API contract (issue: planner and REST API v1).
+ */
+import { z } from 'zod';
+import { NFNET_VARIANTS } from '../../core/architecture/variants.js';
+import { MAX_DATASET_IMAGES } from '../../core/cost/costModel.js';
+import { MAX_BATCH_SIZE, MAX_CORES, MAX_EPOCHS, MIN_DATASET_IMAGES } from '../../core/planner/request.js';
+import { WARNING_CODES } from '../../core/planner/warnings.js';
+import { GPU_ACCELERATORS } from '../../core/units/accelerators.js';
+import { BUDGET_UNITS } from '../../core/units/budget.js';
+import { TPU_V3_BASES } from '../../core/units/tpuV3.js';
+
+/** Upper bound of any amount a client may send: past FLOP budgets of 1e9 TPU-v4 core hours (~2e26), far past sense. */
+const MAX_AMOUNT = 1e30;
+
+export const ModelNameSchema = z
+  .enum(NFNET_VARIANTS)
+  .describe('NFNet variant: F0..F7 (widths 256/512/1536/1536) or F0+..F7+ (widths 384/768/2048/2048).');
+
+export const BudgetSchema = z
+  .strictObject({
+    amount: z
+      .number()
+      .positive()
+      .max(MAX_AMOUNT)
+      .describe(
+        'How much compute, in `unit`. After conversion it must lie between 1 and 1e9 TPU-v4 core hours (the paper studied 400 to 110k).',
+      ),
+    unit: z
+      .enum(BUDGET_UNITS)
+      .describe(
+        'tpu_v4_core_hours; tpu_v4_chip_hours (2 cores per chip); tpu_v3_core_hours; flops (total training FLOPs); gpu_hours (needs accelerator or peakTflops).',
+      ),
+    accelerator: z
+      .enum(GPU_ACCELERATORS)
+      .optional()
+      .describe('gpu_hours only: a100 (312 TFLOP/s bf16 peak), h100 or h200 (989).'),
+    peakTflops: z
+      .number()
+      .positive()
+      .max(1e6)
+      .optional()
+      .describe('gpu_hours only: dense bf16 peak of another accelerator, TFLOP/s (instead of accelerator).'),
+    utilization: z
+      .number()
+      .positive()
+      .max(1)
+      .optional()
+      .describe(
+        "gpu_hours only: fraction of peak sustained; default the NFNet family's measured TPU-v4 utilization.",
+      ),
+    tpuV3Basis: z
+      .enum(TPU_V3_BASES)
+      .optional()
+      .describe(
+        "tpu_v3_core_hours only: nfnet_f7plus (default; the paper's F7+ estimate, 110k v4 per 250k v3) or vit (the paper's ViT measurements, ~0.566).",
+      ),
+  })
+  .describe('A compute budget in one of five units.');
+
+export const ConstraintsSchema = z
+  .strictObject({
+    models: z
+      .array(ModelNameSchema)
+      .min(1)
+      .max(NFNET_VARIANTS.length)
+      .optional()
+      .describe('Only these variants may be recommended (default: all 16).'),
+    minEpochs: z.number().min(0).max(MAX_EPOCHS).optional().describe('Fewest epochs over the dataset.'),
+    maxEpochs: z.number().positive().max(MAX_EPOCHS).optional().describe('Most epochs over the dataset.'),
+    datasetImages: z
+      .number()
+      .min(MIN_DATASET_IMAGES)
+      .max(MAX_DATASET_IMAGES)
+      .optional()
+      .describe('Images in one epoch of your dataset (default JFT-4B, 4.0e9).'),
+  })
+  .describe('Limits on the recommendation.');
+
+export const ObjectiveSchema = z
+  .enum(['jft_loss', 'imagenet_top1'])
+  .describe('What to optimise: JFT-4B held-out loss (default) or ImageNet top-1 after fine-tuning.');
+export const StrategySchema = z
+  .enum(['equal_rate', 'fitted'])
+  .describe(
+    "equal_rate (default): the paper's rule, model size and epochs scale at the same rate, 1 epoch at 5k core hours. fitted: the lowest predicted objective from the fitted laws.",
+  );
+
+export const BatchSizeSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_BATCH_SIZE)
+  .describe('Images per step (default 4096, as in the paper).');
+export const CoresSchema = z.number().int().min(1).max(MAX_CORES).describe('TPU-v4 cores the run will use.');
+export const PreviousLearningRateSchema = z
+  .number()
+  .positive()
+  .max(100)
+  .describe(
+    'The optimal learning rate found for a smaller configuration; the trials become it and half of it.',
+  );
+
+export const PredictionsSchema = z
+  .object({
+    jftValidationLoss: z.number().describe('Predicted JFT-4B held-out loss (fitted loss surface).'),
+    imagenetTop1Percent: z
+      .number()
+      .describe("Predicted ImageNet top-1 (%) after the paper's fine-tuning (fitted fine-tuning law)."),
+  })
+  .describe('Predictions of the fitted laws for this configuration.');
+
+export const LearningRateSchema = z
+  .object({
+    value: z.number().describe("Base learning rate to start with: the law's optimum on the factor-2 grid."),
+    trials: z
+      .array(z.number())
+      .length(2)
+      .readonly()
+      .describe('The two learning rates to try (the paper tunes within 2 trials).'),
+    schedule: z.string().describe('The schedule the rate is for.'),
+  })
+  .describe('Learning rate from the fitted Figure 3 law.');
+
+export const ModelSummarySchema = z.object({
+  name: ModelNameSchema,
+  params: z.number().int().min(0).max(1e13).describe('Parameters at 224 px and 30k classes.'),
+  flopsPerImage: z.number().describe('Forward FLOPs per 224 px image (2 x MACs).'),
+  costPerEpochTpuV4CoreHours: z.number().describe('TPU-v4 core hours for one epoch of the dataset.'),
+  costSource: z
+    .enum(['digitized', 'interpolated'])
+    .describe(
+      'digitized: measured from Figure 2; interpolated: power law in FLOPs (not trained in the paper).',
+    ),
+});
+
+export const TrainingConfigurationSchema = z.object({
+  model: ModelSummarySchema,
+  epochs: z.number().describe('Epochs over the dataset.'),
+  imagesSeen: z.number().describe('epochs x dataset images.'),
+  steps: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('ceil(imagesSeen / batchSize).'),
+  batchSize: BatchSizeSchema,
+  learningRate: LearningRateSchema,
+  predicted: PredictionsSchema,
+  costTpuV4CoreHours: z.number().describe('Pre-training cost.'),
+  finetuneCostTpuV4CoreHours: z
+    .number()
+    .describe('ImageNet fine-tuning cost: 1.6k for F7+ (stated), scaled by FLOPs at 384 px.'),
+  wallClockHours: z
+    .number()
+    .optional()
+    .describe('costTpuV4CoreHours / hardware.cores, when cores were given.'),
+});
+
+export const WarningSchema = z.object({
+  code: z.enum(WARNING_CODES).describe('Stable machine-readable code.'),
+  message: z.string().describe('What it means, for a person.'),
+});
+
+export const ConfigurationProvenanceSchema = z.object({
+  costPerEpoch: z.string(),
+  jftValidationLoss: z.string(),
+  imagenetTop1Percent: z.string(),
+  learningRate: z.string(),
+  finetuneCost: z.string(),
+  lossLawId: z
+    .string()
+    .describe("Id of the JFT loss law used: jft_loss_surface, or the id of a caller's law."),
+});
+
+export const ConvertedBudgetSchema = z.object({
+  tpuV4CoreHours: z.number().describe('The budget in TPU-v4 core hours.'),
+  requested: BudgetSchema.describe('The budget as sent.'),
+  basis: z.string().describe('How it was converted, in words, with sources.'),
+});

@@ -1,0 +1,101 @@
+/**
+ * GET /v1/laws: every fitted law with its coefficients, units, fit quality and provenance, and the allocation each
+ * strategy implies (mirrors core/laws/report.ts).
+ */
+import { z } from 'zod';
+
+const n = z.number().int().min(0).max(1_000_000);
+const SurfaceQualitySchema = z.object({
+  n,
+  rmseRelative: z.number().describe('Root mean square of (predicted - observed) / observed.'),
+  r2Log: z.number().describe('R^2 of the log of the value.'),
+  maxRelativeError: z.number(),
+});
+const SurfaceLawSchema = z.object({
+  id: z.string(),
+  formula: z.string(),
+  coefficients: z.object({
+    E: z.number(),
+    A: z.number(),
+    B: z.number(),
+    alpha: z.number(),
+    beta: z.number(),
+  }),
+  units: z.object({ flopsPerImage: z.string(), imagesSeen: z.string(), value: z.string() }),
+  quality: SurfaceQualitySchema,
+  provenance: z.string(),
+});
+const ExponentsSchema = z
+  .object({ flopsPerImage: z.number(), costPerEpoch: z.number(), epochs: z.number() })
+  .describe('Each quantity grows as C^exponent with the budget C.');
+
+export const LawsResponseSchema = z
+  .object({
+    costModel: z.object({
+      id: z.string(),
+      form: z.string(),
+      coefficients: z.object({ c: z.number(), g: z.number() }),
+      units: z.object({ cost: z.string(), flopsPerImage: z.string() }),
+      quality: z.object({ n, r2Log: z.number() }),
+      familyUtilization: z
+        .number()
+        .describe('NFNet family TPU-v4 utilization (geometric mean of the trained six).'),
+      familyAchievedTflopsPerCore: z.number(),
+      provenance: z.string(),
+    }),
+    jftLoss: SurfaceLawSchema.extend({
+      leaveOneModelOut: z
+        .array(z.object({ heldOut: z.string(), rmseRelative: z.number(), maxRelativeError: z.number() }))
+        .describe(
+          'Fit without each variant, predict its points: the extrapolation check (F7+ the headline).',
+        ),
+    }),
+    finetune: SurfaceLawSchema,
+    frontier: z.object({
+      id: z.string(),
+      form: z.string(),
+      a: z.number(),
+      b: z.number(),
+      quality: z.object({ r2Log: z.number(), n, maxRelativeError: z.number() }),
+      grid: z.object({ minTpuV4CoreHours: z.number(), maxTpuV4CoreHours: z.number(), points: n }),
+      provenance: z.string(),
+    }),
+    learningRate: z.object({
+      id: z.string(),
+      form: z.string(),
+      coefficients: z.object({
+        shortRunLearningRate: z.number(),
+        onsetCoefficient: z.number(),
+        onsetFlopsExponent: z.number(),
+        epochsExponent: z.number(),
+        onsetEpochsAtReference: z.number(),
+        referenceFlopsPerImage: z.number(),
+      }),
+      gridFactor: z.number(),
+      quality: z.object({
+        n,
+        reproducedExactly: n.describe(
+          'Figure 3 points whose snapped prediction equals the digitized optimum.',
+        ),
+        rmseLog: z.number(),
+      }),
+      provenance: z.string(),
+    }),
+    allocation: z.object({
+      equalRate: z.object({
+        exponents: ExponentsSchema,
+        anchorTpuV4CoreHours: z.number(),
+        source: z.string(),
+      }),
+      fitted: z.object({ exponents: ExponentsSchema, source: z.string() }),
+      fittedImagenetTop1: z.object({ exponents: ExponentsSchema, source: z.string() }),
+      measured: z.object({ exponents: ExponentsSchema, r2Log: ExponentsSchema, source: z.string() }),
+    }),
+    finetuneFinding: z.object({
+      statement: z.string(),
+      budgetsChecked: n,
+      budgetsHolding: n,
+      rangeTpuV4CoreHours: z.array(z.number()).length(2),
+    }),
+  })
+  .describe('The fitted laws.');

@@ -1,0 +1,118 @@
+/**
+ * POST /v1/plans and /v1/plans/batch: request and response schemas (field names are the API contract).
+ */
+import { z } from 'zod';
+import {
+  BatchSizeSchema,
+  BudgetSchema,
+  ConfigurationProvenanceSchema,
+  ConstraintsSchema,
+  ConvertedBudgetSchema,
+  CoresSchema,
+  ObjectiveSchema,
+  PreviousLearningRateSchema,
+  StrategySchema,
+  TrainingConfigurationSchema,
+  WarningSchema,
+} from './common.js';
+import { ProblemSchema } from './problem.js';
+
+const positiveCoefficient = z.number().positive().max(1e300);
+export const CustomLawSchema = z
+  .strictObject({
+    id: z.string().min(1).max(100).optional().describe('A name for the law, echoed in provenance.lossLawId.'),
+    coefficients: z
+      .strictObject({
+        E: positiveCoefficient.describe('Irreducible loss.'),
+        A: positiveCoefficient.describe('Model-size term coefficient (F in FLOPs per image).'),
+        B: positiveCoefficient.describe('Data term coefficient (D in images seen).'),
+        alpha: z.number().positive().max(5).describe('Model-size exponent.'),
+        beta: z.number().positive().max(5).describe('Data exponent.'),
+      })
+      .describe('L(F, D) = E + A / F^alpha + B / D^beta.'),
+  })
+  .describe(
+    "Plan with your own JFT-style loss surface instead of the paper's (send the `law` POST /v1/fits returned).",
+  );
+
+export const PlanRequestSchema = z
+  .strictObject({
+    budget: BudgetSchema,
+    objective: ObjectiveSchema.optional(),
+    strategy: StrategySchema.optional(),
+    constraints: ConstraintsSchema.optional(),
+    hardware: z
+      .strictObject({ cores: CoresSchema.optional() })
+      .optional()
+      .describe('Your hardware, for wall-clock estimates.'),
+    batchSize: BatchSizeSchema.optional(),
+    previousOptimalLearningRate: PreviousLearningRateSchema.optional(),
+    law: CustomLawSchema.optional(),
+  })
+  .describe('What to plan: a budget, and optionally an objective, a strategy, constraints and hardware.');
+
+export const PLAN_REQUEST_EXAMPLE = {
+  budget: { amount: 50_000, unit: 'tpu_v4_core_hours' },
+  objective: 'jft_loss',
+  strategy: 'equal_rate',
+  constraints: { minEpochs: 0.5 },
+  hardware: { cores: 512 },
+} as const;
+
+const AlternativeSchema = TrainingConfigurationSchema.extend({
+  reason: z
+    .enum(['smaller_neighbour', 'larger_neighbour', 'other_strategy', 'other_objective'])
+    .describe('Why it is listed.'),
+  strategy: StrategySchema,
+  objective: ObjectiveSchema,
+}).describe('Another configuration worth considering at the same budget.');
+
+export const PlanSchema = z
+  .object({
+    budget: ConvertedBudgetSchema,
+    objective: ObjectiveSchema,
+    strategy: StrategySchema,
+    ideal: z
+      .object({
+        epochs: z.number().describe('Ideal epochs over the dataset under the strategy.'),
+        costPerEpochTpuV4CoreHours: z.number().describe('Ideal cost of one epoch: the model size, in cost.'),
+        flopsPerImage: z.number().describe('Ideal forward FLOPs per image (may lie between variants).'),
+        source: z.string().describe('The rule or fitted law it comes from.'),
+      })
+      .describe('The allocation the strategy would make if any model size existed.'),
+    recommendation: TrainingConfigurationSchema.describe('The run to launch.'),
+    alternatives: z.array(AlternativeSchema),
+    warnings: z.array(WarningSchema).describe('Where the plan leaves what the paper measured.'),
+    provenance: ConfigurationProvenanceSchema.extend({
+      paper: z.string(),
+      budget: z.string(),
+      ideal: z.string(),
+    }).describe('Where each number comes from: digitized data, stated facts or fitted laws (by id).'),
+  })
+  .describe('A pre-training plan.');
+
+export const MAX_BATCH_ITEMS = 1000;
+
+export const BatchRequestSchema = z
+  .strictObject({
+    items: z
+      .array(z.record(z.string(), z.unknown()))
+      .min(1)
+      .max(MAX_BATCH_ITEMS)
+      .describe(
+        'Up to 1,000 plan requests, each shaped like the body of POST /v1/plans. Each is validated on its own: a bad item yields a problem in its slot, not a failed batch.',
+      ),
+  })
+  .describe('Many plan requests at once.');
+
+export const BatchResponseSchema = z
+  .object({
+    results: z
+      .array(z.union([PlanSchema, ProblemSchema]))
+      .describe(
+        'One entry per item, in order: a plan, or a problem object (with status) for an item that failed.',
+      ),
+    succeeded: z.number().int().min(0).max(MAX_BATCH_ITEMS),
+    failed: z.number().int().min(0).max(MAX_BATCH_ITEMS),
+  })
+  .describe('Batch results.');
