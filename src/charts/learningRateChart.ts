@@ -34,8 +34,9 @@ const AREA: PlotArea = { left: 92, top: 56, width: 500, height: 364 };
 const LEGEND_LEFT = AREA.left + AREA.width + 28;
 const POINT_RADIUS = 5;
 const TITLE_FONT_SIZE = 17;
-/** Horizontal spacing between models' marks at the same epoch budget, in pixels. */
-const DODGE_PX = 9;
+/** Horizontal spacing between models' marks at the same epoch budget, in pixels: wider than the widest mark
+ * (a triangle of POINT_RADIUS is 13.5 px wide), so coinciding optima sit side by side without overlapping. */
+const DODGE_PX = 14;
 /** Line widths of the first and last model's law; earlier lines are wider so coinciding laws show as nested bands. */
 const WIDEST_LAW_PX = 5;
 const NARROWEST_LAW_PX = 1.5;

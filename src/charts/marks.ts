@@ -9,7 +9,21 @@ function shapePath(shape: Exclude<MarkShape, 'circle'>, cx: number, cy: number, 
   switch (shape) {
     case 'square': {
       const h = radius * 0.886; // half-side of the square with the circle's area: sqrt(pi) / 2
-      return pathData(['M', cx - h, cy - h, 'H', cx + h, 'V', cy + h, 'H', cx - h, 'Z']);
+      return pathData([
+        'M',
+        cx - h,
+        cy - h,
+        'L',
+        cx + h,
+        cy - h,
+        'L',
+        cx + h,
+        cy + h,
+        'L',
+        cx - h,
+        cy + h,
+        'Z',
+      ]);
     }
     case 'diamond': {
       const h = radius * 1.253; // half-diagonal of the equal-area square: sqrt(pi / 2)
