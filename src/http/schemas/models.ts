@@ -60,12 +60,14 @@ export const ModelSchema = z.object({
   utilization: z.number().describe('achievedTflopsPerCore / 137.5 (TPU-v4 bf16 peak per core).'),
 });
 
-export const ModelsResponseSchema = z.object({
-  resolution: z.number().int(),
-  classes: z.number().int(),
-  models: z.array(ModelSchema),
-  provenance: z.string(),
-});
+export const ModelsResponseSchema = z
+  .object({
+    resolution: z.number().int().min(1).max(8192),
+    classes: z.number().int().min(1).max(10_000_000),
+    models: z.array(ModelSchema),
+    provenance: z.string(),
+  })
+  .describe('The 16 NFNet variants at the requested resolution and class count.');
 
 export const EvaluateQuerySchema = z.strictObject({
   model: z.string().min(1).max(20).describe('NFNet variant, e.g. F3+ (URL-encode the plus: F3%2B).'),
@@ -76,9 +78,21 @@ export const EvaluateQuerySchema = z.strictObject({
     .max(MAX_DATASET_IMAGES)
     .optional()
     .describe('Images per epoch (default JFT-4B, 4.0e9).'),
-  batchSize: z.coerce.number().pipe(BatchSizeSchema).optional(),
-  cores: z.coerce.number().pipe(CoresSchema).optional(),
-  previousOptimalLearningRate: z.coerce.number().pipe(PreviousLearningRateSchema).optional(),
+  batchSize: z.coerce
+    .number()
+    .pipe(BatchSizeSchema)
+    .optional()
+    .describe(BatchSizeSchema.description ?? ''),
+  cores: z.coerce
+    .number()
+    .pipe(CoresSchema)
+    .optional()
+    .describe('TPU-v4 cores, for a wall-clock estimate (cost / cores).'),
+  previousOptimalLearningRate: z.coerce
+    .number()
+    .pipe(PreviousLearningRateSchema)
+    .optional()
+    .describe(PreviousLearningRateSchema.description ?? ''),
 });
 
 export const EvaluationSchema = TrainingConfigurationSchema.extend({
@@ -88,13 +102,26 @@ export const EvaluationSchema = TrainingConfigurationSchema.extend({
 
 export const ConvertQuerySchema = z.strictObject({
   amount: z.coerce.number().positive().max(1e30).describe('How much compute, in unit.'),
-  unit: z.enum(BUDGET_UNITS),
-  accelerator: z.enum(GPU_ACCELERATORS).optional(),
-  peakTflops: z.coerce.number().positive().max(1e6).optional(),
-  utilization: z.coerce.number().positive().max(1).optional(),
-  tpuV3Basis: z.enum(TPU_V3_BASES).optional(),
+  unit: z.enum(BUDGET_UNITS).describe('The unit of amount.'),
+  accelerator: z.enum(GPU_ACCELERATORS).optional().describe('gpu_hours only: a100, h100 or h200.'),
+  peakTflops: z.coerce
+    .number()
+    .positive()
+    .max(1e6)
+    .optional()
+    .describe('gpu_hours only: dense bf16 peak TFLOP/s of another accelerator.'),
+  utilization: z.coerce
+    .number()
+    .positive()
+    .max(1)
+    .optional()
+    .describe("gpu_hours only: fraction of peak sustained (default: the NFNet family's TPU-v4 utilization)."),
+  tpuV3Basis: z
+    .enum(TPU_V3_BASES)
+    .optional()
+    .describe('tpu_v3_core_hours only: nfnet_f7plus (default) or vit.'),
 });
 
 export const ConvertResponseSchema = ConvertedBudgetSchema.extend({
   tpuV4CoreHoursPerUnit: z.number().describe('TPU-v4 core hours one unit of the requested budget is worth.'),
-});
+}).describe('The budget in TPU-v4 core hours, with the basis of the conversion.');
