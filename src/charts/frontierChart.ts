@@ -72,7 +72,7 @@ const METRIC_AXES: Readonly<Record<FrontierChartMetric, MetricAxis>> = {
 
 const X_AXIS_TITLE = 'Pre-training compute (TPU-v4 core hours, log scale)';
 
-const WIDTH = 860;
+const WIDTH = 880;
 const HEIGHT = 540;
 const AREA: PlotArea = { left: 92, top: 56, width: 530, height: 404 };
 const LEGEND_LEFT = AREA.left + AREA.width + 28;
@@ -266,8 +266,9 @@ export function renderFrontierChart(input: FrontierChartInput): string {
         className,
         tooltip,
       });
-    // Put the label on whichever side of the star has more room.
-    const labelOnLeft = cx > AREA.left + AREA.width * 0.6;
+    // Below the frontier lies what no run reached (less loss for less compute), so the space below-left of the star
+    // is empty on these charts; near the left edge the label goes below-right instead.
+    const labelOnLeft = cx > AREA.left + AREA.width * 0.4;
     layers.push(
       el('g', { class: 'plan' }, [
         el('line', { ...guide, x1: cx, y1: cy, x2: cx, y2: AREA.top + AREA.height }),
@@ -281,12 +282,16 @@ export function renderFrontierChart(input: FrontierChartInput): string {
         textEl(
           'text',
           {
-            x: labelOnLeft ? cx - 14 : cx + 14,
-            y: cy - 12,
+            x: labelOnLeft ? cx - 12 : cx + 12,
+            y: cy + 24,
             'text-anchor': labelOnLeft ? 'end' : 'start',
             'font-size': LABEL_FONT_SIZE,
             'font-weight': 'bold',
             fill: LAW_COLOUR,
+            // A white halo keeps the label readable where it crosses gridlines or a series line.
+            stroke: '#ffffff',
+            'stroke-width': 3,
+            'paint-order': 'stroke',
           },
           m.label,
         ),

@@ -188,16 +188,18 @@ export function renderLearningRateChart(input: LearningRateChartInput): string {
   });
 
   const title = input.title ?? DEFAULT_TITLE;
-  const legendNote = textEl(
-    'text',
-    {
-      class: 'legend-note',
-      x: LEGEND_LEFT,
-      y: AREA.top + 22 * models.length + 24,
-      'font-size': 12,
-      fill: AXIS_COLOUR,
-    },
-    'marks: measured optima; lines: fitted law',
+  const notes = ['Marks: measured optima', 'Lines: fitted law'].map((line, i) =>
+    textEl(
+      'text',
+      {
+        class: 'legend-note',
+        x: LEGEND_LEFT,
+        y: AREA.top + 22 * models.length + 24 + 18 * i,
+        'font-size': 12,
+        fill: AXIS_COLOUR,
+      },
+      line,
+    ),
   );
   return svgDocument({
     width: WIDTH,
@@ -226,7 +228,7 @@ export function renderLearningRateChart(input: LearningRateChartInput): string {
       el('g', { class: 'series-marks' }, marks),
       axes,
       renderLegend(legend, LEGEND_LEFT, AREA.top),
-      legendNote,
+      ...notes,
     ],
   });
 }
