@@ -44,7 +44,7 @@ export interface FitRunsRequest {
 export const DEFAULT_BOOTSTRAP_SAMPLES = 1_000;
 export const MAX_BOOTSTRAP_SAMPLES = 10_000;
 /**
- * Largest samples x runs accepted. One warm-started refit costs about 8 microseconds per run on the development
+ * Largest samples x runs accepted. One warm-started refit costs about 6 microseconds per run on the development
  * machine (bench/fits.ts), so this keeps a request within about ten seconds.
  */
 export const MAX_BOOTSTRAP_RUN_SAMPLES = 1_000_000;

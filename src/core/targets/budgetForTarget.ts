@@ -5,7 +5,7 @@
  */
 
 import { FACTS } from '../dataset/facts.js';
-import { InfeasibleError } from '../errors.js';
+import { InfeasibleError, PlannerInputError } from '../errors.js';
 import { predict } from '../planner/configuration.js';
 import type { LossSurface, PlannerContext } from '../planner/context.js';
 import { customLossSurface } from '../planner/customLaw.js';
@@ -15,10 +15,9 @@ import { MAX_BUDGET_TPU_V4_CORE_HOURS, MIN_BUDGET_TPU_V4_CORE_HOURS } from '../u
 import { finetuneBudgetForTop1, frontierBudgetForLoss, type LawBudget } from './lawBudget.js';
 import { assertWithinAsymptote, meetsTarget, parseTarget, type Target, type TargetInput } from './target.js';
 
-export interface TargetRequest extends Omit<PlanRequest, 'budget' | 'hardware' | 'batchSize'> {
+/** A plan request with a target in place of the budget. */
+export interface TargetRequest extends Omit<PlanRequest, 'budget'> {
   readonly target: TargetInput;
-  readonly hardware?: PlanRequest['hardware'];
-  readonly batchSize?: number;
 }
 
 /**
@@ -77,7 +76,9 @@ interface Probe {
  * E, a top-1 at or above 100 - E of the fine-tuning law (or above 100), or a target no accepted budget reaches.
  */
 export function budgetForTarget(context: PlannerContext, request: TargetRequest): BudgetForTarget {
-  const target = parseTarget(request?.target);
+  if (typeof request !== 'object' || request === null)
+    throw new PlannerInputError('target', 'the request must be an object with a target');
+  const target = parseTarget(request.target);
   const objective: Objective =
     request.objective ?? (target.kind === 'jft_validation_loss' ? 'jft_loss' : 'imagenet_top1');
   const surface: LossSurface =
