@@ -66,11 +66,6 @@ function top1TargetError(value: unknown): Error {
   );
 }
 
-/** The target's value in the direction the objective improves: loss (lower is better) or top-1 (higher is better). */
-export function targetValue(target: Target): number {
-  return target.kind === 'jft_validation_loss' ? target.jftValidationLoss : target.imagenetTop1Percent;
-}
-
 /** Whether predictions meet the target: loss at or below it, or top-1 at or above it. */
 export function meetsTarget(
   target: Target,
