@@ -16,6 +16,9 @@ export const TAGS = [
   { name: 'evaluate', description: 'Cost and predictions for one model and epoch budget.' },
   { name: 'laws', description: 'The fitted scaling laws and the allocation they imply.' },
   { name: 'convert', description: 'Compute budgets in TPU-v4 core hours.' },
+  { name: 'targets', description: 'The smallest budget that reaches a target loss or top-1.' },
+  { name: 'fits', description: 'The loss surface fitted to your own runs, with bootstrap intervals.' },
+  { name: 'charts', description: 'The frontier and the learning-rate law as series and SVG charts.' },
   { name: 'dataset', description: "The paper's data points and stated facts, with provenance." },
   { name: 'operations', description: 'Liveness and readiness probes.' },
 ] as const;

@@ -92,7 +92,7 @@ export const buildingBlockRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'convertBudget',
         summary: 'A budget in TPU-v4 core hours, with the basis of the conversion',
-        tags: ['plans'],
+        tags: ['convert'],
         querystring: ConvertQuerySchema,
         response: {
           200: ConvertResponseSchema.meta({

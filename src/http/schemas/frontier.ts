@@ -1,0 +1,64 @@
+/**
+ * GET /v1/frontier and the SVG charts: schemas.
+ */
+import { z } from 'zod';
+import { MAX_FRONTIER_POINTS } from '../../core/planner/frontierSeries.js';
+import { ObjectiveSchema, PredictionsSchema, StrategySchema } from './common.js';
+
+const budgetQuery = (what: string) =>
+  z.coerce.number().min(1).max(1e9).describe(`${what}, in TPU-v4 core hours.`);
+
+export const FrontierQuerySchema = z.strictObject({
+  from: budgetQuery("Smallest budget (default 400, the paper's smallest)").optional(),
+  to: budgetQuery("Largest budget (default 110,000, the paper's largest)").optional(),
+  points: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(MAX_FRONTIER_POINTS)
+    .optional()
+    .describe('Budgets on the log grid (default 25).'),
+  objective: ObjectiveSchema.optional(),
+});
+
+const StrategyPointSchema = z.object({
+  ideal: z.object({ epochs: z.number(), costPerEpochTpuV4CoreHours: z.number(), flopsPerImage: z.number() }),
+  recommendation: z.object({
+    model: z.string(),
+    epochs: z.number(),
+    costPerEpochTpuV4CoreHours: z.number(),
+    predicted: PredictionsSchema,
+  }),
+});
+
+export const FrontierResponseSchema = z
+  .object({
+    objective: ObjectiveSchema,
+    series: z.array(
+      z.object({
+        tpuV4CoreHours: z.number(),
+        frontierJftValidationLoss: z.number().describe('The fitted frontier L* = a C^-b at this budget.'),
+        equalRate: StrategyPointSchema,
+        fitted: StrategyPointSchema,
+      }),
+    ),
+    measured: z.object({
+      figure: z.enum(['Figure 2', 'Figure 1']),
+      metric: z.string(),
+      provenance: z.literal('digitized'),
+      points: z.array(
+        z.object({ model: z.string(), epochs: z.number(), tpuV4CoreHours: z.number(), value: z.number() }),
+      ),
+    }),
+  })
+  .describe(
+    "Per budget on a log grid: ideal and recommended configurations of both strategies, plus the paper's runs.",
+  );
+
+export const FrontierChartQuerySchema = z.strictObject({
+  metric: ObjectiveSchema.default('jft_loss').describe('jft_loss (Figure 2) or imagenet_top1 (Figure 1).'),
+  budget: budgetQuery('Mark the recommended plan for this budget').optional(),
+  strategy: StrategySchema.optional(),
+});
+
+export const SvgSchema = z.string().describe('A standalone SVG document.');
