@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { createSerializerCompiler } from '../serializer.js';
+import { beyondRoutes } from './beyond.js';
 import { datasetRoutes } from './dataset.js';
 import { frontierRoutes } from './frontier.js';
 import { healthRoutes } from './health.js';
@@ -27,6 +28,7 @@ export const apiRoutes: FastifyPluginAsync<{ checkResponses: boolean }> = async 
   await app.register(healthRoutes);
   await app.register(planRoutes, { prefix: '/v1' });
   await app.register(buildingBlockRoutes, { prefix: '/v1' });
+  await app.register(beyondRoutes, { prefix: '/v1' });
   await app.register(frontierRoutes, { prefix: '/v1' });
   await app.register(datasetRoutes, { prefix: '/v1' });
 };

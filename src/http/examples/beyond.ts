@@ -1,0 +1,277 @@
+/** Real responses (rounded to 5 digits): POST /v1/targets for loss 2.5; POST /v1/fits on F0 and F1 of Figure 2. */
+export const TARGET_REQUEST_EXAMPLE = { target: { jftValidationLoss: 2.5 }, strategy: 'equal_rate' } as const;
+
+export const TARGET_EXAMPLE = {
+  target: {
+    kind: 'jft_validation_loss',
+    jftValidationLoss: 2.5,
+  },
+  objective: 'jft_loss',
+  byLaw: {
+    method: 'frontier_power_law',
+    tpuV4CoreHours: 20882,
+    withinAcceptedBudgets: true,
+    withinFittedRange: true,
+    source:
+      'C = (L / a)^(-1/b) with a = 3.832, b = 0.04295: the frontier L* = a C^-b fitted to the lower envelope of Figure 2',
+  },
+  byPlanner: {
+    tpuV4CoreHours: 22009,
+    crossing: 'continuous',
+    plansEvaluated: 177,
+    plan: {
+      budget: {
+        tpuV4CoreHours: 22009,
+        requested: {
+          amount: 22009,
+          unit: 'tpu_v4_core_hours',
+        },
+        basis: 'TPU-v4 core hours, used as given.',
+      },
+      objective: 'jft_loss',
+      strategy: 'equal_rate',
+      ideal: {
+        epochs: 2.098,
+        costPerEpochTpuV4CoreHours: 10490,
+        flopsPerImage: 163500000000,
+        source:
+          'stated rule: epochs = (C / 5000)^0.5 over JFT-4B (Smith et al. 2023, arXiv 2310.16764, text: scaling rules (allocation, after Hoffmann et al. 2022); anchor: Smith et al. 2023, arXiv 2310.16764, text: scaling rules (epochs > 1)); FLOPs per image from the cost law',
+      },
+      recommendation: {
+        model: {
+          name: 'F5+',
+          params: 747796744,
+          flopsPerImage: 168340643840,
+          costPerEpochTpuV4CoreHours: 10762,
+          costSource: 'interpolated',
+        },
+        epochs: 2.0451,
+        imagesSeen: 8180400000,
+        steps: 1997177,
+        batchSize: 4096,
+        learningRate: {
+          value: 0.8,
+          trials: [0.8, 0.4],
+          schedule: 'cosine decay to zero over the run (as in the paper)',
+        },
+        predicted: {
+          jftValidationLoss: 2.5,
+          imagenetTop1Percent: 89.353,
+        },
+        costTpuV4CoreHours: 22009,
+        finetuneCostTpuV4CoreHours: 1209.6,
+      },
+      alternatives: [],
+      warnings: [
+        {
+          code: 'interpolated_variant',
+          message:
+            'F5+ was not trained in the paper: its cost per epoch is interpolated from the six trained variants and its predictions rest on the fitted laws alone.',
+        },
+      ],
+      provenance: {
+        paper:
+          'Smith, Brock, Berrada & De (2023), "ConvNets Match Vision Transformers at Scale", arXiv 2310.16764',
+        budget: 'TPU-v4 core hours, used as given.',
+        ideal:
+          'stated rule: epochs = (C / 5000)^0.5 over JFT-4B (Smith et al. 2023, arXiv 2310.16764, text: scaling rules (allocation, after Hoffmann et al. 2022); anchor: Smith et al. 2023, arXiv 2310.16764, text: scaling rules (epochs > 1)); FLOPs per image from the cost law',
+        costPerEpoch:
+          'interpolated: cost per epoch = 0.000001612 x FLOPs^0.8751, fitted in log space on the six trained variants (Figure 2)',
+        jftValidationLoss:
+          'fitted law jft_loss_surface: Figure 2, digitized, 36 points; Huber (delta 1e-3) fit of log loss, Hoffmann et al. 2022 approach 3',
+        imagenetTop1Percent:
+          'fitted law imagenet_top1_error_surface: Figure 1, digitized, 25 NFNet points (RA point and ViT baselines excluded); Huber (delta 1e-3) fit of log error, Hoffmann et al. 2022 approach 3',
+        learningRate:
+          'fitted law optimal_learning_rate: fitted: k, g, d by least squares on ln lr over 18 optima (Smith et al. 2023 Figure 3, digitized; F from the NFNet layer count at 224 px, 30k classes); lr0 = 1.6 stated (FACTS.shortRunLearningRate); grid factor 2 stated (FACTS.learningRateGridFactor); snapped to the stated factor-2 grid',
+        finetuneCost:
+          'stated: 1600 core hours for F7+ (Smith et al. 2023, arXiv 2310.16764, text: fine-tuning on ImageNet), scaled by forward FLOPs per image at 384 px',
+        lossLawId: 'jft_loss_surface',
+      },
+    },
+  },
+  source:
+    "byLaw: C = (L / a)^(-1/b) with a = 3.832, b = 0.04295: the frontier L* = a C^-b fitted to the lower envelope of Figure 2. byPlanner: the smallest budget, found by a 32-per-decade log scan of 1 to 1000000000 TPU-v4 core hours and bisection, whose plan's predicted JFT-4B loss is at or below the target",
+} as const;
+
+export const FITS_REQUEST_EXAMPLE = {
+  runs: [
+    {
+      model: 'F0',
+      epochs: 0.25,
+      costTpuV4CoreHours: 400.6,
+      loss: 2.985,
+    },
+    {
+      model: 'F0',
+      epochs: 0.5,
+      costTpuV4CoreHours: 800.3,
+      loss: 2.89,
+    },
+    {
+      model: 'F0',
+      epochs: 1,
+      costTpuV4CoreHours: 1600,
+      loss: 2.83,
+    },
+    {
+      model: 'F0',
+      epochs: 2,
+      costTpuV4CoreHours: 3199,
+      loss: 2.748,
+    },
+    {
+      model: 'F0',
+      epochs: 4,
+      costTpuV4CoreHours: 6504,
+      loss: 2.703,
+    },
+    {
+      model: 'F0',
+      epochs: 8,
+      costTpuV4CoreHours: 12980,
+      loss: 2.663,
+    },
+    {
+      model: 'F1',
+      epochs: 0.25,
+      costTpuV4CoreHours: 700.8,
+      loss: 2.903,
+    },
+    {
+      model: 'F1',
+      epochs: 0.5,
+      costTpuV4CoreHours: 1300,
+      loss: 2.817,
+    },
+    {
+      model: 'F1',
+      epochs: 1,
+      costTpuV4CoreHours: 2700,
+      loss: 2.718,
+    },
+    {
+      model: 'F1',
+      epochs: 2,
+      costTpuV4CoreHours: 5403,
+      loss: 2.649,
+    },
+    {
+      model: 'F1',
+      epochs: 4,
+      costTpuV4CoreHours: 10710,
+      loss: 2.6,
+    },
+    {
+      model: 'F1',
+      epochs: 8,
+      costTpuV4CoreHours: 21370,
+      loss: 2.555,
+    },
+  ],
+  bootstrap: {
+    samples: 200,
+    seed: 7,
+  },
+} as const;
+
+export const FITS_EXAMPLE = {
+  formula: 'L(F, D) = E + A / F^alpha + B / D^beta',
+  units: {
+    flopsPerImage: 'forward FLOPs per image',
+    imagesSeen: 'images seen in training (epochs x 4000000000 images)',
+    value: 'validation loss as the runs report it',
+  },
+  datasetImages: 4000000000,
+  coefficients: {
+    E: 2.1934,
+    A: 3266200,
+    B: 398.32,
+    alpha: 0.68466,
+    beta: 0.32138,
+  },
+  quality: {
+    n: 12,
+    rmseRelative: 0.0030459,
+    r2Log: 0.99553,
+    maxRelativeError: 0.0064603,
+  },
+  method: {
+    huberDelta: 0.001,
+    startsTried: 8,
+    objective: 0.000021924,
+  },
+  allocation: {
+    exponents: {
+      flopsPerImage: 0.33533,
+      costPerEpoch: 0.28563,
+      epochs: 0.71437,
+    },
+    costLaw: {
+      source: 'runs',
+      coefficient: 0.0000028052,
+      exponent: 0.8518,
+      modelSizes: 2,
+      r2Log: 1,
+      description:
+        "fitted to the runs' costTpuV4CoreHours over 2 model sizes (cost per JFT-4B epoch ~ F^0.852)",
+    },
+    source:
+      "closed-form optimum of the fitted surface under fitted to the runs' costTpuV4CoreHours over 2 model sizes (cost per JFT-4B epoch ~ F^0.852)",
+  },
+  bootstrap: {
+    samples: 200,
+    seed: 7,
+    level: 0.95,
+    method:
+      'percentile bootstrap: 200 resamples of the 12 runs with replacement (mulberry32, seed 7), each refitted by bounded L-BFGS warm-started at the full-data optimum; 2.5th and 97.5th percentiles (linear interpolation between order statistics); cost law held at its full-data fit',
+    coefficients: {
+      E: {
+        lower: 1.9421,
+        upper: 2.2843,
+      },
+      A: {
+        lower: 1649300,
+        upper: 23385000,
+      },
+      B: {
+        lower: 26.119,
+        upper: 9188.9,
+      },
+      alpha: {
+        lower: 0.65065,
+        upper: 0.78232,
+      },
+      beta: {
+        lower: 0.16642,
+        upper: 0.4771,
+      },
+    },
+    allocationExponents: {
+      flopsPerImage: {
+        lower: 0.19122,
+        upper: 0.43156,
+      },
+      costPerEpoch: {
+        lower: 0.16289,
+        upper: 0.3676,
+      },
+      epochs: {
+        lower: 0.6324,
+        upper: 0.83711,
+      },
+    },
+    samplesWithoutAllocation: 0,
+  },
+  law: {
+    id: 'runs_loss_surface',
+    coefficients: {
+      E: 2.1934,
+      A: 3266200,
+      B: 398.32,
+      alpha: 0.68466,
+      beta: 0.32138,
+    },
+  },
+  provenance:
+    "fitted to 12 caller-supplied runs; Huber (delta 1e-3) fit of log loss, Hoffmann et al. 2022 approach 3, as the paper's Figure 2 law",
+} as const;

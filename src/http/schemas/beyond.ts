@@ -1,0 +1,178 @@
+/**
+ * POST /v1/targets and POST /v1/fits: schemas.
+ */
+import { z } from 'zod';
+import { MAX_DATASET_IMAGES } from '../../core/cost/costModel.js';
+import { MAX_BOOTSTRAP_SAMPLES } from '../../core/fits/fitRuns.js';
+import {
+  MAX_FLOPS_PER_IMAGE,
+  MAX_IMAGES_SEEN,
+  MAX_LOSS,
+  MAX_RUNS,
+  MIN_FLOPS_PER_IMAGE,
+  MIN_RUNS,
+} from '../../core/fits/runs.js';
+import { MIN_DATASET_IMAGES } from '../../core/planner/request.js';
+import { ConstraintsSchema, ObjectiveSchema, StrategySchema } from './common.js';
+import { CustomLawSchema, PlanSchema } from './plan.js';
+
+export const TargetRequestSchema = z
+  .strictObject({
+    target: z
+      .strictObject({
+        jftValidationLoss: z
+          .number()
+          .positive()
+          .max(100)
+          .optional()
+          .describe('Reach this JFT-4B held-out loss.'),
+        imagenetTop1Percent: z
+          .number()
+          .positive()
+          .max(100)
+          .optional()
+          .describe('Reach this ImageNet top-1 (%) after fine-tuning.'),
+      })
+      .describe('Exactly one of jftValidationLoss and imagenetTop1Percent.'),
+    objective: ObjectiveSchema.optional().describe("What the plans optimise (default: the target's kind)."),
+    strategy: StrategySchema.optional(),
+    constraints: ConstraintsSchema.optional(),
+    law: CustomLawSchema.optional(),
+  })
+  .describe('A target to reach at the smallest budget.');
+
+const LawBudgetSchema = z.object({
+  method: z.enum(['frontier_power_law', 'finetune_compute_optimal']),
+  tpuV4CoreHours: z.number(),
+  withinAcceptedBudgets: z.boolean(),
+  withinFittedRange: z
+    .boolean()
+    .describe('Inside the compute range the law was fitted on (else extrapolated).'),
+  source: z.string(),
+});
+
+export const TargetResponseSchema = z
+  .object({
+    target: z.object({
+      kind: z.enum(['jft_validation_loss', 'imagenet_top1_percent']),
+      jftValidationLoss: z.number().optional(),
+      imagenetTop1Percent: z.number().optional(),
+    }),
+    objective: ObjectiveSchema,
+    byLaw: LawBudgetSchema.describe(
+      'The budget by a continuous law: the frontier L* = a C^-b for a loss, the fine-tuning law at its optimum for top-1.',
+    ),
+    byPlanner: z
+      .object({
+        tpuV4CoreHours: z.number().describe('The smallest budget whose plan meets the target.'),
+        crossing: z
+          .enum(['continuous', 'model_switch', 'smallest_budget'])
+          .describe('continuous: met exactly there; model_switch: met where the recommended model changes.'),
+        plansEvaluated: z.number().int().min(0).max(1_000_000),
+        plan: PlanSchema,
+      })
+      .describe('The budget found by planning (the fitted surface through the planner), with its plan.'),
+    source: z.string(),
+  })
+  .describe('The smallest budget for a target, two ways.');
+
+const RunSchema = z
+  .strictObject({
+    model: z
+      .string()
+      .min(1)
+      .max(20)
+      .optional()
+      .describe('NFNet variant (F is then its FLOPs per image); or flopsPerImage.'),
+    flopsPerImage: z.number().min(MIN_FLOPS_PER_IMAGE).max(MAX_FLOPS_PER_IMAGE).optional(),
+    epochs: z.number().positive().max(1e6).optional().describe('Epochs over the dataset; or imagesSeen.'),
+    imagesSeen: z.number().positive().max(MAX_IMAGES_SEEN).optional(),
+    costTpuV4CoreHours: z.number().positive().max(1e9).optional(),
+    loss: z.number().positive().max(MAX_LOSS).describe('Held-out loss the run reached.'),
+  })
+  .describe('One training run.');
+
+export const FitsRequestSchema = z
+  .strictObject({
+    runs: z.array(RunSchema).max(MAX_RUNS).describe(`Your runs: at least ${MIN_RUNS} (fewer is a 422).`),
+    datasetImages: z.number().min(MIN_DATASET_IMAGES).max(MAX_DATASET_IMAGES).optional(),
+    bootstrap: z
+      .strictObject({
+        samples: z
+          .number()
+          .int()
+          .min(1)
+          .max(MAX_BOOTSTRAP_SAMPLES)
+          .optional()
+          .describe('Resamples (default 1000).'),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(4_294_967_295)
+          .optional()
+          .describe('Seed: same request, same answer.'),
+      })
+      .optional()
+      .describe('Percentile bootstrap intervals (95%) for every coefficient and exponent.'),
+  })
+  .describe('Runs to fit the loss surface to.');
+
+const Interval = z.object({ lower: z.number(), upper: z.number() });
+const Exponents = z.object({ flopsPerImage: z.number(), costPerEpoch: z.number(), epochs: z.number() });
+const Coefficients = z.object({
+  E: z.number(),
+  A: z.number(),
+  B: z.number(),
+  alpha: z.number(),
+  beta: z.number(),
+});
+
+export const FitsResponseSchema = z
+  .object({
+    formula: z.string(),
+    units: z.object({ flopsPerImage: z.string(), imagesSeen: z.string(), value: z.string() }),
+    datasetImages: z.number(),
+    coefficients: Coefficients,
+    quality: z.object({
+      n: z.number().int().min(0).max(MAX_RUNS),
+      rmseRelative: z.number(),
+      r2Log: z.number(),
+      maxRelativeError: z.number(),
+    }),
+    method: z.object({
+      huberDelta: z.number(),
+      startsTried: z.number().int().min(0).max(1e6),
+      objective: z.number(),
+    }),
+    allocation: z.object({
+      exponents: Exponents,
+      costLaw: z.object({
+        coefficient: z.number(),
+        exponent: z.number(),
+        source: z.enum(['paper_cost_model', 'runs']),
+        modelSizes: z.number().int().min(0).max(MAX_RUNS),
+        r2Log: z.number(),
+        description: z.string(),
+      }),
+      source: z.string(),
+    }),
+    bootstrap: z
+      .object({
+        samples: z.number().int().min(1).max(MAX_BOOTSTRAP_SAMPLES),
+        seed: z.number().int().min(0).max(4_294_967_295),
+        level: z.number(),
+        method: z.string(),
+        coefficients: z.object({ E: Interval, A: Interval, B: Interval, alpha: Interval, beta: Interval }),
+        allocationExponents: z
+          .object({ flopsPerImage: Interval, costPerEpoch: Interval, epochs: Interval })
+          .nullable(),
+        samplesWithoutAllocation: z.number().int().min(0).max(MAX_BOOTSTRAP_SAMPLES),
+      })
+      .optional(),
+    law: z
+      .object({ id: z.string(), coefficients: Coefficients })
+      .describe('Send this back verbatim as `law` in POST /v1/plans to plan with your surface.'),
+    provenance: z.string(),
+  })
+  .describe('The surface fitted to your runs.');
