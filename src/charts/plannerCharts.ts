@@ -41,14 +41,14 @@ export function frontierChartSvg(context: PlannerContext, request: FrontierChart
   const frontier =
     metric === 'jft_loss'
       ? {
-          label: `fitted frontier L* = ${context.laws.frontier.a.toFixed(3)} C^-${context.laws.frontier.b.toFixed(4)}`,
+          label: 'fitted frontier a·C^−b',
           points: grid.map((C) => ({
             tpuV4CoreHours: C,
             value: predictFrontierLoss(context.laws.frontier, C),
           })),
         }
       : {
-          label: 'fine-tuning law, best variant per budget',
+          label: 'fine-tuning law optimum',
           points: grid.map((C) => ({
             tpuV4CoreHours: C,
             value: plan(context, {
@@ -67,7 +67,7 @@ export function frontierChartSvg(context: PlannerContext, request: FrontierChart
     });
     const r = p.recommendation;
     marker = {
-      label: `plan: ${r.model.name}, ${Number(r.epochs.toPrecision(3))} epochs (${strategy})`,
+      label: `plan: ${r.model.name} × ${Number(r.epochs.toPrecision(3))} ep`,
       tpuV4CoreHours: p.budget.tpuV4CoreHours,
       value: metric === 'jft_loss' ? r.predicted.jftValidationLoss : r.predicted.imagenetTop1Percent,
     };
@@ -79,8 +79,8 @@ export function frontierChartSvg(context: PlannerContext, request: FrontierChart
     ...(marker ? { marker } : {}),
     title:
       metric === 'jft_loss'
-        ? 'JFT-4B validation loss against pre-training compute (Smith et al. 2023, Figure 2)'
-        : 'ImageNet top-1 after fine-tuning against pre-training compute (Smith et al. 2023, Figure 1)',
+        ? 'JFT-4B validation loss vs compute (Smith et al. 2023, Fig. 2)'
+        : 'ImageNet top-1 error vs compute (Smith et al. 2023, Fig. 1)',
   });
 }
 
@@ -103,6 +103,6 @@ export function learningRateChartSvg(context: PlannerContext): string {
       })),
     })),
     grid: gridValues,
-    title: `Optimal learning rate (Smith et al. 2023, Figure 3) and the fitted law (${law.quality.reproducedExactly} of ${law.quality.n} reproduced on the grid)`,
+    title: `Optimal learning rate (Fig. 3) and fitted law: ${law.quality.reproducedExactly}/${law.quality.n} on grid`,
   });
 }
