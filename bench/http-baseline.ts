@@ -3,7 +3,8 @@
  * round then a measured round):
  *   - bare Fastify GET with a response schema (bench/http-bare-server.ts): the framework's ceiling on this machine;
  *   - the app's GET /healthz: the cost of the cross-cutting plugins (request id, helmet, metrics, readiness);
- *   - the app's GET /v1/dataset: a real route with a 15 kB body, validation and its log line.
+ *   - the app's GET /v1/dataset: a real route with a 15 kB body, validation and its log line;
+ *   - the app's POST /v1/plans: zod validation of the body, plan() and a 4 kB fast-json-stringify response.
  * Servers run in child processes with production settings except the rate limit, which would answer 429s.
  * Run: npx tsx bench/http-baseline.ts [seconds]
  */
@@ -24,7 +25,14 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (options: {
   connections: number;
   pipelining: number;
   duration: number;
+  method?: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
 }) => Promise<AutocannonResult>;
+
+interface Post {
+  readonly body: string;
+}
 
 const SECONDS = Number(process.argv[2] ?? 10);
 
@@ -37,8 +45,14 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function run(url: string, duration: number) {
-  return autocannon({ url, connections: 100, pipelining: 10, duration });
+async function run(url: string, duration: number, post?: Post) {
+  return autocannon({
+    url,
+    connections: 100,
+    pipelining: 10,
+    duration,
+    ...(post ? { method: 'POST', body: post.body, headers: { 'content-type': 'application/json' } } : {}),
+  });
 }
 
 async function startServer(entry: string): Promise<{ base: string; stop: () => Promise<void> }> {
@@ -72,9 +86,9 @@ async function startServer(entry: string): Promise<{ base: string; stop: () => P
   };
 }
 
-async function measure(url: string) {
-  await run(url, Math.max(2, Math.round(SECONDS / 3)));
-  const measured = await run(url, SECONDS);
+async function measure(url: string, post?: Post) {
+  await run(url, Math.max(2, Math.round(SECONDS / 3)), post);
+  const measured = await run(url, SECONDS, post);
   return {
     reqPerSec: Math.round(measured.requests.average),
     p50Ms: measured.latency.p50,
@@ -94,6 +108,9 @@ const app = await startServer('src/server.ts');
 try {
   results['GET /healthz'] = await measure(`${app.base}/healthz`);
   results['GET /v1/dataset'] = await measure(`${app.base}/v1/dataset`);
+  results['POST /v1/plans'] = await measure(`${app.base}/v1/plans`, {
+    body: JSON.stringify({ budget: { amount: 50_000, unit: 'tpu_v4_core_hours' }, hardware: { cores: 512 } }),
+  });
 } finally {
   await app.stop();
 }
@@ -105,4 +122,7 @@ console.log(
 );
 console.log(
   `GET /v1/dataset runs at ${percentOf('GET /v1/dataset', 'GET /healthz')} of GET /healthz's throughput`,
+);
+console.log(
+  `POST /v1/plans runs at ${percentOf('POST /v1/plans', 'GET /healthz')} of GET /healthz's throughput`,
 );
