@@ -1,0 +1,17 @@
+/**
+ * --json output: the bytes the HTTP API sends for the same request. The API serializes each response through its zod
+ * schema compiled by fast-json-stringify (src/http/serializer.ts), which keeps only the schema's keys; compiling the
+ * same schemas the same way here makes the CLI's JSON equal to the API's body by construction.
+ */
+import fastJson from 'fast-json-stringify';
+import type { z } from 'zod';
+import { responseJsonSchema } from '../http/serializer.js';
+
+/** A serializer for one response schema, compiled on first use (compiling costs milliseconds; a run needs one). */
+export function apiJson(schema: z.ZodType): (value: unknown) => string {
+  let stringify: ((value: unknown) => string) | undefined;
+  return (value) => {
+    stringify ??= fastJson(responseJsonSchema(schema));
+    return stringify(value);
+  };
+}

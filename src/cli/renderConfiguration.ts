@@ -1,0 +1,62 @@
+/**
+ * The label/value block for one training configuration: shared by `scaleplan plan` (its recommendation) and
+ * `scaleplan evaluate`, so both print a run the same way.
+ */
+import type { TrainingConfiguration } from '../core/planner/configuration.js';
+import type { PlanWarning } from '../core/planner/warnings.js';
+import {
+  formatCoreHours,
+  formatCount,
+  formatLoss,
+  formatPercent,
+  formatQuantity,
+  formatScaled,
+} from './format.js';
+import { renderPairs } from './table.js';
+
+export function configurationPairs(
+  configuration: TrainingConfiguration,
+  cores: number | undefined,
+): [string, string][] {
+  const { model, learningRate, predicted } = configuration;
+  const costNote =
+    model.costSource === 'digitized' ? 'digitized from Figure 2' : 'interpolated, not trained in the paper';
+  const pairs: [string, string][] = [
+    [
+      'Model',
+      `NFNet-${model.name} (${formatScaled(model.params)} params, ${formatScaled(model.flopsPerImage)}FLOPs/image)`,
+    ],
+    [
+      'Cost per epoch',
+      `${formatCoreHours(model.costPerEpochTpuV4CoreHours)} TPU-v4 core hours (${costNote})`,
+    ],
+    ['Epochs', formatQuantity(configuration.epochs)],
+    ['Images seen', formatScaled(configuration.imagesSeen)],
+    ['Steps', `${formatCount(configuration.steps)} at batch size ${formatCount(configuration.batchSize)}`],
+    ['Pre-training cost', `${formatCoreHours(configuration.costTpuV4CoreHours)} TPU-v4 core hours`],
+    [
+      'Learning rate',
+      `${formatQuantity(learningRate.value)} (trials ${learningRate.trials.map(formatQuantity).join(' and ')}; ${learningRate.schedule})`,
+    ],
+    ['JFT-4B loss', `${formatLoss(predicted.jftValidationLoss)} (predicted)`],
+    ['ImageNet top-1', `${formatPercent(predicted.imagenetTop1Percent)} % (predicted, after fine-tuning)`],
+    ['Fine-tune cost', `${formatCoreHours(configuration.finetuneCostTpuV4CoreHours)} TPU-v4 core hours`],
+  ];
+  if (configuration.wallClockHours !== undefined && cores !== undefined)
+    pairs.push([
+      'Wall clock',
+      `${formatQuantity(configuration.wallClockHours)} hours on ${formatCount(cores)} cores`,
+    ]);
+  return pairs;
+}
+
+/** The configuration's block, indented under a section title. */
+export function renderConfiguration(configuration: TrainingConfiguration, cores: number | undefined): string {
+  return renderPairs(configurationPairs(configuration, cores));
+}
+
+/** Warnings as a bulleted list with their stable codes, or nothing when there are none. */
+export function renderWarnings(warnings: readonly PlanWarning[]): string | undefined {
+  if (warnings.length === 0) return undefined;
+  return `Warnings\n${warnings.map((w) => `  - ${w.message} [${w.code}]`).join('\n')}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * `scaleplan plan` as a table: the budget and its conversion, the strategy's ideal allocation, the recommended run,
+ * the alternatives side by side, and the warnings.
+ */
+import type { Plan } from '../core/planner/plan.js';
+import { formatCoreHours, formatLoss, formatPercent, formatQuantity, formatScaled } from './format.js';
+import { renderConfiguration, renderWarnings } from './renderConfiguration.js';
+import { renderPairs, renderTable, section } from './table.js';
+
+export function renderPlan(plan: Plan, cores: number | undefined): string {
+  const { budget, ideal } = plan;
+  const requested =
+    budget.requested.unit === 'tpu_v4_core_hours'
+      ? ''
+      : ` (${formatQuantity(budget.requested.amount)} ${budget.requested.unit})`;
+  const header = renderPairs(
+    [
+      ['Budget', `${formatCoreHours(budget.tpuV4CoreHours)} TPU-v4 core hours${requested}`],
+      ['Basis', budget.basis],
+      ['Objective', plan.objective],
+      ['Strategy', plan.strategy],
+    ],
+    0,
+  );
+  const idealBlock = section(
+    'Ideal allocation (if any model size existed)',
+    renderPairs([
+      ['Epochs', formatQuantity(ideal.epochs)],
+      ['Cost per epoch', `${formatCoreHours(ideal.costPerEpochTpuV4CoreHours)} TPU-v4 core hours`],
+      ['FLOPs per image', `${formatScaled(ideal.flopsPerImage)}FLOPs`],
+      ['Source', ideal.source],
+    ]),
+  );
+  const recommendation = section('Recommendation', renderConfiguration(plan.recommendation, cores));
+  const alternatives =
+    plan.alternatives.length === 0
+      ? undefined
+      : section(
+          'Alternatives',
+          renderTable(
+            [
+              'Reason',
+              'Model',
+              'Epochs',
+              'Cost (TPU-v4 core h)',
+              'JFT loss',
+              'Top-1 (%)',
+              'Strategy',
+              'Objective',
+            ],
+            plan.alternatives.map((a) => [
+              a.reason,
+              a.model.name,
+              formatQuantity(a.epochs),
+              formatCoreHours(a.costTpuV4CoreHours),
+              formatLoss(a.predicted.jftValidationLoss),
+              formatPercent(a.predicted.imagenetTop1Percent),
+              a.strategy,
+              a.objective,
+            ]),
+            ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'left'],
+          ),
+        );
+  return [header, idealBlock, recommendation, alternatives, renderWarnings(plan.warnings)]
+    .filter((block) => block !== undefined)
+    .join('\n\n');
+}

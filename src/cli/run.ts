@@ -1,0 +1,126 @@
+/**
+ * The CLI's commands over the core: read the command line, call the core, print a table or the API's JSON. Every
+ * number comes from the core; this module only chooses what to print and the exit code.
+ */
+import { InfeasibleError, PlannerInputError } from '../core/errors.js';
+import { fitPaperLaws } from '../core/laws/paperLaws.js';
+import { lawsReport } from '../core/laws/report.js';
+import { createPlannerContext, type PlannerContext } from '../core/planner/context.js';
+import { evaluateConfiguration } from '../core/planner/evaluate.js';
+import { plan } from '../core/planner/plan.js';
+import { LawsResponseSchema } from '../http/schemas/laws.js';
+import { EvaluationSchema } from '../http/schemas/models.js';
+import { PlanSchema } from '../http/schemas/plan.js';
+import { apiJson } from './apiJson.js';
+import { type Command, parseCommandLine, UsageError } from './argv.js';
+import { renderEvaluation } from './renderEvaluation.js';
+import { renderLaws } from './renderLaws.js';
+import { renderPlan } from './renderPlan.js';
+import { USAGE } from './usage.js';
+
+export const EXIT_OK = 0;
+export const EXIT_UNEXPECTED = 1;
+export const EXIT_BAD_INPUT = 2;
+
+export interface CliOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** The flag or argument behind each request field the core can reject, so a message says what to change. */
+const FLAG_FOR_FIELD: Readonly<Record<string, string>> = {
+  'budget.amount': '<amount>',
+  'budget.unit': '--unit',
+  'budget.accelerator': '--accelerator',
+  'budget.peakTflops': '--peak-tflops',
+  'budget.utilization': '--utilization',
+  'budget.tpuV3Basis': '--tpu-v3-basis',
+  objective: '--objective',
+  strategy: '--strategy',
+  'constraints.models': '--models',
+  'constraints.minEpochs': '--min-epochs',
+  'constraints.maxEpochs': '--max-epochs',
+  'constraints.datasetImages': '--dataset-images',
+  'hardware.cores': '--cores',
+  batchSize: '--batch-size',
+  previousOptimalLearningRate: '--previous-lr',
+  model: '<model>',
+  epochs: '<epochs>',
+};
+
+function flagFor(field: string): string | undefined {
+  // constraints.models.2 names the third model of --models.
+  return FLAG_FOR_FIELD[field] ?? FLAG_FOR_FIELD[field.replace(/\.\d+$/, '')];
+}
+
+const planJson = apiJson(PlanSchema);
+const evaluationJson = apiJson(EvaluationSchema);
+const lawsJson = apiJson(LawsResponseSchema);
+
+/** Fits the paper's laws (tens of milliseconds, bench/fit-laws.ts) for the commands that need them. */
+function plannerContext(): PlannerContext {
+  return createPlannerContext(fitPaperLaws());
+}
+
+async function execute(command: Command, out: CliOutput): Promise<number> {
+  switch (command.kind) {
+    case 'help':
+      out.stdout(USAGE);
+      return EXIT_OK;
+    case 'plan': {
+      const result = plan(plannerContext(), command.request);
+      out.stdout(
+        `${command.json ? planJson(result) : renderPlan(result, command.request.hardware?.cores)}\n`,
+      );
+      return EXIT_OK;
+    }
+    case 'evaluate': {
+      const result = evaluateConfiguration(plannerContext(), command.request);
+      out.stdout(
+        `${command.json ? evaluationJson(result) : renderEvaluation(result, command.request.cores)}\n`,
+      );
+      return EXIT_OK;
+    }
+    case 'laws': {
+      const report = lawsReport(fitPaperLaws());
+      out.stdout(`${command.json ? lawsJson(report) : renderLaws(report)}\n`);
+      return EXIT_OK;
+    }
+    case 'serve':
+      // src/server.ts owns configuration, listening and graceful shutdown, and runs them when imported.
+      await import('../server.js');
+      return EXIT_OK;
+  }
+}
+
+/**
+ * Runs one command line. Exit codes: 0 success; 2 bad input (usage, or a PlannerInputError / InfeasibleError from the
+ * core, the same requests the API answers with 400 / 422), the reason on stderr; 1 anything unexpected.
+ */
+export async function runCli(argv: readonly string[], out: CliOutput): Promise<number> {
+  let command: Command;
+  try {
+    command = parseCommandLine(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    out.stderr(`scaleplan: ${error.message}\n\n${USAGE}`);
+    return EXIT_BAD_INPUT;
+  }
+  try {
+    return await execute(command, out);
+  } catch (error) {
+    if (error instanceof PlannerInputError) {
+      const flag = flagFor(error.field);
+      out.stderr(`scaleplan ${command.kind}: ${flag === undefined ? '' : `${flag}: `}${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (error instanceof InfeasibleError) {
+      out.stderr(`scaleplan ${command.kind}: infeasible: ${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    out.stderr(
+      `scaleplan: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return EXIT_UNEXPECTED;
+  }
+}
