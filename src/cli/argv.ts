@@ -12,6 +12,13 @@ import type { TpuV3Basis } from '../core/units/tpuV3.js';
 /** The command line cannot be read: an unknown command or option, a missing argument, a malformed number. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  constructor(
+    message: string,
+    /** False when the message alone says what to fix (a malformed number), so the whole usage would be noise. */
+    readonly showUsage = true,
+  ) {
+    super(message);
+  }
 }
 
 export type Command =
@@ -59,9 +66,11 @@ export function parseNumber(value: string, name: string): number {
   if (!NUMBER.test(value))
     throw new UsageError(
       `${name} must be a number such as 50000, 50_000, 5e4 or 0.5; got ${JSON.stringify(value)}`,
+      false,
     );
   const number = Number(value.replaceAll('_', ''));
-  if (!Number.isFinite(number)) throw new UsageError(`${name} is too large to be a number; got ${value}`);
+  if (!Number.isFinite(number))
+    throw new UsageError(`${name} is too large to be a number; got ${value}`, false);
   return number;
 }
 

@@ -103,7 +103,9 @@ export async function runCli(argv: readonly string[], out: CliOutput): Promise<n
     command = parseCommandLine(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    out.stderr(`scaleplan: ${error.message}\n\n${USAGE}`);
+    out.stderr(
+      `scaleplan: ${error.message}\n${error.showUsage ? `\n${USAGE}` : "Run 'scaleplan --help' for usage.\n"}`,
+    );
     return EXIT_BAD_INPUT;
   }
   try {

@@ -14,35 +14,35 @@ export const USAGE = `Usage: scaleplan <command> [options]
 Plan NFNet pre-training from a compute budget (Smith, Brock, Berrada & De 2023, arXiv 2310.16764).
 
 Commands:
-  plan <amount>            Plan a run for a budget of <amount> in --unit.
+  plan <amount>              Plan a run for a budget of <amount> in --unit.
   evaluate <model> <epochs>  Cost, predictions and learning rate of one configuration, e.g. evaluate F3+ 2.
-  laws                     Every fitted law, its fit quality, and the allocation exponents of each strategy.
-  serve                    Start the HTTP API (configured by PORT, HOST, LOG_LEVEL and the other variables
-                           of src/config.ts); SIGTERM or SIGINT shuts it down gracefully.
+  laws                       Every fitted law, its fit quality, and the allocation exponents of each strategy.
+  serve                      Start the HTTP API (configured by PORT, HOST, LOG_LEVEL and the other variables
+                             of src/config.ts); SIGTERM or SIGINT shuts it down gracefully.
 
 Options for plan:
-  --unit <unit>            ${list(BUDGET_UNITS)} (default tpu_v4_core_hours)
-  --objective <name>       ${list(OBJECTIVES)} (default jft_loss)
-  --strategy <name>        ${list(STRATEGIES)} (default equal_rate)
-  --models <list>          Only these variants, comma-separated, e.g. F3,F3+,F4+ (default all 16)
-  --min-epochs <n>         Fewest epochs over the dataset
-  --max-epochs <n>         Most epochs over the dataset
-  --dataset-images <n>     Images in one epoch (default JFT-4B, 4e9)
-  --cores <n>              TPU-v4 cores the run will use, for a wall-clock estimate
-  --batch-size <n>         Images per step (default 4096)
-  --previous-lr <n>        Optimal learning rate found for a smaller configuration
-  --accelerator <name>     gpu_hours only: ${list(GPU_ACCELERATORS)}
-  --peak-tflops <n>        gpu_hours only: dense bf16 peak of another GPU, TFLOP/s
-  --utilization <n>        gpu_hours only: fraction of peak sustained, in (0, 1]
-  --tpu-v3-basis <name>    tpu_v3_core_hours only: ${list(TPU_V3_BASES)} (default nfnet_f7plus)
+  --unit <unit>              ${list(BUDGET_UNITS)} (default tpu_v4_core_hours)
+  --objective <name>         ${list(OBJECTIVES)} (default jft_loss)
+  --strategy <name>          ${list(STRATEGIES)} (default equal_rate)
+  --models <list>            Only these variants, comma-separated, e.g. F3,F3+,F4+ (default all 16)
+  --min-epochs <n>           Fewest epochs over the dataset
+  --max-epochs <n>           Most epochs over the dataset
+  --dataset-images <n>       Images in one epoch (default JFT-4B, 4e9)
+  --cores <n>                TPU-v4 cores the run will use, for a wall-clock estimate
+  --batch-size <n>           Images per step (default 4096)
+  --previous-lr <n>          Optimal learning rate found for a smaller configuration
+  --accelerator <name>       gpu_hours only: ${list(GPU_ACCELERATORS)}
+  --peak-tflops <n>          gpu_hours only: dense bf16 peak of another GPU, TFLOP/s
+  --utilization <n>          gpu_hours only: fraction of peak sustained, in (0, 1]
+  --tpu-v3-basis <name>      tpu_v3_core_hours only: ${list(TPU_V3_BASES)} (default nfnet_f7plus)
 
 Options for evaluate:
   --dataset-images <n>, --batch-size <n>, --cores <n>, --previous-lr <n>   as for plan
 
 Options for plan, evaluate and laws:
-  --json                   Print the HTTP API's JSON body for the same request (POST /v1/plans,
-                           GET /v1/evaluate, GET /v1/laws) instead of a table
-  -h, --help               Print this help
+  --json                     Print the HTTP API's JSON body for the same request (POST /v1/plans,
+                             GET /v1/evaluate, GET /v1/laws) instead of a table
+  -h, --help                 Print this help
 
 Numbers: digits with an optional fraction and exponent, and _ between digits: 50000, 50_000, 5e4, 0.5.
 Hexadecimal, commas, Infinity and NaN are rejected. A negative value may be written as is (plan -5 is read

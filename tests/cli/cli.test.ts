@@ -134,17 +134,19 @@ describe('scaleplan plan', () => {
     { why: 'a negative amount', args: ['plan', '-5'], names: /<amount>.*greater than zero.*-5/ },
     { why: 'an unknown unit', args: ['plan', '5000', '--unit', 'parsecs'], names: /--unit.*parsecs/ },
     { why: 'a malformed number', args: ['plan', '5000', '--cores', '12abc'], names: /--cores.*"12abc"/ },
-    { why: 'an unknown flag', args: ['plan', '5000', '--frobnicate'], names: /--frobnicate/ },
+    { why: 'an unknown flag', args: ['plan', '5000', '--frobnicate'], names: /--frobnicate/, usage: true },
     {
       why: 'an infeasible request',
       args: ['plan', '5000', '--models', 'F0', '--min-epochs', '1000'],
       names: /infeasible.*1000 epochs/,
     },
     { why: 'an unknown model', args: ['evaluate', 'F9', '2'], names: /<model>.*"F9"/ },
-  ])('exits 2 with the reason on stderr and nothing on stdout for $why', async ({ args, names }) => {
+  ])('exits 2 with the reason on stderr and nothing on stdout for $why', async ({ args, names, usage }) => {
     const run = await scaleplan(...args);
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toMatch(names);
+    // The whole usage only when the command line itself is wrong; a bad value's message says what to fix.
+    expect(run.stderr.includes('Usage: scaleplan')).toBe(usage === true);
     expect(run.stdout).toBe('');
   });
 });
