@@ -26,12 +26,15 @@ export const TargetRequestSchema = z
           .max(100)
           .optional()
           .describe('Reach this JFT-4B held-out loss.'),
+        // No upper bound here: above 100% is a target no budget reaches, which the core answers with a 422 that
+        // states the reachable limit (issue 5), not a 400.
         imagenetTop1Percent: z
           .number()
           .positive()
-          .max(100)
           .optional()
-          .describe('Reach this ImageNet top-1 (%) after fine-tuning.'),
+          .describe(
+            'Reach this ImageNet top-1 (%) after fine-tuning; at or above the reachable limit is a 422.',
+          ),
       })
       .describe('Exactly one of jftValidationLoss and imagenetTop1Percent.'),
     objective: ObjectiveSchema.optional().describe("What the plans optimise (default: the target's kind)."),
