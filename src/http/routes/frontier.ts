@@ -9,6 +9,7 @@ import {
   FrontierChartQuerySchema,
   FrontierQuerySchema,
   FrontierResponseSchema,
+  LearningRateChartQuerySchema,
   SvgSchema,
 } from '../schemas/frontier.js';
 import { COMMON_PROBLEMS, problemResponses } from '../schemas/problem.js';
@@ -90,9 +91,10 @@ export const frontierRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           "Epochs (log2) against learning rate (log2) on the paper's factor-2 grid, one law line per model.",
         tags: ['charts'],
+        querystring: LearningRateChartQuerySchema,
         response: {
           200: svgResponse('The chart as a standalone SVG document.'),
-          ...problemResponses(...COMMON_PROBLEMS),
+          ...problemResponses(400, ...COMMON_PROBLEMS),
         },
       },
     },

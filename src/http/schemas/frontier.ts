@@ -61,4 +61,8 @@ export const FrontierChartQuerySchema = z.strictObject({
   strategy: StrategySchema.optional(),
 });
 
+export const LearningRateChartQuerySchema = z
+  .strictObject({})
+  .describe('No parameters; any query parameter is rejected, as on every other route.');
+
 export const SvgSchema = z.string().describe('A standalone SVG document.');
