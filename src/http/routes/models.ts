@@ -4,6 +4,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { countNfnet } from '../../core/architecture/count.js';
 import { NFNET_VARIANTS, variantSpec } from '../../core/architecture/variants.js';
+import { PlannerInputError } from '../../core/errors.js';
 import { lawsReport } from '../../core/laws/report.js';
 import { evaluateConfiguration } from '../../core/planner/evaluate.js';
 import { toTpuV4CoreHours } from '../../core/units/budget.js';
@@ -110,8 +111,11 @@ export const buildingBlockRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const converted = toTpuV4CoreHours(request.query, app.planner.laws.costModel);
-      return { ...converted };
+      try {
+        return { ...toTpuV4CoreHours(request.query, app.planner.laws.costModel) };
+      } catch (error) {
+        throw error instanceof PlannerInputError ? asQueryError(error) : error;
+      }
     },
   );
 
@@ -133,3 +137,11 @@ export const buildingBlockRoutes: FastifyPluginAsyncZod = async (app) => {
     async () => lawsReport(app.planner.laws),
   );
 };
+
+/**
+ * The converter names a budget's fields as in a plan body ("budget.accelerator"); here they are flat query
+ * parameters, so a 400 must name "accelerator" for the caller to find the field it sent.
+ */
+function asQueryError(error: PlannerInputError): PlannerInputError {
+  return new PlannerInputError(error.field.replace(/^budget\./, ''), error.message.replaceAll('budget.', ''));
+}
