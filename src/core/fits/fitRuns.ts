@@ -10,21 +10,19 @@ import { InfeasibleError, PlannerInputError } from '../errors.js';
 import { type AllocationExponents, fittedAllocationExponents } from '../laws/allocation.js';
 import { SURFACE_FORMULA } from '../laws/lossLaw.js';
 import {
+  fitSurfaceParameters,
+  prepareSurfaceObservations,
+  refitSurfaceFrom,
   SURFACE_HUBER_DELTA,
   type SurfaceCoefficients,
   type SurfaceFitQuality,
+  surfaceCoefficientsOf,
   surfaceFitQuality,
 } from '../laws/surface.js';
 import type { CustomLaw } from '../planner/request.js';
 import { forEachResample, type PercentileInterval, percentileInterval } from './bootstrap.js';
 import { type RunsCostLaw, runsCostLaw } from './runCostLaw.js';
 import { observationsOf, type RunInput, resolveDatasetImages, resolveRuns } from './runs.js';
-import {
-  coefficientsOf,
-  fitSurfaceParameters,
-  prepareObservations,
-  refitSurfaceParameters,
-} from './surfaceObjective.js';
 
 export interface BootstrapOptions {
   /** Resamples to refit, 1 to MAX_BOOTSTRAP_SAMPLES; default DEFAULT_BOOTSTRAP_SAMPLES. */
@@ -115,10 +113,9 @@ export function fitRuns(request: FitRunsRequest, costModel: Pick<CostModel, 'flo
   const runs = resolveRuns(request.runs, datasetImages);
   const bootstrapOptions = resolveBootstrap(request.bootstrap, runs.length);
   const observations = observationsOf(runs);
-  const data = prepareObservations(observations);
-  const unitWeights = new Float64Array(runs.length).fill(1);
-  const fit = fitSurfaceParameters(data, unitWeights);
-  const coefficients = coefficientsOf(fit.theta);
+  const data = prepareSurfaceObservations(observations);
+  const fit = fitSurfaceParameters(data);
+  const coefficients = surfaceCoefficientsOf(fit.theta);
   if (!(coefficients.alpha > 0 && coefficients.beta > 0))
     throw new InfeasibleError(
       `in these runs the loss does not fall with ${coefficients.alpha > 0 ? 'training length' : 'model size'} (fitted ${coefficients.alpha > 0 ? 'beta' : 'alpha'} = 0), so the surface implies no compute-optimal allocation and cannot be planned with; add runs that vary it`,
@@ -138,7 +135,7 @@ export function fitRuns(request: FitRunsRequest, costModel: Pick<CostModel, 'flo
     const exponentColumns = Array.from({ length: 3 }, () => new Float64Array(samples));
     let withAllocation = 0;
     forEachResample(runs.length, samples, seed, (counts, s) => {
-      const c = coefficientsOf(refitSurfaceParameters(data, counts, fit.theta).theta);
+      const c = surfaceCoefficientsOf(refitSurfaceFrom(fit.theta, data, counts).theta);
       (columns[0] as Float64Array)[s] = c.E;
       (columns[1] as Float64Array)[s] = c.A;
       (columns[2] as Float64Array)[s] = c.B;

@@ -7,7 +7,13 @@
 
 import { PlannerInputError } from '../errors.js';
 import { huber, huberDerivative } from '../numeric/huber.js';
-import { gridOfStarts, minimizeFromStarts } from '../numeric/lbfgs.js';
+import {
+  type BoxMinimizeOptions,
+  gridOfStarts,
+  minimizeBoxLbfgs,
+  minimizeFromStarts,
+  type ObjectiveWithGradient,
+} from '../numeric/lbfgs.js';
 
 /** Coefficients in natural units: F in FLOPs per image, D in images. */
 export interface SurfaceCoefficients {
@@ -57,6 +63,17 @@ export interface SurfaceFit {
 export const SURFACE_HUBER_DELTA = 1e-3;
 
 /**
+ * Five coefficients need at least five observations: with fewer, whole families of coefficients fit equally well.
+ * Five is the floor only because fits to a caller's runs must accept "at least 5 runs" (issue 5); it is rarely
+ * enough to pin the non-linear surface down. Five Figure 2 runs on a 2 x 2 grid of sizes and lengths plus one more
+ * leave a one-parameter family of equally good fits (E from 0.01 to 1.3, alpha from 0.08 to 0.74, the same Huber
+ * objective), and five runs on one diagonal of (F, D) leave a valley that L-BFGS is still crawling along at its
+ * iteration cap; either way the coefficients are wherever the optimiser stopped, and the quality figures, measured
+ * on the same five points, cannot show it. The paper's laws fit 25 and 36 points.
+ */
+export const MIN_SURFACE_OBSERVATIONS = 5;
+
+/**
  * F and D enter the optimiser per GFLOP and per billion images, so that log F and log D are of order one and the
  * log A, log B parameters stay near the data's scale; coefficients are converted back to natural units on the way out.
  */
@@ -77,38 +94,57 @@ const START_FLOOR_FRACTIONS = [0.5, 0.9];
 /** Exponents are kept in [0, 3]; the log-coefficients get generous bounds that only stop runaway starts. */
 const EXPONENT_MAX = 3;
 const LOG_COEFFICIENT_SPAN = 40;
+const OPTIMISER = { maxIterations: 400, gradientTolerance: 1e-13, relativeValueTolerance: 1e-15 } as const;
+
+/** The optimiser's parameters [log E, log A, log B, alpha, beta], with A and B for F in GFLOPs and D in 1e9 images. */
+export type SurfaceParameters = readonly [number, number, number, number, number];
+
+/** Observations in the optimiser's units, computed once and shared by every (re)fit on them. */
+export interface PreparedSurfaceObservations {
+  readonly n: number;
+  readonly logF: Float64Array;
+  readonly logD: Float64Array;
+  readonly logY: Float64Array;
+  readonly values: Float64Array;
+}
 
 /**
- * Fits the surface as Hoffmann et al. (2022) fit their approach-3 law: minimise the sum over points of
- * Huber_1e-3(LSE(log E, log A - alpha log F, log B - beta log D) - log observed) over (log E, log A, log B, alpha, beta)
- * with bounded L-BFGS from a grid of starts, keeping the best.
+ * Checks the observations (at least MIN_SURFACE_OBSERVATIONS, every F, D and value positive and finite) and takes
+ * log F, log D (in the scaled units above) and log value once for all fits on them.
  */
-export function fitSurface(observations: readonly SurfaceObservation[]): SurfaceFit {
+export function prepareSurfaceObservations(
+  observations: readonly SurfaceObservation[],
+): PreparedSurfaceObservations {
   validate(observations);
   const n = observations.length;
   const logF = new Float64Array(n);
   const logD = new Float64Array(n);
   const logY = new Float64Array(n);
-  let minY = Number.POSITIVE_INFINITY;
-  let maxY = 0;
-  let meanY = 0;
-  let meanLogF = 0;
-  let meanLogD = 0;
+  const values = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const o = observations[i] as SurfaceObservation;
     logF[i] = Math.log(o.flopsPerImage / FLOPS_SCALE);
     logD[i] = Math.log(o.imagesSeen / IMAGES_SCALE);
     logY[i] = Math.log(o.value);
-    minY = Math.min(minY, o.value);
-    maxY = Math.max(maxY, o.value);
-    meanY += o.value / n;
-    meanLogF += (logF[i] as number) / n;
-    meanLogD += (logD[i] as number) / n;
+    values[i] = o.value;
   }
+  return { n, logF, logD, logY, values };
+}
 
+/**
+ * The Hoffmann et al. (2022, approach 3) objective and its gradient:
+ *   sum_i w_i Huber_1e-3(LSE(log E, log A - alpha log F_i, log B - beta log D_i) - log y_i).
+ * `weights` (default all 1) count each observation: a bootstrap resample weighted by how often each run was drawn
+ * gives the objective of the duplicated sample at the cost of the distinct runs. Observations of weight 0 are skipped.
+ */
+export function surfaceObjective(
+  data: PreparedSurfaceObservations,
+  weights: Float64Array = unitWeights(data.n),
+): ObjectiveWithGradient {
+  checkWeights(data, weights);
+  const { n, logF, logD, logY } = data;
   const delta = SURFACE_HUBER_DELTA;
-  // theta = [log E, log A, log B, alpha, beta]
-  const objective = (theta: Float64Array, gradient: Float64Array): number => {
+  return (theta, gradient) => {
     const logE = theta[0] as number;
     const logA = theta[1] as number;
     const logB = theta[2] as number;
@@ -121,6 +157,8 @@ export function fitSurface(observations: readonly SurfaceObservation[]): Surface
     let gAlpha = 0;
     let gBeta = 0;
     for (let i = 0; i < n; i++) {
+      const w = weights[i] as number;
+      if (w === 0) continue;
       const lf = logF[i] as number;
       const ld = logD[i] as number;
       const tA = logA - alpha * lf;
@@ -131,9 +169,9 @@ export function fitSurface(observations: readonly SurfaceObservation[]): Surface
       const wB = Math.exp(tB - m);
       const sum = wE + wA + wB;
       const residual = m + Math.log(sum) - (logY[i] as number);
-      total += huber(residual, delta);
+      total += w * huber(residual, delta);
       // d residual / d theta are the softmax weights of the three terms (times -log F, -log D for the exponents).
-      const h = huberDerivative(residual, delta) / sum;
+      const h = (w * huberDerivative(residual, delta)) / sum;
       gE += h * wE;
       gA += h * wA;
       gB += h * wB;
@@ -147,22 +185,65 @@ export function fitSurface(observations: readonly SurfaceObservation[]): Surface
     gradient[4] = gBeta;
     return total;
   };
+}
 
-  const starts: number[][] = [];
-  for (const [alpha, beta, fraction] of gridOfStarts([START_ALPHAS, START_BETAS, START_FLOOR_FRACTIONS])) {
+/**
+ * The eight data-anchored starts (see START_ALPHAS): E0 = fraction x the smallest observation, and A0, B0 splitting
+ * mean(y) - E0 equally at the mean log F and log D; minimum and means over the observations of weight > 0, weighted.
+ */
+export function surfaceStarts(
+  data: PreparedSurfaceObservations,
+  weights: Float64Array = unitWeights(data.n),
+): SurfaceParameters[] {
+  checkWeights(data, weights);
+  let totalWeight = 0;
+  for (let i = 0; i < data.n; i++) totalWeight += weights[i] as number;
+  let minY = Number.POSITIVE_INFINITY;
+  let meanY = 0;
+  let meanLogF = 0;
+  let meanLogD = 0;
+  for (let i = 0; i < data.n; i++) {
+    const w = weights[i] as number;
+    if (w === 0) continue;
+    // (w x) / W rather than x (w / W): with unit weights this is x / n, so the unweighted fit is unchanged bit for bit.
+    minY = Math.min(minY, data.values[i] as number);
+    meanY += (w * (data.values[i] as number)) / totalWeight;
+    meanLogF += (w * (data.logF[i] as number)) / totalWeight;
+    meanLogD += (w * (data.logD[i] as number)) / totalWeight;
+  }
+  return gridOfStarts([START_ALPHAS, START_BETAS, START_FLOOR_FRACTIONS]).map(([alpha, beta, fraction]) => {
     const floor = (fraction as number) * minY;
     const half = 0.5 * (meanY - floor);
-    starts.push([
+    return [
       Math.log(floor),
       Math.log(half) + (alpha as number) * meanLogF,
       Math.log(half) + (beta as number) * meanLogD,
       alpha as number,
       beta as number,
-    ]);
+    ];
+  });
+}
+
+/**
+ * The box and optimiser settings: log E, log A, log B within LOG_COEFFICIENT_SPAN below the smallest log observation,
+ * log E at most the largest (the floor cannot exceed every observation), log A, log B at most SPAN above it, and the
+ * exponents in [0, EXPONENT_MAX]; over the observations of weight > 0.
+ */
+export function surfaceBounds(
+  data: PreparedSurfaceObservations,
+  weights: Float64Array = unitWeights(data.n),
+): BoxMinimizeOptions {
+  checkWeights(data, weights);
+  let minY = Number.POSITIVE_INFINITY;
+  let maxY = 0;
+  for (let i = 0; i < data.n; i++) {
+    if ((weights[i] as number) === 0) continue;
+    minY = Math.min(minY, data.values[i] as number);
+    maxY = Math.max(maxY, data.values[i] as number);
   }
   const logMin = Math.log(minY);
   const logMax = Math.log(maxY);
-  const best = minimizeFromStarts(objective, starts, {
+  return {
     lower: [
       logMin - LOG_COEFFICIENT_SPAN,
       logMin - LOG_COEFFICIENT_SPAN,
@@ -171,27 +252,86 @@ export function fitSurface(observations: readonly SurfaceObservation[]): Surface
       0,
     ],
     upper: [logMax, logMax + LOG_COEFFICIENT_SPAN, logMax + LOG_COEFFICIENT_SPAN, EXPONENT_MAX, EXPONENT_MAX],
-    maxIterations: 400,
-    gradientTolerance: 1e-13,
-    relativeValueTolerance: 1e-15,
-  });
+    ...OPTIMISER,
+  };
+}
 
-  const [logE, logA, logB, alpha, beta] = best.x as [number, number, number, number, number];
-  const coefficients: SurfaceCoefficients = {
+export interface SurfaceParameterFit {
+  readonly theta: SurfaceParameters;
+  /** Weighted sum of Huber losses at the optimum. */
+  readonly objective: number;
+  readonly iterations: number;
+  readonly startsTried: number;
+}
+
+/**
+ * Fits the surface as Hoffmann et al. (2022) fit their approach-3 law: minimise surfaceObjective over
+ * (log E, log A, log B, alpha, beta) with bounded L-BFGS from each of surfaceStarts, keeping the best.
+ */
+export function fitSurfaceParameters(
+  data: PreparedSurfaceObservations,
+  weights: Float64Array = unitWeights(data.n),
+): SurfaceParameterFit {
+  const best = minimizeFromStarts(
+    surfaceObjective(data, weights),
+    surfaceStarts(data, weights),
+    surfaceBounds(data, weights),
+  );
+  return {
+    theta: best.x as unknown as SurfaceParameters,
+    objective: best.value,
+    iterations: best.iterations,
+    startsTried: best.startsTried,
+  };
+}
+
+/**
+ * One bounded L-BFGS run of surfaceObjective from `theta` instead of the eight starts: from the full-data optimum a
+ * reweighted (bootstrap) sample converges in a few iterations, about a twenty-fifth of a multi-start fit
+ * (bench/fits.ts).
+ */
+export function refitSurfaceFrom(
+  theta: SurfaceParameters,
+  data: PreparedSurfaceObservations,
+  weights: Float64Array = unitWeights(data.n),
+): SurfaceParameterFit {
+  const result = minimizeBoxLbfgs(surfaceObjective(data, weights), theta, surfaceBounds(data, weights));
+  return {
+    theta: result.x as unknown as SurfaceParameters,
+    objective: result.value,
+    iterations: result.iterations,
+    startsTried: 1,
+  };
+}
+
+/** Optimiser parameters to coefficients in natural units: E = e^logE, A = e^logA GFLOP^alpha, B = e^logB (1e9)^beta. */
+export function surfaceCoefficientsOf(theta: SurfaceParameters): SurfaceCoefficients {
+  const [logE, logA, logB, alpha, beta] = theta;
+  return {
     E: Math.exp(logE),
     A: Math.exp(logA + alpha * Math.log(FLOPS_SCALE)),
     B: Math.exp(logB + beta * Math.log(IMAGES_SCALE)),
     alpha,
     beta,
   };
+}
+
+/**
+ * Fits L(F, D) = E + A / F^alpha + B / D^beta to the observations by fitSurfaceParameters (Hoffmann et al. 2022,
+ * approach 3: Huber_1e-3 on log residuals, bounded L-BFGS from a grid of starts), with the coefficients in natural
+ * units and the fit's quality.
+ */
+export function fitSurface(observations: readonly SurfaceObservation[]): SurfaceFit {
+  const fit = fitSurfaceParameters(prepareSurfaceObservations(observations));
+  const coefficients = surfaceCoefficientsOf(fit.theta);
   return {
     coefficients,
     quality: surfaceFitQuality(coefficients, observations),
     method: {
-      huberDelta: delta,
-      startsTried: best.startsTried,
-      objective: best.value,
-      iterations: best.iterations,
+      huberDelta: SURFACE_HUBER_DELTA,
+      startsTried: fit.startsTried,
+      objective: fit.objective,
+      iterations: fit.iterations,
     },
   };
 }
@@ -254,10 +394,10 @@ export function leaveOneGroupOut(observations: readonly SurfaceObservation[]): G
 }
 
 function validate(observations: readonly SurfaceObservation[]): void {
-  if (observations.length < 6)
+  if (observations.length < MIN_SURFACE_OBSERVATIONS)
     throw new PlannerInputError(
       'observations',
-      `a five-coefficient surface needs at least 6 observations; got ${observations.length}`,
+      `a five-coefficient surface needs at least ${MIN_SURFACE_OBSERVATIONS} observations; got ${observations.length}`,
     );
   observations.forEach((o, i) => {
     for (const key of ['flopsPerImage', 'imagesSeen', 'value'] as const) {
@@ -269,4 +409,23 @@ function validate(observations: readonly SurfaceObservation[]): void {
         );
     }
   });
+}
+
+function unitWeights(n: number): Float64Array {
+  return new Float64Array(n).fill(1);
+}
+
+function checkWeights(data: PreparedSurfaceObservations, weights: Float64Array): void {
+  if (weights.length !== data.n)
+    throw new PlannerInputError(
+      'weights',
+      `need one weight per observation (${data.n}); got ${weights.length}`,
+    );
+  let positive = 0;
+  for (const w of weights) {
+    if (!(Number.isFinite(w) && w >= 0))
+      throw new PlannerInputError('weights', `weights must be finite and non-negative; got ${w}`);
+    if (w > 0) positive++;
+  }
+  if (positive === 0) throw new PlannerInputError('weights', 'at least one weight must be positive');
 }

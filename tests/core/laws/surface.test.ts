@@ -2,11 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { PlannerInputError } from '../../../src/core/errors.js';
 import {
   fitSurface,
+  fitSurfaceParameters,
   leaveOneGroupOut,
   predictSurface,
+  prepareSurfaceObservations,
+  refitSurfaceFrom,
   type SurfaceCoefficients,
   type SurfaceObservation,
+  type SurfaceParameters,
+  surfaceBounds,
+  surfaceCoefficientsOf,
   surfaceFitQuality,
+  surfaceObjective,
+  surfaceStarts,
 } from '../../../src/core/laws/surface.js';
 
 /** Noise-free observations of a known surface on a grid of F and D: the fit must give the coefficients back. */
@@ -93,8 +101,28 @@ describe('surfaceFitQuality', () => {
 });
 
 describe('fitSurface input checks', () => {
-  it('needs at least six observations for five coefficients', () => {
-    expect(() => fitSurface(synthetic(LOSS_LIKE, [1e10], IMAGES))).toThrow(PlannerInputError);
+  it('needs at least five observations for five coefficients: four throw', () => {
+    const four = synthetic(LOSS_LIKE, [1e10], IMAGES);
+    expect(four).toHaveLength(4);
+    expect(() => fitSurface(four)).toThrow(expect.objectContaining({ field: 'observations' }));
+  });
+
+  it('accepts five observations and reproduces them (oracle: noise-free points of a known surface)', () => {
+    // Five points off any grid, so that the known coefficients are the only exact fit nearby.
+    const five = [
+      [1e10, 1e9],
+      [3e10, 8e9],
+      [1e11, 2e9],
+      [3e11, 3e10],
+      [1e12, 5e9],
+    ].map(([F, D]) => ({
+      flopsPerImage: F as number,
+      imagesSeen: D as number,
+      value: predictSurface(LOSS_LIKE, F as number, D as number),
+    }));
+    const { quality } = fitSurface(five);
+    expect(quality.n).toBe(5);
+    expect(quality.maxRelativeError).toBeLessThan(1e-4);
   });
 
   it('names the offending observation when a value is not positive', () => {
@@ -106,5 +134,124 @@ describe('fitSurface input checks', () => {
   it('needs groups for leave-one-group-out', () => {
     const data = synthetic(LOSS_LIKE, NFNET_FLOPS, IMAGES).map(({ group: _, ...o }) => o);
     expect(() => leaveOneGroupOut(data)).toThrow(PlannerInputError);
+  });
+});
+
+/** Synthetic loss-like data with a few tenths of a percent of deterministic noise, so the optimum is not exact. */
+const NOISY = synthetic(LOSS_LIKE, NFNET_FLOPS, IMAGES).map((o, i) => ({
+  ...o,
+  value: o.value * (1 + 0.003 * Math.sin(i)),
+}));
+const PREPARED = prepareSurfaceObservations(NOISY);
+const ONES = new Float64Array(NOISY.length).fill(1);
+const KEYS = ['E', 'A', 'B', 'alpha', 'beta'] as const;
+
+function expectSameCoefficients(
+  actual: SurfaceCoefficients,
+  expected: SurfaceCoefficients,
+  tolerance: number,
+) {
+  for (const key of KEYS) expectRelative(actual[key], expected[key], tolerance);
+}
+
+describe('surfaceObjective with weights', () => {
+  const theta = Float64Array.from([0.3, 1.2, 1.0, 0.35, 0.3]);
+
+  it('weighting a point by 2 is listing it twice, and by 0 dropping it (oracle: the objective on that data)', () => {
+    const weights = Float64Array.from(ONES);
+    weights[4] = 2;
+    weights[11] = 0;
+    const edited = [...NOISY.filter((_, i) => i !== 11), NOISY[4] as SurfaceObservation];
+    const gradient = new Float64Array(5);
+    const gradientEdited = new Float64Array(5);
+    const value = surfaceObjective(PREPARED, weights)(theta, gradient);
+    const valueEdited = surfaceObjective(prepareSurfaceObservations(edited))(theta, gradientEdited);
+    expectRelative(value, valueEdited, 1e-12);
+    for (let k = 0; k < 5; k++) expectRelative(gradient[k] as number, gradientEdited[k] as number, 1e-10);
+  });
+
+  it('returns the gradient of its value (oracle: central finite differences)', () => {
+    const weights = Float64Array.from(ONES, (_, i) => 1 + (i % 3));
+    const objective = surfaceObjective(PREPARED, weights);
+    const gradient = new Float64Array(5);
+    objective(theta, gradient);
+    const scratch = new Float64Array(5);
+    const h = 1e-6;
+    for (let k = 0; k < 5; k++) {
+      const up = Float64Array.from(theta);
+      const down = Float64Array.from(theta);
+      up[k] = (up[k] as number) + h;
+      down[k] = (down[k] as number) - h;
+      const numeric = (objective(up, scratch) - objective(down, scratch)) / (2 * h);
+      expectRelative(gradient[k] as number, numeric, 1e-5);
+    }
+  });
+
+  it('rejects weights that do not match the observations one for one, negative weights, and all zeros', () => {
+    expect(() => surfaceObjective(PREPARED, new Float64Array(3).fill(1))).toThrow(PlannerInputError);
+    expect(() =>
+      surfaceObjective(
+        PREPARED,
+        Float64Array.from(ONES, (w, i) => (i === 2 ? -1 : w)),
+      ),
+    ).toThrow(expect.objectContaining({ field: 'weights' }));
+    expect(() => surfaceObjective(PREPARED, new Float64Array(NOISY.length))).toThrow(PlannerInputError);
+  });
+});
+
+describe('surfaceStarts and surfaceBounds', () => {
+  it('puts every start inside the box, weighted or not (invariant)', () => {
+    const weights = Float64Array.from(ONES, (_, i) => i % 4);
+    for (const w of [ONES, weights]) {
+      const { lower, upper } = surfaceBounds(PREPARED, w);
+      for (const start of surfaceStarts(PREPARED, w))
+        start.forEach((x, k) => {
+          expect(x).toBeGreaterThanOrEqual(lower?.[k] as number);
+          expect(x).toBeLessThanOrEqual(upper?.[k] as number);
+        });
+    }
+  });
+});
+
+describe('surfaceCoefficientsOf', () => {
+  it('converts from GFLOPs and billions of images (hand-worked: A = 2 x (1e9)^0.5, B = 3 x (1e9)^0.25)', () => {
+    const c = surfaceCoefficientsOf([0, Math.log(2), Math.log(3), 0.5, 0.25]);
+    expect(c.E).toBe(1);
+    expectRelative(c.A, 2 * Math.sqrt(1e9), 1e-14);
+    expectRelative(c.B, 3 * 1e9 ** 0.25, 1e-14);
+    expect([c.alpha, c.beta]).toEqual([0.5, 0.25]);
+  });
+});
+
+describe('weighted and warm-started fits', () => {
+  it('weighting a point by 2 fits as if it were listed twice (oracle: fitSurface on the duplicated data)', () => {
+    const weights = Float64Array.from(ONES);
+    weights[4] = 2;
+    weights[11] = 0;
+    const edited = [...NOISY.filter((_, i) => i !== 11), NOISY[4] as SurfaceObservation];
+    const ours = surfaceCoefficientsOf(fitSurfaceParameters(PREPARED, weights).theta);
+    expectSameCoefficients(ours, fitSurface(edited).coefficients, 1e-6);
+  });
+
+  it('a warm start at the optimum stays there (oracle: the multi-start optimum)', () => {
+    const full = fitSurfaceParameters(PREPARED);
+    const again = refitSurfaceFrom(full.theta, PREPARED);
+    expect(again.startsTried).toBe(1);
+    expect(again.objective).toBeLessThanOrEqual(full.objective);
+    expectSameCoefficients(surfaceCoefficientsOf(again.theta), surfaceCoefficientsOf(full.theta), 1e-9);
+  });
+
+  it('warm-started from the full optimum, a reweighted sample reaches the cold multi-start fit', () => {
+    const full = fitSurfaceParameters(PREPARED).theta;
+    const weights = Float64Array.from(ONES, (_, i) => (i % 3 === 0 ? 2 : i % 3 === 1 ? 1 : 0));
+    const warm = refitSurfaceFrom(full, PREPARED, weights);
+    const cold = fitSurfaceParameters(PREPARED, weights);
+    expectSameCoefficients(surfaceCoefficientsOf(warm.theta), surfaceCoefficientsOf(cold.theta), 1e-4);
+  });
+
+  it('recovers known coefficients from a start far from them (oracle: noise-free synthetic data)', () => {
+    const exact = prepareSurfaceObservations(synthetic(LOSS_LIKE, NFNET_FLOPS, IMAGES));
+    const start: SurfaceParameters = [0, 2, 2, 0.6, 0.6];
+    expectSameCoefficients(surfaceCoefficientsOf(refitSurfaceFrom(start, exact).theta), LOSS_LIKE, 1e-4);
   });
 });
