@@ -73,9 +73,18 @@ function requireNumber(value: unknown, field: string, min: number, max: number, 
 }
 
 function requirePositive(value: unknown, field: string, max: number, integer = false): number {
-  const number = requireNumber(value, field, 0, max, integer);
-  if (number === 0) throw new PlannerInputError(field, `${field} must be greater than zero`);
-  return number;
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value > 0 &&
+    value <= max &&
+    (!integer || Number.isInteger(value));
+  if (!ok)
+    throw new PlannerInputError(
+      field,
+      `${field} must be ${integer ? 'a whole number' : 'a number'} greater than 0 and at most ${max}; got ${String(value)}`,
+    );
+  return value as number;
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T, field: string): T {
