@@ -2,6 +2,7 @@ import { scaleLog } from 'd3-scale';
 import { PlannerInputError } from '../core/errors.js';
 import { logTicks, type PlotArea, paddedLogDomain, renderAxes } from './axes.js';
 import { formatCoreHours, formatEpochs, formatValue } from './format.js';
+import { chartFrame } from './frame.js';
 import { LEGEND_SWATCH_HALF_WIDTH, type LegendEntry, renderLegend } from './legend.js';
 import { pointMark } from './marks.js';
 import { AXIS_COLOUR, LAW_COLOUR, seriesStyle } from './palette.js';
@@ -78,7 +79,6 @@ const AREA: PlotArea = { left: 92, top: 56, width: 530, height: 404 };
 const LEGEND_LEFT = AREA.left + AREA.width + 28;
 const POINT_RADIUS = 4.5;
 const PLAN_RADIUS = 7;
-const TITLE_FONT_SIZE = 17;
 const LABEL_FONT_SIZE = 12;
 
 function checkCoreHours(value: number, field: string): void {
@@ -312,19 +312,7 @@ export function renderFrontierChart(input: FrontierChartInput): string {
       (input.frontier ? `; dashed line: ${input.frontier.label}` : '') +
       (input.marker ? `; star: ${input.marker.label}` : ''),
     children: [
-      el('rect', { x: 0, y: 0, width: WIDTH, height: HEIGHT, fill: '#ffffff' }),
-      textEl(
-        'text',
-        {
-          class: 'chart-title',
-          x: AREA.left,
-          y: 32,
-          'font-size': TITLE_FONT_SIZE,
-          'font-weight': 'bold',
-          fill: AXIS_COLOUR,
-        },
-        title,
-      ),
+      ...chartFrame(WIDTH, HEIGHT, title, AREA.left),
       background,
       ...layers,
       axes,

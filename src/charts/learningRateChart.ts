@@ -2,6 +2,7 @@ import { scaleLog } from 'd3-scale';
 import { PlannerInputError } from '../core/errors.js';
 import { type PlotArea, paddedLogDomain, renderAxes, type Tick } from './axes.js';
 import { formatEpochs, formatValue } from './format.js';
+import { chartFrame } from './frame.js';
 import { LEGEND_SWATCH_HALF_WIDTH, type LegendEntry, renderLegend } from './legend.js';
 import { pointMark } from './marks.js';
 import { AXIS_COLOUR, seriesStyle } from './palette.js';
@@ -33,7 +34,6 @@ const HEIGHT = 500;
 const AREA: PlotArea = { left: 92, top: 56, width: 500, height: 364 };
 const LEGEND_LEFT = AREA.left + AREA.width + 28;
 const POINT_RADIUS = 5;
-const TITLE_FONT_SIZE = 17;
 /** Horizontal spacing between models' marks at the same epoch budget, in pixels: wider than the widest mark
  * (a triangle of POINT_RADIUS is 13.5 px wide), so coinciding optima sit side by side without overlapping. */
 const DODGE_PX = 14;
@@ -210,19 +210,7 @@ export function renderLearningRateChart(input: LearningRateChartInput): string {
       `x: ${X_AXIS_TITLE}, y: ${Y_AXIS_TITLE}; gridlines at the tuning grid ${input.grid.map(formatValue).join(', ')}. ` +
       `Each model's marks and line are shifted ${DODGE_PX} px sideways from the next model's so coinciding optima stay visible.`,
     children: [
-      el('rect', { x: 0, y: 0, width: WIDTH, height: HEIGHT, fill: '#ffffff' }),
-      textEl(
-        'text',
-        {
-          class: 'chart-title',
-          x: AREA.left,
-          y: 32,
-          'font-size': TITLE_FONT_SIZE,
-          'font-weight': 'bold',
-          fill: AXIS_COLOUR,
-        },
-        title,
-      ),
+      ...chartFrame(WIDTH, HEIGHT, title, AREA.left),
       background,
       el('g', { class: 'laws' }, lines),
       el('g', { class: 'series-marks' }, marks),
