@@ -7,7 +7,7 @@
 import { FACTS } from '../dataset/facts.js';
 import { FIGURE1_NFNET_IMAGENET_ERROR } from '../dataset/figures.js';
 import { bestCandidateAtBudget, type CandidateChoice, type TrainableCandidate } from './allocation.js';
-import { flopsByVariant, SURFACE_FORMULA, type SurfaceLawUnits } from './lossLaw.js';
+import { paperRunObservations, SURFACE_FORMULA, type SurfaceLawUnits } from './lossLaw.js';
 import {
   fitSurface,
   predictSurface,
@@ -23,17 +23,11 @@ export interface FinetuneLaw extends SurfaceFit {
   readonly provenance: string;
 }
 
-/** Figure 1 NFNet points as surface observations: F = pre-training FLOPs per image, D = epochs x 4.0e9 images. */
+/** Figure 1 NFNet points as surface observations of the top-1 error after fine-tuning (pre-training F and D). */
 export function finetuneObservations(
   points: typeof FIGURE1_NFNET_IMAGENET_ERROR = FIGURE1_NFNET_IMAGENET_ERROR,
 ): SurfaceObservation[] {
-  const flops = flopsByVariant(points.map((p) => p.model));
-  return points.map((p) => ({
-    flopsPerImage: flops.get(p.model) as number,
-    imagesSeen: p.epochs * FACTS.jftImages.value,
-    value: p.imagenetTop1ErrorPercent,
-    group: p.model,
-  }));
+  return paperRunObservations(points, (p) => p.imagenetTop1ErrorPercent);
 }
 
 /** Fits the fine-tuned ImageNet top-1 error surface to Figure 1's 25 NFNet points. Pure and deterministic. */

@@ -51,17 +51,34 @@ export function flopsByVariant(variants: readonly NfnetVariant[]): Map<NfnetVari
   return flops;
 }
 
-/** Figure 2 points as surface observations: F = forward FLOPs per image, D = epochs x JFT-4B images (4.0e9, stated). */
-export function jftLossObservations(
-  points: readonly Figure2Point[] = FIGURE2_JFT_VALIDATION_LOSS,
+/** A pre-training run of the paper: a trained variant and its nominal epochs over JFT-4B. */
+interface PaperRun {
+  readonly model: NfnetVariant;
+  readonly epochs: number;
+}
+
+/**
+ * Paper runs as surface observations: F = forward FLOPs per image at the pre-training setup, D = epochs x JFT-4B
+ * images (4.0e9, stated), and the value `measured` picks (loss of Figure 2, top-1 error of Figure 1).
+ */
+export function paperRunObservations<P extends PaperRun>(
+  points: readonly P[],
+  measured: (point: P) => number,
 ): SurfaceObservation[] {
   const flops = flopsByVariant(points.map((p) => p.model));
   return points.map((p) => ({
     flopsPerImage: flops.get(p.model) as number,
     imagesSeen: p.epochs * FACTS.jftImages.value,
-    value: p.jftValidationLoss,
+    value: measured(p),
     group: p.model,
   }));
+}
+
+/** Figure 2 points as surface observations of the JFT-4B validation loss. */
+export function jftLossObservations(
+  points: readonly Figure2Point[] = FIGURE2_JFT_VALIDATION_LOSS,
+): SurfaceObservation[] {
+  return paperRunObservations(points, (p) => p.jftValidationLoss);
 }
 
 /**
