@@ -4,7 +4,7 @@ import { logTicks, type PlotArea, paddedLogDomain, renderAxes } from './axes.js'
 import { formatCoreHours, formatEpochs, formatValue } from './format.js';
 import { chartFrame } from './frame.js';
 import { LEGEND_SWATCH_HALF_WIDTH, type LegendEntry, renderLegend } from './legend.js';
-import { pointMark } from './marks.js';
+import { pointMark, seriesMark } from './marks.js';
 import { AXIS_COLOUR, LAW_COLOUR, seriesStyle } from './palette.js';
 import { el, type Markup, pointsAttribute, svgDocument, textEl } from './svg.js';
 
@@ -197,18 +197,7 @@ export function renderFrontierChart(input: FrontierChartInput): string {
     const { colour, shape } = seriesStyle(i);
     const points = byCompute(series.points);
     const line = { stroke: colour, 'stroke-width': 1.5, fill: 'none' };
-    const mark = (cx: number, cy: number, className: string, tooltip: string) =>
-      pointMark({
-        shape,
-        cx,
-        cy,
-        radius: POINT_RADIUS,
-        fill: colour,
-        stroke: '#ffffff',
-        strokeWidth: 1,
-        className,
-        tooltip,
-      });
+    const mark = seriesMark(shape, colour, POINT_RADIUS);
     // Every line goes under every mark, so no series' line hides another series' measured points.
     lines.push(
       el('polyline', {

@@ -4,7 +4,7 @@ import { type PlotArea, paddedLogDomain, renderAxes, type Tick } from './axes.js
 import { formatEpochs, formatValue } from './format.js';
 import { chartFrame } from './frame.js';
 import { LEGEND_SWATCH_HALF_WIDTH, type LegendEntry, renderLegend } from './legend.js';
-import { pointMark } from './marks.js';
+import { seriesMark } from './marks.js';
 import { AXIS_COLOUR, seriesStyle } from './palette.js';
 import { el, type Markup, pointsAttribute, svgDocument, textEl } from './svg.js';
 
@@ -130,18 +130,7 @@ export function renderLearningRateChart(input: LearningRateChartInput): string {
     const { colour, shape } = seriesStyle(i);
     const shift = dodge(i);
     const line = { stroke: colour, 'stroke-width': lawWidth(i), 'stroke-linejoin': 'round', fill: 'none' };
-    const mark = (cx: number, cy: number, className: string, tooltip: string) =>
-      pointMark({
-        shape,
-        cx,
-        cy,
-        radius: POINT_RADIUS,
-        fill: colour,
-        stroke: '#ffffff',
-        strokeWidth: 1,
-        className,
-        tooltip,
-      });
+    const mark = seriesMark(shape, colour, POINT_RADIUS);
 
     for (const curve of input.curves.filter((c) => c.model === model)) {
       const samples = [...curve.points].sort((a, b) => a.epochs - b.epochs);

@@ -82,3 +82,9 @@ export function pointMark(options: PointMarkOptions): Markup {
   if (shape === 'circle') return el('circle', { ...paint, cx, cy, r: radius }, title);
   return el('path', { ...paint, d: shapePath(shape, cx, cy, radius) }, title);
 }
+
+/** One series' mark maker: its colour and shape, outlined in white so that touching marks stay apart. */
+export function seriesMark(shape: MarkShape, colour: string, radius: number) {
+  return (cx: number, cy: number, className: string, tooltip: string): Markup =>
+    pointMark({ shape, cx, cy, radius, fill: colour, stroke: '#ffffff', strokeWidth: 1, className, tooltip });
+}
