@@ -11,26 +11,17 @@ import { fitFinetuneLaw } from '../src/core/laws/finetuneLaw.js';
 import { fitJftLossLaw, jftLossObservations } from '../src/core/laws/lossLaw.js';
 import { fitPaperLaws } from '../src/core/laws/paperLaws.js';
 import { fitSurface } from '../src/core/laws/surface.js';
+import { medianMs } from './median.js';
 
 const repetitions = Number(process.argv[2] ?? 30);
 
-function medianMs(run: () => unknown): number {
-  for (let i = 0; i < 3; i++) run();
-  const times: number[] = [];
-  for (let i = 0; i < repetitions; i++) {
-    const start = performance.now();
-    run();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
-}
+const timed = (run: () => unknown): number => medianMs(run, repetitions, 3);
 
 const observations = jftLossObservations();
-const singleFit = medianMs(() => fitSurface(observations));
-const lossLaw = medianMs(() => fitJftLossLaw());
-const finetuneLaw = medianMs(() => fitFinetuneLaw());
-const all = medianMs(() => fitPaperLaws());
+const singleFit = timed(() => fitSurface(observations));
+const lossLaw = timed(() => fitJftLossLaw());
+const finetuneLaw = timed(() => fitFinetuneLaw());
+const all = timed(() => fitPaperLaws());
 
 const row = (name: string, ms: number) =>
   console.log(

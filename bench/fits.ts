@@ -11,20 +11,11 @@ import { FIGURE2_JFT_VALIDATION_LOSS } from '../src/core/dataset/figures.js';
 import { fitRuns } from '../src/core/fits/fitRuns.js';
 import { jftLossObservations } from '../src/core/laws/lossLaw.js';
 import { fitSurface } from '../src/core/laws/surface.js';
+import { medianMs } from './median.js';
 
 const repetitions = Number(process.argv[2] ?? 7);
 
-function medianMs(run: () => unknown): number {
-  run();
-  const times: number[] = [];
-  for (let i = 0; i < repetitions; i++) {
-    const start = performance.now();
-    run();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
-}
+const timed = (run: () => unknown): number => medianMs(run, repetitions, 1);
 
 const costModel = buildCostModel();
 const runs = FIGURE2_JFT_VALIDATION_LOSS.map((p) => ({
@@ -35,9 +26,9 @@ const runs = FIGURE2_JFT_VALIDATION_LOSS.map((p) => ({
 }));
 const observations = jftLossObservations();
 
-const oneSurfaceFit = medianMs(() => fitSurface(observations));
-const noBootstrap = medianMs(() => fitRuns({ runs }, costModel));
-const withBootstrap = medianMs(() => fitRuns({ runs, bootstrap: { samples: 1000, seed: 1 } }, costModel));
+const oneSurfaceFit = timed(() => fitSurface(observations));
+const noBootstrap = timed(() => fitRuns({ runs }, costModel));
+const withBootstrap = timed(() => fitRuns({ runs, bootstrap: { samples: 1000, seed: 1 } }, costModel));
 const perRefit = (withBootstrap - noBootstrap) / 1000;
 
 console.log(`median of ${repetitions} runs after 1 warm-up; 36 Figure 2 runs`);
