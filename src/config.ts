@@ -11,6 +11,10 @@ export interface AppConfig {
   readonly bodyLimitBytes: number;
   /** Time a client gets to send a whole request; must be non-zero when no proxy sits in front. */
   readonly requestTimeoutMs: number;
+  /** Time a client gets to send the request line and headers (slow-loris defence); at most requestTimeoutMs. */
+  readonly headersTimeoutMs: number;
+  /** A socket with no traffic for this long while a request is in progress is closed. */
+  readonly connectionTimeoutMs: number;
   /** Kept above a load balancer's idle timeout so the balancer, not Node, closes idle connections. */
   readonly keepAliveTimeoutMs: number;
   /** How long in-flight requests get to finish after SIGTERM before the process exits anyway. */
@@ -21,6 +25,19 @@ export interface AppConfig {
   readonly trustProxy: boolean;
   /** Serve Swagger UI at /docs and the document at /openapi.json. */
   readonly docsEnabled: boolean;
+  /**
+   * Load shedding: while the event loop's mean delay over the last sample exceeds maxEventLoopDelayMs (0: never),
+   * requests other than the liveness probe get 503 with Retry-After.
+   */
+  readonly underPressure: {
+    readonly maxEventLoopDelayMs: number;
+    readonly sampleIntervalMs: number;
+    readonly retryAfterSeconds: number;
+  };
+  /** Origins allowed to call the API from a browser; empty (the default) turns CORS off. `*` allows any origin. */
+  readonly corsOrigins: readonly string[];
+  /** Register the benchmark's reference routes under /bench (npm run bench); never in production. */
+  readonly benchmarkRoutes: boolean;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -57,6 +74,30 @@ function boolean(fallback: boolean) {
     .default(fallback);
 }
 
+/** A comma-separated list of origins (scheme://host[:port]) or `*`; empty entries are dropped. */
+const origins = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
+  )
+  .pipe(
+    z.array(
+      z.union([
+        z.literal('*'),
+        z
+          .string()
+          .regex(
+            /^https?:\/\/[^/\s,]+$/,
+            'must be * or origins like https://example.com, separated by commas',
+          ),
+      ]),
+    ),
+  )
+  .default([]);
+
 const EnvSchema = z.object({
   PORT: integer(0, 65_535, 8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -64,14 +105,23 @@ const EnvSchema = z.object({
   // The largest documented body is a 1,000-item batch of plan requests, well under 1 MiB.
   BODY_LIMIT_BYTES: integer(1024, 100 * MEBIBYTE, MEBIBYTE),
   REQUEST_TIMEOUT_MS: integer(1, 10 * 60 * SECOND_MS, 30 * SECOND_MS),
+  // Node's default is 60 s; every request here has a small body, so 10 s leaves slow clients room and slow-loris none.
+  HEADERS_TIMEOUT_MS: integer(1, 10 * 60 * SECOND_MS, 10 * SECOND_MS),
+  CONNECTION_TIMEOUT_MS: integer(1, 10 * 60 * SECOND_MS, 2 * 60 * SECOND_MS),
   // Fastify's default (72 s) outlasts the 60 s idle timeout of common load balancers.
-  KEEP_ALIVE_TIMEOUT_MS: integer(1, 10 * 60 * SECOND_MS, 72 * SECOND_MS),
+  KEEP_ALIVE_TIMEOUT_MS: integer(1, 60 * 60 * SECOND_MS, 72 * SECOND_MS),
   SHUTDOWN_GRACE_MS: integer(0, 10 * 60 * SECOND_MS, 10 * SECOND_MS),
   RATE_LIMIT_ENABLED: boolean(true),
   RATE_LIMIT_MAX: integer(1, 1_000_000_000, 1200),
   RATE_LIMIT_WINDOW_MS: integer(1, 24 * 60 * 60 * SECOND_MS, 60 * SECOND_MS),
   TRUST_PROXY: boolean(false),
   DOCS_ENABLED: boolean(true),
+  // The slowest legitimate request (a 1,000-item batch) holds the loop about 0.2 s; a mean delay of 1 s means a queue.
+  UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: integer(0, 60 * SECOND_MS, SECOND_MS),
+  UNDER_PRESSURE_SAMPLE_INTERVAL_MS: integer(10, 60 * SECOND_MS, SECOND_MS),
+  UNDER_PRESSURE_RETRY_AFTER_S: integer(1, 3600, 10),
+  CORS_ORIGINS: origins,
+  BENCHMARK_ROUTES: boolean(false),
 });
 
 /**
@@ -94,16 +144,31 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     );
   }
   const e = parsed.data;
+  // Node refuses to start a server whose headers timeout exceeds its request timeout; say so with the variable's name.
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS)
+    throw new ConfigError(
+      'HEADERS_TIMEOUT_MS',
+      `must be at most REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS}); got ${e.HEADERS_TIMEOUT_MS}`,
+    );
   return {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+    connectionTimeoutMs: e.CONNECTION_TIMEOUT_MS,
     keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     rateLimit: { enabled: e.RATE_LIMIT_ENABLED, max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS },
     trustProxy: e.TRUST_PROXY,
     docsEnabled: e.DOCS_ENABLED,
+    underPressure: {
+      maxEventLoopDelayMs: e.UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
+      sampleIntervalMs: e.UNDER_PRESSURE_SAMPLE_INTERVAL_MS,
+      retryAfterSeconds: e.UNDER_PRESSURE_RETRY_AFTER_S,
+    },
+    corsOrigins: e.CORS_ORIGINS,
+    benchmarkRoutes: e.BENCHMARK_ROUTES,
   };
 }

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config.js';
 import type { PlannerContext } from '../core/planner/context.js';
 import { SummaryLogController } from './logging.js';
+import cors from './plugins/cors.js';
 import docs from './plugins/docs.js';
 import jsonBody from './plugins/jsonBody.js';
 import metrics from './plugins/metrics.js';
@@ -15,6 +16,7 @@ import rateLimit from './plugins/rateLimit.js';
 import readiness from './plugins/readiness.js';
 import requestId from './plugins/requestId.js';
 import security from './plugins/security.js';
+import underPressure from './plugins/underPressure.js';
 import { requestIdFor } from './requestId.js';
 import { apiRoutes } from './routes/index.js';
 
@@ -40,6 +42,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     genReqId: requestIdFor,
     bodyLimit: config.bodyLimitBytes,
     requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.connectionTimeoutMs,
+    http: { headersTimeout: config.headersTimeoutMs },
     keepAliveTimeout: config.keepAliveTimeoutMs,
     trustProxy: config.trustProxy,
     onProtoPoisoning: 'error',
@@ -51,12 +55,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(readiness);
   await app.register(planner, options.planner ? { planner: options.planner } : {});
   await app.register(requestId);
+  // Before problem details, whose onRequest hook answers 404s: every response, errors included, gets the headers.
+  await app.register(security);
   await app.register(problemDetails);
   await app.register(jsonBody);
-  await app.register(security);
+  await app.register(cors, { origins: config.corsOrigins });
+  await app.register(underPressure, { underPressure: config.underPressure });
   await app.register(rateLimit, { rateLimit: config.rateLimit });
   await app.register(metrics);
   await app.register(docs, { serveDocs: config.docsEnabled });
-  await app.register(apiRoutes, { checkResponses: options.checkResponses ?? false });
+  await app.register(apiRoutes, {
+    checkResponses: options.checkResponses ?? false,
+    benchmarkRoutes: config.benchmarkRoutes,
+  });
   return app;
 }

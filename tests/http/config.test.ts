@@ -14,6 +14,14 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('info');
     expect(config.requestTimeoutMs).toBeGreaterThan(0);
     expect(config.rateLimit.enabled).toBe(true);
+    // Off unless asked for: CORS, benchmark routes. On: load shedding at a 1 s mean event-loop delay.
+    expect(config.corsOrigins).toEqual([]);
+    expect(config.benchmarkRoutes).toBe(false);
+    expect(config.underPressure.maxEventLoopDelayMs).toBe(1000);
+    // Keep-alive outlasts the 60 s idle timeout of common load balancers (AWS ALB, nginx's keepalive_timeout 75 s
+    // aside), so the balancer, not Node, closes idle connections and never reuses one Node has just closed.
+    expect(config.keepAliveTimeoutMs).toBeGreaterThan(60_000);
+    expect(config.headersTimeoutMs).toBeLessThanOrEqual(config.requestTimeoutMs);
   });
 
   it('reads every variable', () => {
@@ -23,6 +31,8 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'warn',
       BODY_LIMIT_BYTES: '2048',
       REQUEST_TIMEOUT_MS: '5000',
+      HEADERS_TIMEOUT_MS: '4000',
+      CONNECTION_TIMEOUT_MS: '9000',
       KEEP_ALIVE_TIMEOUT_MS: '61000',
       SHUTDOWN_GRACE_MS: '0',
       RATE_LIMIT_ENABLED: 'false',
@@ -30,6 +40,11 @@ describe('loadConfig', () => {
       RATE_LIMIT_WINDOW_MS: '1000',
       TRUST_PROXY: '1',
       DOCS_ENABLED: '0',
+      UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '250',
+      UNDER_PRESSURE_SAMPLE_INTERVAL_MS: '100',
+      UNDER_PRESSURE_RETRY_AFTER_S: '3',
+      CORS_ORIGINS: 'https://a.example, http://localhost:3000,',
+      BENCHMARK_ROUTES: 'true',
     });
     expect(config).toEqual({
       port: 0,
@@ -37,11 +52,16 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       bodyLimitBytes: 2048,
       requestTimeoutMs: 5000,
+      headersTimeoutMs: 4000,
+      connectionTimeoutMs: 9000,
       keepAliveTimeoutMs: 61000,
       shutdownGraceMs: 0,
       rateLimit: { enabled: false, max: 10, windowMs: 1000 },
       trustProxy: true,
       docsEnabled: false,
+      underPressure: { maxEventLoopDelayMs: 250, sampleIntervalMs: 100, retryAfterSeconds: 3 },
+      corsOrigins: ['https://a.example', 'http://localhost:3000'],
+      benchmarkRoutes: true,
     });
   });
 
@@ -61,6 +81,12 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_ENABLED', 'yes'],
     ['RATE_LIMIT_MAX', '0'],
     ['RATE_LIMIT_WINDOW_MS', 'soon'],
+    ['HEADERS_TIMEOUT_MS', '60000'],
+    ['CONNECTION_TIMEOUT_MS', '0'],
+    ['UNDER_PRESSURE_SAMPLE_INTERVAL_MS', '1'],
+    ['CORS_ORIGINS', 'example.com'],
+    ['CORS_ORIGINS', 'https://a.example/path'],
+    ['BENCHMARK_ROUTES', 'maybe'],
   ])('rejects %s=%s, naming the variable', (variable, value) => {
     let thrown: unknown;
     try {

@@ -147,6 +147,7 @@ export const FITS_REQUEST_EXAMPLE = {
       model: 'F1',
       epochs: 1,
       costTpuV4CoreHours: 2700,
+      // biome-ignore lint/suspicious/noApproximativeNumericConstant: a loss read off Figure 1, not Euler's number
       loss: 2.718,
     },
     {

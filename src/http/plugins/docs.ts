@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { DOCS_CSP } from './security.js';
 
 /** Tags in the order Swagger UI lists them; a route names one in `schema.tags`. */
 export const TAGS = [
@@ -44,7 +45,7 @@ const docsPlugin: FastifyPluginAsync<{ serveDocs: boolean }> = async (app, optio
     transformObject: jsonSchemaTransformObject,
   });
   if (!options.serveDocs) return;
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 };
 

@@ -64,6 +64,13 @@ const SAFE_CLIENT_ERRORS: Record<string, (error: FastifyError, request: FastifyR
     status: 413,
     detail: `The request body exceeds the limit of ${request.routeOptions.bodyLimit} bytes.`,
   }),
+  // @fastify/under-pressure shedding load; it has already set the retry-after header.
+  FST_UNDER_PRESSURE: () => ({
+    type: PROBLEM_TYPES.overloaded,
+    title: 'Service overloaded',
+    status: 503,
+    detail: 'The service is overloaded; retry after the number of seconds in the retry-after header.',
+  }),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () => ({
     type: PROBLEM_TYPES.unsupportedMediaType,
     title: 'Unsupported media type',
@@ -172,8 +179,9 @@ const problemDetailsPlugin: FastifyPluginAsync = async (app) => {
 
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error, request);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.debug({ err: error }, 'client error');
+    // Only failures of ours earn a stack in the log; shed load is counted by the summary line's 503, not logged twice.
+    if (problem.type === PROBLEM_TYPES.internal) request.log.error({ err: error }, 'request failed');
+    else request.log.debug({ err: error }, 'not served');
     return sendProblem(request, reply, problem);
   });
 

@@ -16,14 +16,17 @@ const ReadySchema = z
   .describe('The service is ready for traffic.')
   .meta({ examples: [{ status: 'ready' }] });
 
+/** Probes are never rate limited; see LIVENESS for load shedding. */
 const PROBE = { rateLimit: false } as const;
+/** Liveness answers even when the service sheds load: a busy process is not a wedged one, so it must not be restarted. */
+const LIVENESS = { ...PROBE, pressureHandler: () => undefined } as const;
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/healthz',
     {
       logLevel: 'warn',
-      config: PROBE,
+      config: LIVENESS,
       schema: {
         operationId: 'getLiveness',
         summary: 'Liveness probe',

@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { createSerializerCompiler } from '../serializer.js';
+import { benchmarkRoutes } from './benchmark.js';
 import { beyondRoutes } from './beyond.js';
 import { datasetRoutes } from './dataset.js';
 import { frontierRoutes } from './frontier.js';
@@ -22,7 +23,10 @@ export function useZodCompilers(scope: FastifyInstance, options: { checkResponse
   scope.setSerializerCompiler(createSerializerCompiler(options));
 }
 
-export const apiRoutes: FastifyPluginAsync<{ checkResponses: boolean }> = async (app, options) => {
+export const apiRoutes: FastifyPluginAsync<{ checkResponses: boolean; benchmarkRoutes: boolean }> = async (
+  app,
+  options,
+) => {
   useZodCompilers(app, options);
 
   await app.register(healthRoutes);
@@ -31,4 +35,5 @@ export const apiRoutes: FastifyPluginAsync<{ checkResponses: boolean }> = async 
   await app.register(beyondRoutes, { prefix: '/v1' });
   await app.register(frontierRoutes, { prefix: '/v1' });
   await app.register(datasetRoutes, { prefix: '/v1' });
+  if (options.benchmarkRoutes) await app.register(benchmarkRoutes, { prefix: '/bench' });
 };

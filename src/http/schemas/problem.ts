@@ -18,6 +18,7 @@ export const PROBLEM_TYPES = {
   unsupportedMediaType: 'urn:scaleplan:problem:unsupported-media-type',
   rateLimited: 'urn:scaleplan:problem:rate-limited',
   notReady: 'urn:scaleplan:problem:not-ready',
+  overloaded: 'urn:scaleplan:problem:overloaded',
   badRequest: 'urn:scaleplan:problem:bad-request',
   internal: 'urn:scaleplan:problem:internal-error',
 } as const;
@@ -127,7 +128,7 @@ const DESCRIPTIONS: Record<DocumentedProblemStatus, string> = {
   422: 'The request is valid but cannot be satisfied; detail says why.',
   429: 'Too many requests from this client; see the retry-after header.',
   500: 'Unexpected server error; no internal detail is disclosed.',
-  503: 'The service is starting or shutting down.',
+  503: 'The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after).',
 };
 
 type ProblemResponse = {
@@ -152,8 +153,8 @@ export function problemResponses<S extends DocumentedProblemStatus>(
   return responses;
 }
 
-/** Errors every API route can answer with, whatever its input: a rate limit and an unexpected failure. */
-export const COMMON_PROBLEMS = [429, 500] as const;
+/** Errors every API route can answer with, whatever its input: a rate limit, an unexpected failure, load shedding. */
+export const COMMON_PROBLEMS = [429, 500, 503] as const;
 
 /** The reason phrase of a status, used as the title of problems that have no more specific type. */
 export function statusTitle(status: number): string {
