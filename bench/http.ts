@@ -1,0 +1,197 @@
+/**
+ * `npm run bench`: HTTP throughput and latency of the production server, as ratios measured in one run.
+ *
+ * The server is the build (`node dist/server.js`, NODE_ENV=production) in a child process, with the production
+ * logging configuration (LOG_LEVEL=info: one JSON summary line per request, written to a stdout that goes to
+ * /dev/null) and BENCHMARK_ROUTES=true, which adds two hidden reference routes behind the same plugins as every route
+ * (src/http/routes/benchmark.ts). The rate limit stays on with a ceiling the load never reaches, so its cost counts.
+ * autocannon drives it on loopback, 50 connections without pipelining, a warm-up round then a measured round:
+ *
+ *   - bare Fastify hello-world (bench/http-bare-server.ts): the framework's ceiling on this machine;
+ *   - GET /bench/hello: the same answer from the app, behind its plugins;
+ *   - POST /bench/plans-reference: validates the same bodies as POST /v1/plans and sends one precomputed plan through
+ *     the same compiled serializer: the limit for POST /v1/plans on this stack, everything but the planning;
+ *   - POST /v1/plans with the same typical bodies.
+ *
+ * Then POST /v1/plans/batch with 1,000 items, one request at a time. The client shares the machine's 2 cores with the
+ * server, so absolute figures are low; the ratios are what carries over.
+ *
+ *   npm run bench               (builds, then runs this, then bench/plan.ts)
+ *   npx tsx bench/http.ts [seconds per round]   (after npm run build)
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+interface Request {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly body?: string;
+  readonly headers?: Record<string, string>;
+}
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+// autocannon ships no types; this is the slice of its API used here.
+const autocannon = createRequire(import.meta.url)('autocannon') as (options: {
+  url: string;
+  connections: number;
+  pipelining: number;
+  duration: number;
+  requests: Request[];
+}) => Promise<AutocannonResult>;
+
+const SECONDS = Number(process.argv[2] ?? 5);
+const CONNECTIONS = 50;
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** What schedulers send: budgets across the paper's range, every unit, both objectives and strategies. */
+const TYPICAL_PLAN_BODIES = [
+  { budget: { amount: 5_000, unit: 'tpu_v4_core_hours' } },
+  {
+    budget: { amount: 50_000, unit: 'tpu_v4_core_hours' },
+    hardware: { cores: 512 },
+    constraints: { minEpochs: 0.5 },
+  },
+  { budget: { amount: 2_000, unit: 'tpu_v4_chip_hours' }, objective: 'imagenet_top1' },
+  { budget: { amount: 20_000, unit: 'tpu_v3_core_hours' }, strategy: 'fitted' },
+  { budget: { amount: 3e21, unit: 'flops' } },
+  { budget: { amount: 8_000, unit: 'gpu_hours', accelerator: 'h100' }, batchSize: 4096 },
+];
+const planRequests = (path: string): Request[] =>
+  TYPICAL_PLAN_BODIES.map((body) => ({
+    method: 'POST',
+    path,
+    body: JSON.stringify(body),
+    headers: JSON_HEADERS,
+  }));
+
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const address = probe.address();
+  probe.close();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function startServer(args: string[], env: Record<string, string>) {
+  const port = await freePort();
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt++) {
+    const ready = await fetch(`${base}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (attempt > 300) throw new Error(`${args.join(' ')} did not become ready`);
+    await sleep(100);
+  }
+  return {
+    base,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+interface Row {
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function measure(base: string, requests: Request[]): Promise<Row> {
+  const options = { url: base, connections: CONNECTIONS, pipelining: 1, requests };
+  await autocannon({ ...options, duration: Math.max(1, Math.round(SECONDS / 2)) });
+  const result = await autocannon({ ...options, duration: SECONDS });
+  return {
+    reqPerSec: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** Median wall time and size of POST /v1/plans/batch with `items` plans, sent one at a time. */
+async function batch(base: string, items: number, repetitions: number) {
+  const body = JSON.stringify({
+    items: Array.from({ length: items }, (_, i) => TYPICAL_PLAN_BODIES[i % TYPICAL_PLAN_BODIES.length]),
+  });
+  const times: number[] = [];
+  let bytes = 0;
+  let failed = 0;
+  for (let i = 0; i < repetitions + 2; i++) {
+    const start = performance.now();
+    const response = await fetch(`${base}/v1/plans/batch`, { method: 'POST', body, headers: JSON_HEADERS });
+    const text = await response.text();
+    if (i >= 2) times.push(performance.now() - start);
+    bytes = text.length;
+    failed = (JSON.parse(text) as { failed: number }).failed;
+  }
+  times.sort((a, b) => a - b);
+  return { medianMs: times[Math.floor(times.length / 2)] as number, bytes, failed };
+}
+
+if (!existsSync('dist/server.js')) throw new Error('dist/server.js is missing: run `npm run build` first');
+
+const rows: Record<string, Row> = {};
+const bare = await startServer(['--import', 'tsx', 'bench/http-bare-server.ts'], {});
+try {
+  rows['bare Fastify hello-world'] = await measure(bare.base, [{ method: 'GET', path: '/hello' }]);
+} finally {
+  await bare.stop();
+}
+const app = await startServer(['dist/server.js'], {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'info',
+  BENCHMARK_ROUTES: 'true',
+  RATE_LIMIT_MAX: '1000000000',
+});
+let batchResult: Awaited<ReturnType<typeof batch>>;
+try {
+  rows['GET /bench/hello'] = await measure(app.base, [{ method: 'GET', path: '/bench/hello' }]);
+  rows['POST /bench/plans-reference'] = await measure(app.base, planRequests('/bench/plans-reference'));
+  rows['POST /v1/plans'] = await measure(app.base, planRequests('/v1/plans'));
+  batchResult = await batch(app.base, 1_000, 10);
+} finally {
+  await app.stop();
+}
+
+console.log(
+  `autocannon -c ${CONNECTIONS} -p 1, ${SECONDS} s measured after a warm-up, loopback, ${TYPICAL_PLAN_BODIES.length} typical bodies`,
+);
+console.table(rows);
+const plans = rows['POST /v1/plans'] as Row;
+const reference = rows['POST /bench/plans-reference'] as Row;
+const hello = rows['GET /bench/hello'] as Row;
+const percent = (a: Row, b: Row) => `${((100 * a.reqPerSec) / b.reqPerSec).toFixed(0)}%`;
+console.log(`plans / reference    ${percent(plans, reference)}  (target: at least 80%)`);
+console.log(`plans / hello-world  ${percent(plans, hello)}  (hello-world through the app's plugins)`);
+console.log(
+  `app hello / bare     ${percent(hello, rows['bare Fastify hello-world'] as Row)}  (cost of the plugins)`,
+);
+console.log(`POST /v1/plans p99   ${plans.p99Ms} ms at ${CONNECTIONS} connections (target: under 10 ms)`);
+console.log(
+  `POST /v1/plans/batch 1,000 items: median ${batchResult.medianMs.toFixed(0)} ms, ${(batchResult.bytes / 1e6).toFixed(1)} MB, ${batchResult.failed} failed items`,
+);
+const bad = Object.entries(rows).filter(([, row]) => row.non2xx > 0 || row.errors > 0);
+if (bad.length > 0) {
+  console.error(`non-2xx answers or errors: ${bad.map(([name]) => name).join(', ')}`);
+  process.exitCode = 1;
+}
