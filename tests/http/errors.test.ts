@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InfeasibleError, PlannerInputError } from '../../src/core/errors.js';
+import { FITS_REQUEST_EXAMPLE } from '../../src/http/examples/beyond.js';
 import { useZodCompilers } from '../../src/http/routes/index.js';
 import { PROBLEM_TYPES } from '../../src/http/schemas/problem.js';
 import { buildTestApp, expectProblem } from './helpers.js';
@@ -200,5 +201,36 @@ describe('outcome errors', () => {
     expect(expectProblem(limited, 429).type).toBe(PROBLEM_TYPES.rateLimited);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     for (let i = 0; i < 3; i++) expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+  });
+});
+
+describe('fuzz regressions (tests/http/fuzz)', () => {
+  // The documented example fits (200); each case changes its seventh run. Before the bounds these were 500s: a
+  // non-finite rmseRelative failing the response schema, or a RangeError from the optimizer's non-finite start.
+  const fitsWithRun6 = (change: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/fits',
+      payload: {
+        ...FITS_REQUEST_EXAMPLE,
+        ...extra,
+        runs: FITS_REQUEST_EXAMPLE.runs.map((run, i) => (i === 6 ? { ...run, ...change } : run)),
+      },
+    });
+
+  it.each([
+    ['a loss of 1e-300 beside losses near 2.8', { loss: 1e-300 }, {}, 'runs.6.loss'],
+    ['a subnormal loss', { loss: 5e-324 }, {}, 'runs.6.loss'],
+    ['a subnormal imagesSeen', { epochs: undefined, imagesSeen: 5e-324 }, {}, 'runs.6.imagesSeen'],
+    ['1e-320 epochs of a 1,000-image dataset', { epochs: 1e-320 }, { datasetImages: 1000 }, 'runs.6.epochs'],
+  ])('POST /v1/fits: %s is a 400 naming the field', async (_name, change, extra, path) => {
+    app = await buildTestApp();
+    const problem = expectProblem(await fitsWithRun6(change, extra), 400);
+    expect(problem.errors?.map((error) => error.path)).toContain(path);
+  });
+
+  it('POST /v1/fits: a loss of 1e-6 beside losses near 2.8 still fits (control)', async () => {
+    app = await buildTestApp();
+    expect((await fitsWithRun6({ loss: 1e-6 })).statusCode).toBe(200);
   });
 });

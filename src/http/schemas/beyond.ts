@@ -79,6 +79,16 @@ export const TargetResponseSchema = z
   })
   .describe('The smallest budget for a target, two ways.');
 
+// Lower bounds that keep the fit finite; the core's resolveRuns does not check them yet. A loss under about 1e-154 beside
+// ordinary ones overflows the squared relative error (rmseRelative Infinity), and a loss or a length in images near the
+// subnormal range gives the optimizer a non-finite start (a RangeError): both were 500s, found by tests/http/fuzz.
+/** Far below any held-out loss a training run reports, as MAX_LOSS is far above. */
+const MIN_LOSS = 1e-6;
+/** A run sees at least one image. */
+const MIN_IMAGES_SEEN = 1;
+/** Fewer epochs see less than one image even of the largest dataset accepted. */
+const MIN_EPOCHS = 1 / MAX_DATASET_IMAGES;
+
 const RunSchema = z
   .strictObject({
     model: z
@@ -88,10 +98,15 @@ const RunSchema = z
       .optional()
       .describe('NFNet variant (F is then its FLOPs per image); or flopsPerImage.'),
     flopsPerImage: z.number().min(MIN_FLOPS_PER_IMAGE).max(MAX_FLOPS_PER_IMAGE).optional(),
-    epochs: z.number().positive().max(1e6).optional().describe('Epochs over the dataset; or imagesSeen.'),
-    imagesSeen: z.number().positive().max(MAX_IMAGES_SEEN).optional(),
+    epochs: z
+      .number()
+      .min(MIN_EPOCHS)
+      .max(1e6)
+      .optional()
+      .describe('Epochs over the dataset; or imagesSeen.'),
+    imagesSeen: z.number().min(MIN_IMAGES_SEEN).max(MAX_IMAGES_SEEN).optional(),
     costTpuV4CoreHours: z.number().positive().max(1e9).optional(),
-    loss: z.number().positive().max(MAX_LOSS).describe('Held-out loss the run reached.'),
+    loss: z.number().min(MIN_LOSS).max(MAX_LOSS).describe('Held-out loss the run reached.'),
   })
   .describe('One training run.');
 
