@@ -278,13 +278,13 @@ export function learningRateTrials(
   epochs: number,
   previousOptimalLearningRate?: number,
 ): [number, number] {
-  const predicted = snapLearningRate(predictLearningRate(law, flopsPerImage, epochs));
-  if (previousOptimalLearningRate !== undefined)
-    requirePositiveFinite(previousOptimalLearningRate, 'previousOptimalLearningRate');
-  const first = previousOptimalLearningRate ?? predicted;
-  const trials = Array.from(
-    { length: FACTS.learningRateTrials.value },
-    (_, i) => first / FACTS.learningRateGridFactor.value ** i,
-  );
-  return trials as [number, number];
+  if (previousOptimalLearningRate === undefined)
+    return learningRateTrialsFrom(snapLearningRate(predictLearningRate(law, flopsPerImage, epochs)));
+  requirePositiveFinite(previousOptimalLearningRate, 'previousOptimalLearningRate');
+  return learningRateTrialsFrom(previousOptimalLearningRate);
+}
+
+/** The FACTS.learningRateTrials (2) values to try from `first`: it, and one grid factor below it. */
+export function learningRateTrialsFrom(first: number): [number, number] {
+  return [first, first / FACTS.learningRateGridFactor.value];
 }

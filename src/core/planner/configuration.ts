@@ -1,7 +1,12 @@
 import { FACTS } from '../dataset/facts.js';
 import { InfeasibleError } from '../errors.js';
 import { predictImagenetTop1ErrorPercent } from '../laws/finetuneLaw.js';
-import { learningRateTrials, predictLearningRate, snapLearningRate } from '../laws/learningRate.js';
+import {
+  learningRateTrials,
+  learningRateTrialsFrom,
+  predictLearningRate,
+  snapLearningRate,
+} from '../laws/learningRate.js';
 import { predictSurface } from '../laws/surface.js';
 import type { LossSurface, ModelEntry, PlannerContext } from './context.js';
 
@@ -98,6 +103,7 @@ export function describeConfiguration(
   const jftEpochs = imagesSeen / FACTS.jftImages.value;
   const learningRateLaw = context.laws.learningRate;
   const costTpuV4CoreHours = epochs * costPerEpochTpuV4CoreHours;
+  const learningRate = snapLearningRate(predictLearningRate(learningRateLaw, model.flopsPerImage, jftEpochs));
   const configuration: Mutable<TrainingConfiguration> = {
     model: {
       name: model.name,
@@ -111,13 +117,17 @@ export function describeConfiguration(
     steps: Math.ceil(imagesSeen / batchSize),
     batchSize,
     learningRate: {
-      value: snapLearningRate(predictLearningRate(learningRateLaw, model.flopsPerImage, jftEpochs)),
-      trials: learningRateTrials(
-        learningRateLaw,
-        model.flopsPerImage,
-        jftEpochs,
-        options.previousOptimalLearningRate,
-      ),
+      value: learningRate,
+      // Predicted once: the trials start from it unless the caller found the optimum of a smaller configuration.
+      trials:
+        options.previousOptimalLearningRate === undefined
+          ? learningRateTrialsFrom(learningRate)
+          : learningRateTrials(
+              learningRateLaw,
+              model.flopsPerImage,
+              jftEpochs,
+              options.previousOptimalLearningRate,
+            ),
       schedule: LEARNING_RATE_SCHEDULE,
     },
     predicted,
