@@ -18,7 +18,6 @@ beforeAll(() => {
 const coreHours = (amount: number, extra: Partial<PlanRequest> = {}): Plan =>
   plan(context, { budget: { amount, unit: 'tpu_v4_core_hours' }, ...extra });
 const codes = (p: Plan) => p.warnings.map((w) => w.code);
-const flopsOf = (name: string) => context.byName[name as 'F0'].flopsPerImage;
 
 describe("equal_rate (the paper's rule, stated: epochs pass 1 at ~5k core hours, model and epochs grow at one rate)", () => {
   it('at 5,000 core hours the ideal is 1 epoch at 5,000 core hours per epoch', () => {
