@@ -43,8 +43,18 @@ export const MIN_FLOPS_PER_IMAGE = 1e6;
 export const MAX_FLOPS_PER_IMAGE = 1e16;
 /** Images seen accepted: up to MAX_EPOCHS passes over the largest dataset accepted. */
 export const MAX_IMAGES_SEEN = MAX_EPOCHS * MAX_DATASET_IMAGES;
-/** Losses accepted: positive and at most 1,000 nats, far above any cross-entropy a training run reports. */
+/** Losses accepted: at most 1,000 nats, far above any cross-entropy a training run reports. */
 export const MAX_LOSS = 1_000;
+/**
+ * ...and at least 1e-6 nats, as far below any held-out loss a run reports. Lower bounds keep the fit finite: a loss
+ * under about 1e-154 beside ordinary ones overflows the squared relative error, and a loss or a length near the
+ * subnormal range gives the optimizer a non-finite start (both found by the HTTP fuzz, tests/http/fuzz).
+ */
+export const MIN_LOSS = 1e-6;
+/** A run sees at least one image. */
+export const MIN_IMAGES_SEEN = 1;
+/** Fewer epochs see less than one image even of the largest dataset accepted. */
+export const MIN_EPOCHS = 1 / MAX_DATASET_IMAGES;
 
 /** The dataset one epoch passes over: JFT-4B (stated) unless the caller says otherwise. */
 export function resolveDatasetImages(datasetImages: unknown): number {
@@ -91,9 +101,14 @@ export function resolveRuns(runs: unknown, datasetImages: number): ResolvedRun[]
       );
     const imagesSeen =
       run.epochs === undefined
-        ? requirePositive(run.imagesSeen, `runs.${i}.imagesSeen`, MAX_IMAGES_SEEN)
-        : requirePositive(run.epochs, `runs.${i}.epochs`, MAX_EPOCHS) * datasetImages;
-    const loss = requirePositive(run.loss, `runs.${i}.loss`, MAX_LOSS);
+        ? requireRange(run.imagesSeen, `runs.${i}.imagesSeen`, MIN_IMAGES_SEEN, MAX_IMAGES_SEEN)
+        : requireRange(run.epochs, `runs.${i}.epochs`, MIN_EPOCHS, MAX_EPOCHS) * datasetImages;
+    if (imagesSeen < MIN_IMAGES_SEEN)
+      throw new PlannerInputError(
+        `runs.${i}.epochs`,
+        `runs.${i}.epochs x datasetImages must be at least ${MIN_IMAGES_SEEN} image; got ${describe(imagesSeen)}`,
+      );
+    const loss = requireRange(run.loss, `runs.${i}.loss`, MIN_LOSS, MAX_LOSS);
     return {
       flopsPerImage,
       imagesSeen,

@@ -9,7 +9,10 @@ import {
   MAX_IMAGES_SEEN,
   MAX_LOSS,
   MAX_RUNS,
+  MIN_EPOCHS,
   MIN_FLOPS_PER_IMAGE,
+  MIN_IMAGES_SEEN,
+  MIN_LOSS,
   MIN_RUNS,
 } from '../../core/fits/runs.js';
 import { MIN_DATASET_IMAGES } from '../../core/planner/request.js';
@@ -78,16 +81,6 @@ export const TargetResponseSchema = z
     source: z.string(),
   })
   .describe('The smallest budget for a target, two ways.');
-
-// Lower bounds that keep the fit finite; the core's resolveRuns does not check them yet. A loss under about 1e-154 beside
-// ordinary ones overflows the squared relative error (rmseRelative Infinity), and a loss or a length in images near the
-// subnormal range gives the optimizer a non-finite start (a RangeError): both were 500s, found by tests/http/fuzz.
-/** Far below any held-out loss a training run reports, as MAX_LOSS is far above. */
-const MIN_LOSS = 1e-6;
-/** A run sees at least one image. */
-const MIN_IMAGES_SEEN = 1;
-/** Fewer epochs see less than one image even of the largest dataset accepted. */
-const MIN_EPOCHS = 1 / MAX_DATASET_IMAGES;
 
 const RunSchema = z
   .strictObject({

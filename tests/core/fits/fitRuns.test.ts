@@ -221,9 +221,19 @@ describe('fitRuns input errors', () => {
       [{ model: 'F1', epochs: 1, loss: '3' }, 'runs.3.loss'],
       [{ model: 'F1', epochs: 1, loss: 3, costTpuV4CoreHours: 0 }, 'runs.3.costTpuV4CoreHours'],
       [null, 'runs.3'],
+      // Values that once reached the optimizer and made it fail (found by the HTTP fuzz): subnormal lengths and losses.
+      [{ model: 'F1', epochs: 1e-318, loss: 3 }, 'runs.3.epochs'],
+      [{ model: 'F1', imagesSeen: 5e-324, loss: 3 }, 'runs.3.imagesSeen'],
+      [{ model: 'F1', epochs: 1, loss: 2.2250738585072014e-308 }, 'runs.3.loss'],
+      [{ model: 'F1', epochs: 1, loss: 1e-200 }, 'runs.3.loss'],
     ];
     for (const [run, field] of cases)
       expectError(() => fitRuns({ runs: withRun(3, run) }, costModel), PlannerInputError, field);
+  });
+
+  it('an epoch count that sees less than one image of a small dataset names epochs', () => {
+    const runs = withRun(3, { model: 'F1', epochs: 1e-12, loss: 3 });
+    expectError(() => fitRuns({ runs, datasetImages: 1_000 }, costModel), PlannerInputError, 'runs.3.epochs');
   });
 
   it('checks the request’s own fields', () => {
