@@ -206,8 +206,9 @@ const problemDetailsPlugin: FastifyPluginAsync = async (app) => {
   };
 
   // Answer before the body is read: a wrong method or path is the error to report, whatever the body holds.
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.is404) return replyNotFound(request, reply);
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.is404) replyNotFound(request, reply);
+    else done();
   });
   app.setNotFoundHandler(replyNotFound);
 };
