@@ -6,12 +6,13 @@
  * PATH, except under CI.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../http/helpers.js';
+import { CHROMIUM_ARGS, chromiumOrSkip } from './chromium.js';
 import { decodePng, type Image } from './png.js';
 
 /** Screenshot size: larger than the charts' canvases (at most 880 x 560), so each is seen whole. */
@@ -20,26 +21,7 @@ const WINDOW = { width: 900, height: 600 };
 const BROWSER_TIMEOUT_MS = 45_000;
 const TEST_TIMEOUT_MS = 60_000;
 
-/** The first executable `chromium` on PATH, or undefined. */
-function findOnPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, command);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-const chromium = findOnPath('chromium');
-const SKIP_REASON = '`chromium` is not on PATH (install Debian’s chromium package to run it)';
-// Only a developer's machine may skip: under CI (.ci/run sets CI) a missing browser fails the run.
-if (chromium === undefined && process.env.CI) throw new Error(`CI is set but ${SKIP_REASON}`);
-if (chromium === undefined) console.warn(`tests/browser/render.test.ts skipped: ${SKIP_REASON}`);
+const chromium = chromiumOrSkip('tests/browser/render.test.ts');
 
 /**
  * Runs headless Chromium to screenshot a URL. Chromium is started in its own process group so that, should it hang,
@@ -53,13 +35,7 @@ function screenshot(
 ): Promise<void> {
   const args = [
     '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
+    ...CHROMIUM_ARGS,
     '--hide-scrollbars',
     `--user-data-dir=${profile}`,
     `--window-size=${WINDOW.width},${WINDOW.height}`,
@@ -145,7 +121,7 @@ const MIN_PIXELS_PER_MARK = 20;
 
 describe.skipIf(chromium === undefined)(
   chromium === undefined
-    ? `browser rendering: SKIPPED, ${SKIP_REASON}`
+    ? 'browser rendering: SKIPPED, no Chromium (see the warning above)'
     : 'browser rendering in headless Chromium',
   () => {
     let app: FastifyInstance;

@@ -16,13 +16,14 @@
  * The screenshot of the executed operation goes to test-results/swagger-ui-try-it-out.png (its path is printed).
  * Without Chromium the suite is skipped, saying why, but only outside CI: with CI set it fails instead.
  */
-import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../http/helpers.js';
+import { CHROMIUM_ARGS, chromiumOrSkip } from './chromium.js';
 import { decodePng } from './png.js';
 
 /** Long enough for a slow two-core machine: Swagger UI's bundle, the OpenAPI document and one plan. */
@@ -41,29 +42,7 @@ const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url
 const SCREENSHOT_FILE = join(RESULTS_DIR, 'swagger-ui-try-it-out.png');
 const FAILURE_SCREENSHOT_FILE = join(RESULTS_DIR, 'swagger-ui-try-it-out-failure.png');
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Debian's /usr/bin/chromium, else the first `chromium` on PATH, else undefined. */
-function findChromium(): string | undefined {
-  if (isExecutable('/usr/bin/chromium')) return '/usr/bin/chromium';
-  for (const dir of (process.env.PATH ?? '').split(delimiter))
-    if (dir !== '' && isExecutable(join(dir, 'chromium'))) return join(dir, 'chromium');
-  return undefined;
-}
-
-const executablePath = findChromium();
-const inCi = Boolean(process.env.CI);
-const SKIP_REASON =
-  'Chromium is not installed (no /usr/bin/chromium, no `chromium` on PATH) and CI is not set';
-const skip = executablePath === undefined && !inCi;
-if (skip) console.warn(`tests/browser/swaggerUi.test.ts skipped: ${SKIP_REASON}`);
+const executablePath = chromiumOrSkip('tests/browser/swaggerUi.test.ts');
 
 /**
  * Runs in the page before its own scripts (a string: tsconfig has no DOM types). Chromium fires
@@ -108,9 +87,9 @@ function onPaperGrid(learningRate: number): boolean {
   return halvings >= -1e-9 && Math.abs(halvings - Math.round(halvings)) < 1e-9;
 }
 
-describe.skipIf(skip)(
-  skip
-    ? `Swagger UI try-it-out: SKIPPED, ${SKIP_REASON}`
+describe.skipIf(executablePath === undefined)(
+  executablePath === undefined
+    ? 'Swagger UI try-it-out: SKIPPED, no Chromium (see the warning above)'
     : 'Swagger UI: POST /v1/plans try-it-out in Chromium',
   () => {
     let app: FastifyInstance | undefined;
@@ -161,8 +140,6 @@ describe.skipIf(skip)(
     }
 
     beforeAll(async () => {
-      if (executablePath === undefined)
-        throw new Error('CI is set but Chromium is not installed: the Swagger UI browser test cannot run');
       mkdirSync(RESULTS_DIR, { recursive: true });
       app = await buildTestApp();
       await app.listen({ host: '127.0.0.1', port: 0 });
@@ -172,15 +149,7 @@ describe.skipIf(skip)(
         executablePath,
         headless: true,
         timeout: STEP_TIMEOUT_MS,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
+        args: [...CHROMIUM_ARGS],
       });
       const context = await browser.newContext({ viewport: VIEWPORT });
       context.setDefaultTimeout(STEP_TIMEOUT_MS);
