@@ -28,7 +28,7 @@ function blockEventLoop(milliseconds: number): void {
 }
 
 describe('load shedding', () => {
-  it('answers 503 problem+json with Retry-After while the event loop lags, but keeps answering liveness', async () => {
+  it('answers 503 problem+json with Retry-After while the event loop lags, but keeps answering the probes', async () => {
     app = await buildTestApp({
       UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '50',
       UNDER_PRESSURE_SAMPLE_INTERVAL_MS: '20',
@@ -50,19 +50,23 @@ describe('load shedding', () => {
     // The lag is sampled on a timer, so block, let the sampler run once, then ask; retried in case a sample was missed.
     let shed: Awaited<ReturnType<FastifyInstance['inject']>> | undefined;
     let liveness: Awaited<ReturnType<FastifyInstance['inject']>> | undefined;
+    let readiness: Awaited<ReturnType<FastifyInstance['inject']>> | undefined;
     for (let attempt = 0; attempt < 10 && shed?.statusCode !== 503; attempt++) {
       blockEventLoop(400);
       await sleep(0);
-      [shed, liveness] = await Promise.all([
+      [shed, liveness, readiness] = await Promise.all([
         served.inject({ method: 'POST', url: '/v1/plans', payload: PLAN_BODY }),
         served.inject({ url: '/healthz' }),
+        served.inject({ url: '/readyz' }),
       ]);
     }
-    if (shed === undefined || liveness === undefined) throw new Error('no attempt ran');
+    if (shed === undefined || liveness === undefined || readiness === undefined)
+      throw new Error('no attempt ran');
     const problem = expectProblem(shed, 503);
     expect(problem.type).toBe(PROBLEM_TYPES.overloaded);
     expect(shed.headers['retry-after']).toBe('7');
     expect(liveness.statusCode).toBe(200);
+    expect(readiness.statusCode).toBe(200);
 
     // Once the loop is idle again the next samples are small and traffic is served.
     expect(await servedOnceIdle()).toBe(200);

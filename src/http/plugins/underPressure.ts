@@ -1,9 +1,8 @@
 /**
  * Load shedding (@fastify/under-pressure): while the event loop's mean delay over the last sample is above the
  * configured limit, requests are answered at once with a 503 problem (see problemDetails.ts, FST_UNDER_PRESSURE) and
- * Retry-After instead of joining a queue that would time them out anyway. The liveness probe opts out with a
- * route-level `pressureHandler` that lets the request through, so an orchestrator does not restart a pod for being
- * busy; readiness does not opt out, so a saturated pod leaves the Service's endpoints until it drains.
+ * Retry-After instead of joining a queue that would time them out anyway. The probes opt out with a route-level
+ * `pressureHandler` that lets the request through (routes/health.ts says why).
  */
 import underPressure from '@fastify/under-pressure';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';

@@ -16,17 +16,19 @@ const ReadySchema = z
   .describe('The service is ready for traffic.')
   .meta({ examples: [{ status: 'ready' }] });
 
-/** Probes are never rate limited; see LIVENESS for load shedding. */
-const PROBE = { rateLimit: false } as const;
-/** Liveness answers even when the service sheds load: a busy process is not a wedged one, so it must not be restarted. */
-const LIVENESS = { ...PROBE, pressureHandler: () => undefined } as const;
+/**
+ * Probes are never rate limited, and answer even while the service sheds load (plugins/underPressure.ts): a busy
+ * process is not a wedged one, so it must not be restarted, and taking a saturated pod out of the Service would only
+ * pile its traffic onto the others, which are as busy; shedding with 503s already tells clients to back off.
+ */
+const PROBE = { rateLimit: false, pressureHandler: () => undefined } as const;
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/healthz',
     {
       logLevel: 'warn',
-      config: LIVENESS,
+      config: PROBE,
       schema: {
         operationId: 'getLiveness',
         summary: 'Liveness probe',
