@@ -42,13 +42,12 @@ import {
   STRATEGIES,
 } from '../../../src/core/planner/request.js';
 import type { WarningCode } from '../../../src/core/planner/warnings.js';
-import { GPU_ACCELERATORS } from '../../../src/core/units/accelerators.js';
 import {
   type BudgetInput,
   MIN_BUDGET_TPU_V4_CORE_HOURS,
   toTpuV4CoreHours,
 } from '../../../src/core/units/budget.js';
-import { TPU_V3_BASES } from '../../../src/core/units/tpuV3.js';
+import { anyUnitWithOptions, logUniform } from '../arbitraries.js';
 
 // Fitted once (tens of milliseconds) and shared, at module level so that generators can read the variant table.
 const context: PlannerContext = createPlannerContext(fitPaperLaws());
@@ -67,36 +66,8 @@ const BUDGET_RELATIVE_TOLERANCE = 1e-15;
 const SMALLEST_BUDGET_CORE_HOURS = 1;
 const LARGEST_BUDGET_CORE_HOURS = 1e7;
 
-/**
- * Log-uniform on [min, max]. Drawn from an integer grid (fc.double is uniform over bit patterns, not values, so it
- * would crowd near min); fast-check's integer bias still reaches both ends of the range.
- */
-const LOG_STEPS = 1_000_000_000;
-const logUniform = (min: number, max: number) =>
-  fc.integer({ min: 0, max: LOG_STEPS }).map((i) => Math.min(max, min * (max / min) ** (i / LOG_STEPS)));
-
 /** Every unit the API accepts, with every option it takes; the amount is set later from a budget in core hours. */
-const budgetUnit: fc.Arbitrary<Omit<BudgetInput, 'amount'>> = fc.oneof(
-  fc.constant({ unit: 'tpu_v4_core_hours' as const }),
-  fc.constant({ unit: 'tpu_v4_chip_hours' as const }),
-  fc
-    .option(fc.constantFrom(...TPU_V3_BASES), { nil: undefined, freq: 3 })
-    .map((tpuV3Basis) => ({ unit: 'tpu_v3_core_hours' as const, ...(tpuV3Basis && { tpuV3Basis }) })),
-  fc.constant({ unit: 'flops' as const }),
-  fc
-    .record({
-      gpu: fc.oneof(
-        fc.constantFrom(...GPU_ACCELERATORS).map((accelerator) => ({ accelerator })),
-        logUniform(1, 5_000).map((peakTflops) => ({ peakTflops })),
-      ),
-      utilization: fc.option(logUniform(0.01, 1), { nil: undefined, freq: 2 }),
-    })
-    .map(({ gpu, utilization }) => ({
-      unit: 'gpu_hours' as const,
-      ...gpu,
-      ...(utilization !== undefined && { utilization }),
-    })),
-);
+const budgetUnit = anyUnitWithOptions({ peakTflops: [1, 5_000], utilization: [0.01, 1] });
 
 /** TPU-v4 core hours per unit, as the converter states it, read at a probe amount inside the accepted range. */
 function rateOf(unit: Omit<BudgetInput, 'amount'>): number {

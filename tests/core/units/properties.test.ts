@@ -11,16 +11,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildCostModel } from '../../../src/core/cost/costModel.js';
-import { GPU_ACCELERATORS } from '../../../src/core/units/accelerators.js';
 import {
   BUDGET_UNITS,
   type BudgetInput,
-  type BudgetUnit,
   MAX_BUDGET_TPU_V4_CORE_HOURS,
   MIN_BUDGET_TPU_V4_CORE_HOURS,
   toTpuV4CoreHours,
 } from '../../../src/core/units/budget.js';
-import { TPU_V3_BASES } from '../../../src/core/units/tpuV3.js';
+import { logUniform, unitWithOptions } from '../arbitraries.js';
 
 const costModel = buildCostModel();
 
@@ -34,32 +32,8 @@ const RUNS = 1_000;
  */
 const ROUND_TRIP_RELATIVE_TOLERANCE = 4 * Number.EPSILON;
 
-/** Log-uniform on [min, max], from an integer grid (fc.double is uniform over bit patterns, not over values). */
-const LOG_STEPS = 1_000_000_000;
-const logUniform = (min: number, max: number) =>
-  fc.integer({ min: 0, max: LOG_STEPS }).map((i) => Math.min(max, min * (max / min) ** (i / LOG_STEPS)));
-
-/** A unit with every option it accepts; the amount is set from a budget in core hours. */
-function unitWithOptions(unit: BudgetUnit): fc.Arbitrary<Omit<BudgetInput, 'amount'>> {
-  switch (unit) {
-    case 'tpu_v3_core_hours':
-      return fc
-        .option(fc.constantFrom(...TPU_V3_BASES), { nil: undefined, freq: 3 })
-        .map((tpuV3Basis) => ({ unit, ...(tpuV3Basis && { tpuV3Basis }) }));
-    case 'gpu_hours':
-      return fc
-        .record({
-          gpu: fc.oneof(
-            fc.constantFrom(...GPU_ACCELERATORS).map((accelerator) => ({ accelerator })),
-            logUniform(0.1, 10_000).map((peakTflops) => ({ peakTflops })),
-          ),
-          utilization: fc.option(logUniform(0.001, 1), { nil: undefined, freq: 2 }),
-        })
-        .map(({ gpu, utilization }) => ({ unit, ...gpu, ...(utilization !== undefined && { utilization }) }));
-    default:
-      return fc.constant({ unit });
-  }
-}
+/** GPU options over wide ranges: every one converts within the accepted budget range at some amount. */
+const GPU_OPTIONS = { peakTflops: [0.1, 10_000], utilization: [0.001, 1] } as const;
 
 /** The rate the converter reports, read at a probe amount inside the accepted range for every option above. */
 function rateOf(unit: Omit<BudgetInput, 'amount'>): number {
@@ -88,21 +62,26 @@ describe('budget units round-trip through TPU-v4 core hours', () => {
 
   it.each(pairs)('%s -> %s and back', (from, to) => {
     fc.assert(
-      fc.property(unitWithOptions(from), unitWithOptions(to), tpuV4CoreHours, (a, b, coreHours) => {
-        const rateA = rateOf(a);
-        const rateB = rateOf(b);
-        const amountA = coreHours / rateA;
-        const viaA = toTpuV4CoreHours({ ...a, amount: amountA }, costModel);
-        expect(viaA.tpuV4CoreHoursPerUnit).toBe(rateA);
-        const amountB = viaA.tpuV4CoreHours / rateB;
-        const viaB = toTpuV4CoreHours({ ...b, amount: amountB }, costModel);
-        expect(relativeError(viaB.tpuV4CoreHours, viaA.tpuV4CoreHours)).toBeLessThanOrEqual(
-          ROUND_TRIP_RELATIVE_TOLERANCE,
-        );
-        expect(relativeError(viaB.tpuV4CoreHours / rateA, amountA)).toBeLessThanOrEqual(
-          ROUND_TRIP_RELATIVE_TOLERANCE,
-        );
-      }),
+      fc.property(
+        unitWithOptions(from, GPU_OPTIONS),
+        unitWithOptions(to, GPU_OPTIONS),
+        tpuV4CoreHours,
+        (a, b, coreHours) => {
+          const rateA = rateOf(a);
+          const rateB = rateOf(b);
+          const amountA = coreHours / rateA;
+          const viaA = toTpuV4CoreHours({ ...a, amount: amountA }, costModel);
+          expect(viaA.tpuV4CoreHoursPerUnit).toBe(rateA);
+          const amountB = viaA.tpuV4CoreHours / rateB;
+          const viaB = toTpuV4CoreHours({ ...b, amount: amountB }, costModel);
+          expect(relativeError(viaB.tpuV4CoreHours, viaA.tpuV4CoreHours)).toBeLessThanOrEqual(
+            ROUND_TRIP_RELATIVE_TOLERANCE,
+          );
+          expect(relativeError(viaB.tpuV4CoreHours / rateA, amountA)).toBeLessThanOrEqual(
+            ROUND_TRIP_RELATIVE_TOLERANCE,
+          );
+        },
+      ),
       { numRuns: RUNS },
     );
   });
