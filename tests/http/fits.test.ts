@@ -147,6 +147,22 @@ describe("POST /v1/fits on Figure 2's 36 runs", () => {
   });
 });
 
+describe('POST /v1/fits says which coefficients the runs do not pin down', () => {
+  it("warns of nothing on Figure 2's 36 runs (6 model sizes, 6 lengths)", async () => {
+    const response = await postFits({ runs: FIGURE2_RUNS });
+    expect(response.json().warnings).toEqual([]);
+  });
+
+  it('warns that A and alpha are not identified when the runs cover only two model sizes', async () => {
+    const twoSizes = FIGURE2_RUNS.filter((run) => run.model === 'F0' || run.model === 'F1');
+    const response = await postFits({ runs: twoSizes });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().warnings.map((w: { code: string }) => w.code)).toEqual([
+      'model_size_term_not_identified',
+    ]);
+  });
+});
+
 describe('POST /v1/fits rejects what cannot be fitted', () => {
   it('answers 4 runs with a 422 that says at least 5 are needed', async () => {
     const problem = expectProblem(await postFits({ runs: FIGURE2_RUNS.slice(0, 4) }), 422);

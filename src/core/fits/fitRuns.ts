@@ -83,6 +83,40 @@ export interface BootstrapResult {
   readonly samplesWithoutAllocation: number;
 }
 
+/**
+ * Each power-law term has two coefficients of its own, which the data fix only through differences between distinct
+ * values of its variable: with E shared, runs on k model sizes and m lengths pin down k - 1 and m - 1 such differences
+ * and one level. So A and alpha need three or more sizes and B and beta three or more lengths; below that a
+ * one-parameter family of surfaces (E moving with them) fits the runs exactly as well, and the optimizer's choice among
+ * them, bootstrap intervals included, says nothing about the world.
+ */
+export const MIN_DISTINCT_VALUES_PER_TERM = 3;
+
+export type FitWarningCode = 'model_size_term_not_identified' | 'length_term_not_identified';
+
+export interface FitWarning {
+  readonly code: FitWarningCode;
+  readonly message: string;
+}
+
+/** The identifiability warnings for runs on `sizes` distinct model sizes and `lengths` distinct training lengths. */
+export function identifiabilityWarnings(sizes: number, lengths: number): FitWarning[] {
+  const warnings: FitWarning[] = [];
+  const family =
+    'other values fit these runs equally well, so the fitted ones (and their bootstrap intervals) are one arbitrary choice; E moves with them';
+  if (sizes < MIN_DISTINCT_VALUES_PER_TERM)
+    warnings.push({
+      code: 'model_size_term_not_identified',
+      message: `A and alpha need runs on at least ${MIN_DISTINCT_VALUES_PER_TERM} model sizes; these cover ${sizes}: ${family}. Add runs on another model size.`,
+    });
+  if (lengths < MIN_DISTINCT_VALUES_PER_TERM)
+    warnings.push({
+      code: 'length_term_not_identified',
+      message: `B and beta need runs of at least ${MIN_DISTINCT_VALUES_PER_TERM} training lengths; these cover ${lengths}: ${family}. Add runs of another length.`,
+    });
+  return warnings;
+}
+
 export interface RunsFit {
   readonly formula: string;
   readonly units: { readonly flopsPerImage: string; readonly imagesSeen: string; readonly value: string };
@@ -94,6 +128,8 @@ export interface RunsFit {
   readonly bootstrap?: BootstrapResult;
   /** Send this back verbatim as PlanRequest.law to plan with the fitted surface. */
   readonly law: CustomLaw & { readonly id: string };
+  /** Coefficients the runs do not pin down (see MIN_DISTINCT_VALUES_PER_TERM); empty when all are identified. */
+  readonly warnings: FitWarning[];
   readonly provenance: string;
 }
 
@@ -192,6 +228,10 @@ export function fitRuns(request: FitRunsRequest, costModel: Pick<CostModel, 'flo
     allocation,
     ...(bootstrap === undefined ? {} : { bootstrap }),
     law: { id: RUNS_LAW_ID, coefficients },
+    warnings: identifiabilityWarnings(
+      new Set(runs.map((r) => r.flopsPerImage)).size,
+      new Set(runs.map((r) => r.imagesSeen)).size,
+    ),
     provenance: `fitted to ${runs.length} caller-supplied runs; Huber (delta 1e-3) fit of log loss, Hoffmann et al. 2022 approach 3, as the paper's Figure 2 law`,
   };
 }

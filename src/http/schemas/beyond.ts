@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import { MAX_DATASET_IMAGES } from '../../core/cost/costModel.js';
-import { MAX_BOOTSTRAP_SAMPLES } from '../../core/fits/fitRuns.js';
+import { MAX_BOOTSTRAP_SAMPLES, MIN_DISTINCT_VALUES_PER_TERM } from '../../core/fits/fitRuns.js';
 import {
   MAX_FLOPS_PER_IMAGE,
   MAX_IMAGES_SEEN,
@@ -184,6 +184,16 @@ export const FitsResponseSchema = z
     law: z
       .object({ id: z.string(), coefficients: Coefficients })
       .describe('Send this back verbatim as `law` in POST /v1/plans to plan with your surface.'),
+    warnings: z
+      .array(
+        z.object({
+          code: z.enum(['model_size_term_not_identified', 'length_term_not_identified']),
+          message: z.string(),
+        }),
+      )
+      .describe(
+        `Coefficients your runs do not pin down: each power-law term needs runs on at least ${MIN_DISTINCT_VALUES_PER_TERM} distinct values of its variable. Empty when every coefficient is identified.`,
+      ),
     provenance: z.string(),
   })
   .describe('The surface fitted to your runs.');

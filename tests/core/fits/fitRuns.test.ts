@@ -94,6 +94,10 @@ describe('fitRuns on the paper’s 36 Figure 2 runs', () => {
     expect(withCost.allocation.costLaw.coefficient / costModel.flopsPowerLaw.coefficient).toBeCloseTo(1, 8);
   });
 
+  it('warns of nothing: 6 model sizes and 6 lengths pin every coefficient down', () => {
+    expect(fitRuns({ runs: figure2Runs }, costModel).warnings).toEqual([]);
+  });
+
   it('returns a law the planner takes back verbatim, predicting with these coefficients', () => {
     const context = createPlannerContext(fitPaperLaws());
     const planned = plan(context, {
@@ -190,6 +194,31 @@ describe('fitRuns on synthetic runs', () => {
   it('refuses runs whose costs fall with model size', () => {
     const falling = runs.map((r) => ({ ...r, costTpuV4CoreHours: 1e15 / r.flopsPerImage }));
     expectError(() => fitRuns({ runs: falling }, costModel), InfeasibleError, /do not grow with model size/);
+  });
+
+  it('warns of nothing when the runs cover at least three sizes and three lengths', () => {
+    expect(fitRuns({ runs }, costModel).warnings).toEqual([]);
+  });
+
+  it('warns that A and alpha are not identified on two model sizes (oracle: a second surface fitting as well)', () => {
+    const [f1, f2] = flops as [number, number];
+    const twoSizes = runs.filter((r) => r.flopsPerImage === f1 || r.flopsPerImage === f2);
+    // Any other alpha, with A matching the loss gap between the two sizes and E the level, predicts every run alike.
+    const alpha = truth.alpha * 1.5;
+    const A = (truth.A * (f1 ** -truth.alpha - f2 ** -truth.alpha)) / (f1 ** -alpha - f2 ** -alpha);
+    const other = { ...truth, alpha, A, E: truth.E + truth.A * f1 ** -truth.alpha - A * f1 ** -alpha };
+    for (const r of twoSizes)
+      expect(predictSurface(other, r.flopsPerImage, r.imagesSeen) / r.loss - 1).toBeCloseTo(0, 12);
+
+    const fit = fitRuns({ runs: twoSizes }, costModel);
+    expect(fit.warnings.map((w) => w.code)).toEqual(['model_size_term_not_identified']);
+    expect(fit.warnings[0]?.message).toContain('2');
+  });
+
+  it('warns that B and beta are not identified on two training lengths', () => {
+    const twoLengths = runs.filter((r) => r.imagesSeen === images[0] || r.imagesSeen === images[3]);
+    const fit = fitRuns({ runs: twoLengths }, costModel);
+    expect(fit.warnings.map((w) => w.code)).toEqual(['length_term_not_identified']);
   });
 
   it('refuses runs that all share one model size (alpha cannot be told apart)', () => {
