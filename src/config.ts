@@ -27,7 +27,7 @@ export interface AppConfig {
   readonly docsEnabled: boolean;
   /**
    * Load shedding: while the event loop's mean delay over the last sample exceeds maxEventLoopDelayMs (0: never),
-   * requests other than the liveness probe get 503 with Retry-After.
+   * requests other than the two probes get 503 with Retry-After.
    */
   readonly underPressure: {
     readonly maxEventLoopDelayMs: number;

@@ -22,7 +22,14 @@ import {
 import type { CustomLaw } from '../planner/request.js';
 import { forEachResample, type PercentileInterval, percentileInterval } from './bootstrap.js';
 import { type RunsCostLaw, runsCostLaw } from './runCostLaw.js';
-import { observationsOf, type RunInput, resolveDatasetImages, resolveRuns } from './runs.js';
+import {
+  coverageOf,
+  observationsOf,
+  type RunCoverage,
+  type RunInput,
+  resolveDatasetImages,
+  resolveRuns,
+} from './runs.js';
 
 export interface BootstrapOptions {
   /** Resamples to refit, 1 to MAX_BOOTSTRAP_SAMPLES; default DEFAULT_BOOTSTRAP_SAMPLES. */
@@ -99,8 +106,11 @@ export interface FitWarning {
   readonly message: string;
 }
 
-/** The identifiability warnings for runs on `sizes` distinct model sizes and `lengths` distinct training lengths. */
-export function identifiabilityWarnings(sizes: number, lengths: number): FitWarning[] {
+/** The identifiability warnings for runs covering this many distinct model sizes and training lengths. */
+export function identifiabilityWarnings({
+  modelSizes: sizes,
+  trainingLengths: lengths,
+}: RunCoverage): FitWarning[] {
   const warnings: FitWarning[] = [];
   const family =
     'other values fit these runs equally well, so the fitted ones (and their bootstrap intervals) are one arbitrary choice; E moves with them';
@@ -228,10 +238,7 @@ export function fitRuns(request: FitRunsRequest, costModel: Pick<CostModel, 'flo
     allocation,
     ...(bootstrap === undefined ? {} : { bootstrap }),
     law: { id: RUNS_LAW_ID, coefficients },
-    warnings: identifiabilityWarnings(
-      new Set(runs.map((r) => r.flopsPerImage)).size,
-      new Set(runs.map((r) => r.imagesSeen)).size,
-    ),
+    warnings: identifiabilityWarnings(coverageOf(runs)),
     provenance: `fitted to ${runs.length} caller-supplied runs; Huber (delta 1e-3) fit of log loss, Hoffmann et al. 2022 approach 3, as the paper's Figure 2 law`,
   };
 }

@@ -129,14 +129,26 @@ export function resolveRuns(runs: unknown, datasetImages: number): ResolvedRun[]
       `fitting L(F, D) = E + A / F^alpha + B / D^beta needs at least ${MIN_RUNS} runs (one per coefficient); got ${resolved.length}`,
       { minRuns: MIN_RUNS, runs: resolved.length },
     );
-  const sizes = new Set(resolved.map((r) => r.flopsPerImage)).size;
-  const lengths = new Set(resolved.map((r) => r.imagesSeen)).size;
+  const { modelSizes: sizes, trainingLengths: lengths } = coverageOf(resolved);
   if (sizes < 2 || lengths < 2)
     throw new InfeasibleError(
       `the runs must cover at least two model sizes and two training lengths to tell the model-size and data terms apart; got ${sizes} size(s) and ${lengths} length(s)`,
       { modelSizes: sizes, trainingLengths: lengths },
     );
   return resolved;
+}
+
+/** How many distinct model sizes (F) and training lengths (D) the runs cover. */
+export function coverageOf(runs: readonly ResolvedRun[]): RunCoverage {
+  return {
+    modelSizes: new Set(runs.map((r) => r.flopsPerImage)).size,
+    trainingLengths: new Set(runs.map((r) => r.imagesSeen)).size,
+  };
+}
+
+export interface RunCoverage {
+  readonly modelSizes: number;
+  readonly trainingLengths: number;
 }
 
 export function observationsOf(runs: readonly ResolvedRun[]): SurfaceObservation[] {

@@ -1,12 +1,7 @@
 import { FACTS } from '../dataset/facts.js';
 import { InfeasibleError } from '../errors.js';
 import { predictImagenetTop1ErrorPercent } from '../laws/finetuneLaw.js';
-import {
-  learningRateTrials,
-  learningRateTrialsFrom,
-  predictLearningRate,
-  snapLearningRate,
-} from '../laws/learningRate.js';
+import { learningRateTrialsFrom, predictLearningRate, snapLearningRate } from '../laws/learningRate.js';
 import { predictSurface } from '../laws/surface.js';
 import type { LossSurface, ModelEntry, PlannerContext } from './context.js';
 
@@ -118,16 +113,9 @@ export function describeConfiguration(
     batchSize,
     learningRate: {
       value: learningRate,
-      // Predicted once: the trials start from it unless the caller found the optimum of a smaller configuration.
-      trials:
-        options.previousOptimalLearningRate === undefined
-          ? learningRateTrialsFrom(learningRate)
-          : learningRateTrials(
-              learningRateLaw,
-              model.flopsPerImage,
-              jftEpochs,
-              options.previousOptimalLearningRate,
-            ),
+      // From the caller's optimum for a smaller configuration when given (normalizeRequest has checked it), else from
+      // the prediction above, so the law is evaluated once.
+      trials: learningRateTrialsFrom(options.previousOptimalLearningRate ?? learningRate),
       schedule: LEARNING_RATE_SCHEDULE,
     },
     predicted,
