@@ -1,14 +1,14 @@
 # syntax=docker/dockerfile:1
 # scaleplan API image: build with dev dependencies, ship only dist/ and production node_modules, run as `node`.
-ARG NODE_IMAGE=node:22-bookworm-slim
+# The same major line as package.json's devDependency `node` (the runtime npm scripts and the tests use).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci
-COPY tsconfig.json tsconfig.build.json ./
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+# npm ci runs the `prepare` script, which builds dist/; the sources must be in place first.
+RUN npm ci && npm prune --omit=dev
 
 FROM ${NODE_IMAGE} AS runtime
 # tini as PID 1 forwards SIGTERM to node and reaps zombies.
@@ -24,7 +24,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 8080
-# Slim images have no curl; Node 22 has fetch.
+# Slim images have no curl; Node 24 has fetch.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
