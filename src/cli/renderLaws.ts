@@ -15,11 +15,31 @@ function coefficients(values: object): string {
     .join(', ');
 }
 
-function surfaceLaw(title: string, law: SurfaceLawReport): string {
+/** Every candidate form with its in-sample and out-of-sample errors, the winner marked. */
+function selectionTable(law: SurfaceLawReport): string {
   return section(
+    `  Candidates (${law.selection.rule}; rollout: fit without ${law.selection.rolloutHeldOut}, predict it)`,
+    renderTable(
+      ['Candidate', 'In sample (%)', 'Leave one model out (%)', 'Rollout (%)', 'Score (%)', ''],
+      law.selection.candidates.map((c) => [
+        c.id,
+        formatPercent(c.quality.rmseRelative * 100),
+        formatPercent(c.leaveOneModelOutRmseRelative * 100),
+        formatPercent(c.rolloutRmseRelative * 100),
+        formatPercent(c.score * 100),
+        c.selected ? 'selected' : '',
+      ]),
+      ['left', 'right', 'right', 'right', 'right', 'left'],
+      4,
+    ),
+  );
+}
+
+function surfaceLaw(title: string, law: SurfaceLawReport): string {
+  const block = section(
     `${title} [${law.id}]`,
     renderPairs([
-      ['Form', law.formula],
+      ['Form', `${law.formula} (${law.form})`],
       ['Coefficients', coefficients(law.coefficients)],
       ['Units', `F: ${law.units.flopsPerImage}; D: ${law.units.imagesSeen}; value: ${law.units.value}`],
       [
@@ -29,6 +49,8 @@ function surfaceLaw(title: string, law: SurfaceLawReport): string {
       ['Source', law.provenance],
     ]),
   );
+  return `${block}
+${selectionTable(law)}`;
 }
 
 export function renderLaws(report: LawsReport): string {

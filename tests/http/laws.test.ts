@@ -38,7 +38,9 @@ beforeAll(async () => {
 afterAll(async () => app.close());
 
 const JFT_IMAGES = 4e9;
-const surface = (c: Surface, F: number, D: number) => c.E + c.A / F ** c.alpha + c.B / D ** c.beta;
+/** E + (A / F^alpha + B / D^beta)^gamma, gamma = 1 (the additive form) when absent. */
+const surface = (c: Surface & { gamma?: number }, F: number, D: number) =>
+  c.E + (c.A / F ** c.alpha + c.B / D ** c.beta) ** (c.gamma ?? 1);
 const flopsOf = (name: string) => flops.get(name) as number;
 const rmseRelative = (pairs: readonly [number, number][]) =>
   Math.sqrt(
@@ -77,7 +79,12 @@ describe('GET /v1/laws', () => {
 describe('JFT-4B loss surface (Figure 2)', () => {
   it('fits within 1 % RMS, and the reported quality is what the coefficients give on the 36 runs', () => {
     const law = laws.jftLoss;
-    expect(law.formula).toBe('L(F, D) = E + A / F^alpha + B / D^beta');
+    expect(law.formula).toBe(
+      law.form === 'joint_exponent'
+        ? 'L(F, D) = E + (A / F^alpha + B / D^beta)^gamma'
+        : 'L(F, D) = E + A / F^alpha + B / D^beta',
+    );
+    expect(law.selection.candidates.filter((c) => c.selected).map((c) => c.id)).toEqual([law.form]);
     expect(law.quality.n).toBe(FIGURE2_JFT_VALIDATION_LOSS.length);
     expect(law.quality.rmseRelative).toBeLessThan(0.01);
     const pairs = FIGURE2_JFT_VALIDATION_LOSS.map((p): [number, number] => [

@@ -16,6 +16,7 @@ interface Coefficients {
   B: number;
   alpha: number;
   beta: number;
+  gamma?: number;
 }
 interface Laws {
   costModel: { coefficients: { c: number; g: number } };
@@ -43,6 +44,8 @@ interface TargetBody {
     withinFittedRange: boolean;
   };
   byPlanner: { tpuV4CoreHours: number; crossing: string; plansEvaluated: number; plan: PlanBody };
+  frontierPowerLaw?: { method: string; tpuV4CoreHours: number };
+  agreement: { byLawOverByPlanner: number; frontierPowerLawOverByPlanner?: number };
 }
 
 /** The round trip's tolerance, from the issue's Done-when. */
@@ -82,7 +85,9 @@ function bestFinetuneErrorPercent(tpuV4CoreHours: number): number {
   const error = (logF: number) => {
     const flopsPerImage = Math.exp(logF);
     const imagesSeen = (FACTS.jftImages.value * tpuV4CoreHours) / (c * flopsPerImage ** g);
-    return E + A * flopsPerImage ** -alpha + B * imagesSeen ** -beta;
+    return (
+      E + (A * flopsPerImage ** -alpha + B * imagesSeen ** -beta) ** (laws.finetune.coefficients.gamma ?? 1)
+    );
   };
   let lo = Math.log(1e6);
   let hi = Math.log(1e16);
@@ -137,12 +142,20 @@ describe('POST /v1/targets round trip (oracle: POST /v1/plans at the returned bu
   );
 
   it.each([2.6, 2.5, 2.45])(
-    'gives byLaw for loss %f as (L / a)^(-1/b) with the frontier of GET /v1/laws',
+    'gives frontierPowerLaw for loss %f as (L / a)^(-1/b) with the frontier of GET /v1/laws, byLaw by the surface',
     async (loss) => {
       const body = (await postTarget({ target: { jftValidationLoss: loss } })).json() as TargetBody;
       const { a, b } = laws.frontier;
-      expect(body.byLaw.method).toBe('frontier_power_law');
-      expect(body.byLaw.tpuV4CoreHours / (loss / a) ** (-1 / b) - 1).toBeCloseTo(0, 9);
+      expect(body.byLaw.method).toBe('surface_compute_optimal');
+      expect(body.frontierPowerLaw?.method).toBe('frontier_power_law');
+      expect((body.frontierPowerLaw?.tpuV4CoreHours as number) / (loss / a) ** (-1 / b) - 1).toBeCloseTo(
+        0,
+        9,
+      );
+      expect(body.agreement.frontierPowerLawOverByPlanner).toBeCloseTo(
+        (body.frontierPowerLaw?.tpuV4CoreHours as number) / body.byPlanner.tpuV4CoreHours,
+        12,
+      );
       expect(body.byLaw.withinAcceptedBudgets).toBe(true);
     },
   );

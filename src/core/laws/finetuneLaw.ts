@@ -1,15 +1,22 @@
 /**
  * ImageNet top-1 error after fine-tuning, as a function of the pre-training configuration, fitted to the paper's
- * Figure 1 (Smith et al. 2023, 25 digitized NFNet points) with the same surface and fitting as the JFT-4B loss
- * (./surface.ts). The "F7+ with RA" point and the ViT stars are reference points, not fit data.
+ * Figure 1 (Smith et al. 2023, 25 digitized NFNet points) by the same candidates and selection rule as the JFT-4B
+ * loss (./lawSelection.ts; the rollout is to F7+, the largest model here too). The "F7+ with RA" point and the ViT
+ * stars are reference points, not fit data.
  */
 
 import { FACTS } from '../dataset/facts.js';
 import { FIGURE1_NFNET_IMAGENET_ERROR } from '../dataset/figures.js';
 import { bestCandidateAtBudget, type CandidateChoice, type TrainableCandidate } from './allocation.js';
-import { paperRunObservations, SURFACE_FORMULA, type SurfaceLawUnits } from './lossLaw.js';
 import {
-  fitSurface,
+  type SurfaceCandidateId,
+  type SurfaceLawSelection,
+  selectedCandidate,
+  selectSurfaceLaw,
+} from './lawSelection.js';
+import { HEADLINE_HELD_OUT_VARIANT, paperRunObservations, type SurfaceLawUnits } from './lossLaw.js';
+import {
+  type GroupHoldout,
   predictSurface,
   type SurfaceCoefficients,
   type SurfaceFit,
@@ -18,9 +25,15 @@ import {
 
 export interface FinetuneLaw extends SurfaceFit {
   readonly id: 'imagenet_top1_error_surface';
+  /** The selected candidate (lawSelection.ts). */
+  readonly form: SurfaceCandidateId;
   readonly formula: string;
   readonly units: SurfaceLawUnits;
   readonly provenance: string;
+  /** For each trained variant: fit the others, predict its points (the selected form). */
+  readonly leaveOneModelOut: readonly GroupHoldout[];
+  /** Every candidate with its errors, and the rule that chose this one. */
+  readonly selection: SurfaceLawSelection;
 }
 
 /** Figure 1 NFNet points as surface observations of the top-1 error after fine-tuning (pre-training F and D). */
@@ -30,20 +43,32 @@ export function finetuneObservations(
   return paperRunObservations(points, (p) => p.imagenetTop1ErrorPercent);
 }
 
-/** Fits the fine-tuned ImageNet top-1 error surface to Figure 1's 25 NFNet points. Pure and deterministic. */
+/**
+ * Fits every candidate top-1 error surface to Figure 1's 25 NFNet points and returns the selected one. Pure and
+ * deterministic.
+ */
 export function fitFinetuneLaw(
   points: typeof FIGURE1_NFNET_IMAGENET_ERROR = FIGURE1_NFNET_IMAGENET_ERROR,
 ): FinetuneLaw {
+  const selection = selectSurfaceLaw(
+    finetuneObservations(points),
+    points.map((p) => p.tpuV4CoreHours),
+    HEADLINE_HELD_OUT_VARIANT,
+  );
+  const winner = selectedCandidate(selection);
   return {
     id: 'imagenet_top1_error_surface',
-    formula: SURFACE_FORMULA,
+    form: winner.candidate.id,
+    formula: winner.candidate.formula,
     units: {
       flopsPerImage: 'pre-training forward FLOPs per image at 224 px, 30k classes',
       imagesSeen: 'pre-training images (epochs x 4.0e9 JFT-4B images)',
       value: 'ImageNet top-1 error after fine-tuning (%)',
     },
-    provenance: `Figure 1, digitized, ${points.length} NFNet points (RA point and ViT baselines excluded); Huber (delta 1e-3) fit of log error, Hoffmann et al. 2022 approach 3`,
-    ...fitSurface(finetuneObservations(points)),
+    provenance: `Figure 1, digitized, ${points.length} NFNet points (RA point and ViT baselines excluded); ${winner.candidate.id} surface (${winner.candidate.source}), selected among ${selection.candidates.length} candidates by ${selection.rule}`,
+    ...winner.fit,
+    leaveOneModelOut: winner.leaveOneModelOut,
+    selection,
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * The JFT-4B validation loss as a function of model size and training length, fitted to the paper's Figure 2
- * (Smith et al. 2023, 36 digitized points) with the Hoffmann et al. (2022) approach-3 surface (./surface.ts).
+ * (Smith et al. 2023, 36 digitized points): each candidate surface of ./lawSelection.ts is fitted and judged out of
+ * sample, and the selected one is the law.
  */
 
 import { countNfnet } from '../architecture/count.js';
@@ -9,13 +10,12 @@ import { FACTS } from '../dataset/facts.js';
 import { FIGURE2_JFT_VALIDATION_LOSS, type Figure2Point } from '../dataset/figures.js';
 import { PlannerInputError } from '../errors.js';
 import {
-  fitSurface,
-  type GroupHoldout,
-  leaveOneGroupOut,
-  predictSurface,
-  type SurfaceFit,
-  type SurfaceObservation,
-} from './surface.js';
+  type SurfaceCandidateId,
+  type SurfaceLawSelection,
+  selectedCandidate,
+  selectSurfaceLaw,
+} from './lawSelection.js';
+import { type GroupHoldout, predictSurface, type SurfaceFit, type SurfaceObservation } from './surface.js';
 
 /** The variant whose held-out prediction is the headline extrapolation check: the largest model trained. */
 export const HEADLINE_HELD_OUT_VARIANT: NfnetVariant = 'F7+';
@@ -28,16 +28,21 @@ export interface SurfaceLawUnits {
 
 export interface JftLossLaw extends SurfaceFit {
   readonly id: 'jft_loss_surface';
+  /** The selected candidate (lawSelection.ts). */
+  readonly form: SurfaceCandidateId;
   readonly formula: string;
   readonly units: SurfaceLawUnits;
   readonly provenance: string;
-  /** For each trained variant: fit the other five, predict its six points. */
+  /** For each trained variant: fit the other five, predict its six points (the selected form). */
   readonly leaveOneModelOut: readonly GroupHoldout[];
-  /** The leave-one-model-out entry for F7+. */
+  /** The leave-one-model-out entry for F7+: the rollout. */
   readonly headlineHoldout: GroupHoldout;
+  /** Every candidate with its errors, and the rule that chose this one. */
+  readonly selection: SurfaceLawSelection;
 }
 
-export const SURFACE_FORMULA = 'L(F, D) = E + A / F^alpha + B / D^beta';
+/** The additive surface's formula, as fits to a caller's runs use it (fits/fitRuns.ts). */
+export { ADDITIVE_FORMULA as SURFACE_FORMULA } from './lawSelection.js';
 
 /** Forward FLOPs per image at the pre-training setup (224 px, 30k classes; stated facts), as the surface's F. */
 export function pretrainFlopsPerImage(variant: NfnetVariant): number {
@@ -82,28 +87,37 @@ export function jftLossObservations(
 }
 
 /**
- * Fits the JFT-4B loss surface to Figure 2 and checks how it extrapolates, leaving out each model in turn.
- * Default: the paper's 36 points. Pure and deterministic; callers fit once and keep the result.
+ * Fits every candidate loss surface to Figure 2, judges each by leaving out each model in turn and by the rollout to
+ * F7+, and returns the selected one (lawSelection.ts). Default: the paper's 36 points. Pure and deterministic;
+ * callers fit once and keep the result.
  */
 export function fitJftLossLaw(points: readonly Figure2Point[] = FIGURE2_JFT_VALIDATION_LOSS): JftLossLaw {
   const observations = jftLossObservations(points);
-  const fit = fitSurface(observations);
-  const leaveOneModelOut = leaveOneGroupOut(observations);
-  const headlineHoldout = leaveOneModelOut.find((h) => h.heldOut === HEADLINE_HELD_OUT_VARIANT);
-  if (headlineHoldout === undefined)
+  if (!observations.some((o) => o.group === HEADLINE_HELD_OUT_VARIANT))
     throw new PlannerInputError('points', `the loss law needs points for ${HEADLINE_HELD_OUT_VARIANT}`);
+  const selection = selectSurfaceLaw(
+    observations,
+    points.map((p) => p.tpuV4CoreHours),
+    HEADLINE_HELD_OUT_VARIANT,
+  );
+  const winner = selectedCandidate(selection);
+  const headlineHoldout = winner.leaveOneModelOut.find(
+    (h) => h.heldOut === HEADLINE_HELD_OUT_VARIANT,
+  ) as GroupHoldout;
   return {
     id: 'jft_loss_surface',
-    formula: SURFACE_FORMULA,
+    form: winner.candidate.id,
+    formula: winner.candidate.formula,
     units: {
       flopsPerImage: 'forward FLOPs per image at 224 px, 30k classes',
       imagesSeen: 'images (epochs x 4.0e9 JFT-4B images)',
       value: 'JFT-4B held-out validation loss (nats)',
     },
-    provenance: `Figure 2, digitized, ${points.length} points; Huber (delta 1e-3) fit of log loss, Hoffmann et al. 2022 approach 3`,
-    ...fit,
-    leaveOneModelOut,
+    provenance: `Figure 2, digitized, ${points.length} points; ${winner.candidate.id} surface (${winner.candidate.source}), selected among ${selection.candidates.length} candidates by ${selection.rule}`,
+    ...winner.fit,
+    leaveOneModelOut: winner.leaveOneModelOut,
     headlineHoldout,
+    selection,
   };
 }
 

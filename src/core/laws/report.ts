@@ -8,6 +8,7 @@ import {
 } from './allocation.js';
 import { logGrid } from './envelope.js';
 import { checkFinetuneFinding } from './finetuneLaw.js';
+import type { SurfaceCandidateId } from './lawSelection.js';
 import type { PaperLaws } from './paperLaws.js';
 import type { SurfaceCoefficients, SurfaceFitQuality } from './surface.js';
 
@@ -16,11 +17,34 @@ const FINDING_BUDGETS = logGrid(5_000, 50_000, 21);
 
 export interface SurfaceLawReport {
   readonly id: string;
+  readonly form: SurfaceCandidateId;
   readonly formula: string;
   readonly coefficients: SurfaceCoefficients;
   readonly units: { readonly flopsPerImage: string; readonly imagesSeen: string; readonly value: string };
   readonly quality: SurfaceFitQuality;
   readonly provenance: string;
+  readonly leaveOneModelOut: readonly {
+    readonly heldOut: string;
+    readonly rmseRelative: number;
+    readonly maxRelativeError: number;
+  }[];
+  readonly selection: {
+    readonly rule: string;
+    readonly rolloutHeldOut: string;
+    readonly selected: string;
+    readonly candidates: readonly {
+      readonly id: SurfaceCandidateId;
+      readonly formula: string;
+      readonly weighting: 'uniform' | 'compute';
+      readonly source: string;
+      readonly coefficients: SurfaceCoefficients;
+      readonly quality: SurfaceFitQuality;
+      readonly leaveOneModelOutRmseRelative: number;
+      readonly rolloutRmseRelative: number;
+      readonly score: number;
+      readonly selected: boolean;
+    }[];
+  };
 }
 
 /**
@@ -32,11 +56,34 @@ export function lawsReport(laws: PaperLaws) {
   const costLaw = laws.costModel.flopsPowerLaw;
   const surface = (law: PaperLaws['jftLoss'] | PaperLaws['finetune']): SurfaceLawReport => ({
     id: law.id,
+    form: law.form,
     formula: law.formula,
     coefficients: law.coefficients,
     units: law.units,
     quality: law.quality,
     provenance: law.provenance,
+    leaveOneModelOut: law.leaveOneModelOut.map((h) => ({
+      heldOut: h.heldOut,
+      rmseRelative: h.heldOutQuality.rmseRelative,
+      maxRelativeError: h.heldOutQuality.maxRelativeError,
+    })),
+    selection: {
+      rule: law.selection.rule,
+      rolloutHeldOut: law.selection.rolloutHeldOut,
+      selected: law.selection.selected,
+      candidates: law.selection.candidates.map((c) => ({
+        id: c.candidate.id,
+        formula: c.candidate.formula,
+        weighting: c.candidate.weighting,
+        source: c.candidate.source,
+        coefficients: c.fit.coefficients,
+        quality: c.fit.quality,
+        leaveOneModelOutRmseRelative: c.leaveOneModelOutRmseRelative,
+        rolloutRmseRelative: c.rolloutRmseRelative,
+        score: c.score,
+        selected: c.candidate.id === law.selection.selected,
+      })),
+    },
   });
   const exponents = (e: AllocationExponents) => ({
     flopsPerImage: e.flopsPerImage,
@@ -67,14 +114,7 @@ export function lawsReport(laws: PaperLaws) {
       provenance:
         'Figure 2, digitized: geometric mean of core hours / epochs per trained variant; least squares in log space on those six',
     },
-    jftLoss: {
-      ...surface(laws.jftLoss),
-      leaveOneModelOut: laws.jftLoss.leaveOneModelOut.map((h) => ({
-        heldOut: h.heldOut,
-        rmseRelative: h.heldOutQuality.rmseRelative,
-        maxRelativeError: h.heldOutQuality.maxRelativeError,
-      })),
-    },
+    jftLoss: surface(laws.jftLoss),
     finetune: surface(laws.finetune),
     frontier: {
       id: laws.frontier.id,

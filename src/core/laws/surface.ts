@@ -22,11 +22,18 @@ export interface SurfaceCoefficients {
   readonly B: number;
   readonly alpha: number;
   readonly beta: number;
+  /**
+   * The joint form's outer exponent, L = E + (A / F^alpha + B / D^beta)^gamma (./jointSurface.ts); absent means 1,
+   * the additive surface.
+   */
+  readonly gamma?: number;
 }
 
-/** L(F, D) = E + A / F^alpha + B / D^beta. */
+/** L(F, D) = E + (A / F^alpha + B / D^beta)^gamma, gamma = 1 (the additive surface) when absent. */
 export function predictSurface(c: SurfaceCoefficients, flopsPerImage: number, imagesSeen: number): number {
-  return c.E + c.A / flopsPerImage ** c.alpha + c.B / imagesSeen ** c.beta;
+  if (c.gamma === undefined || c.gamma === 1)
+    return c.E + c.A / flopsPerImage ** c.alpha + c.B / imagesSeen ** c.beta;
+  return c.E + (c.A / flopsPerImage ** c.alpha + c.B / imagesSeen ** c.beta) ** c.gamma;
 }
 
 export interface SurfaceObservation {
@@ -415,7 +422,8 @@ function unitWeights(n: number): Float64Array {
   return new Float64Array(n).fill(1);
 }
 
-function checkWeights(data: PreparedSurfaceObservations, weights: Float64Array): void {
+/** Throws unless there is one finite, non-negative weight per observation and at least one is positive. */
+export function checkWeights(data: PreparedSurfaceObservations, weights: Float64Array): void {
   if (weights.length !== data.n)
     throw new PlannerInputError(
       'weights',

@@ -1,7 +1,8 @@
 /**
- * POST /v1/targets in the core (issue 5, item 1): the smallest budget whose plan reaches a quality target, two ways
- * side by side: off a continuous law (lawBudget.ts) and through the planner itself, which chooses among the 16
- * NFNet variants and so does not improve smoothly with the budget.
+ * POST /v1/targets in the core: the smallest budget whose plan reaches a quality target, through the planner itself
+ * (which chooses among the 16 NFNet variants and so does not improve smoothly with the budget), beside the same
+ * surface's continuous compute-optimal curve (lawBudget.ts) and, for a loss, the paper's frontier power law, with how
+ * far each is from the planner's answer.
  */
 
 import { FACTS } from '../dataset/facts.js';
@@ -12,7 +13,12 @@ import { customLossSurface } from '../planner/customLaw.js';
 import { type Plan, plan } from '../planner/plan.js';
 import { normalizeRequest, type Objective, type PlanRequest } from '../planner/request.js';
 import { MAX_BUDGET_TPU_V4_CORE_HOURS, MIN_BUDGET_TPU_V4_CORE_HOURS } from '../units/budget.js';
-import { finetuneBudgetForTop1, frontierBudgetForLoss, type LawBudget } from './lawBudget.js';
+import {
+  finetuneBudgetForTop1,
+  frontierBudgetForLoss,
+  type LawBudget,
+  surfaceBudgetForLoss,
+} from './lawBudget.js';
 import { assertWithinAsymptote, meetsTarget, parseTarget, type Target, type TargetInput } from './target.js';
 
 /** A plan request with a target in place of the budget. */
@@ -47,8 +53,16 @@ export interface PlannerBudget {
 export interface BudgetForTarget {
   readonly target: Target;
   readonly objective: Objective;
+  /** The surface the planner plans with, on its continuous compute-optimal curve. */
   readonly byLaw: LawBudget;
   readonly byPlanner: PlannerBudget;
+  /** Loss targets: the frontier power law's budget (the paper's log-log claim), for comparison. */
+  readonly frontierPowerLaw?: LawBudget;
+  /** Each law's budget over the planner's: 1 is agreement. */
+  readonly agreement: {
+    readonly byLawOverByPlanner: number;
+    readonly frontierPowerLawOverByPlanner?: number;
+  };
   readonly source: string;
 }
 
@@ -62,8 +76,10 @@ interface Probe {
 /**
  * Smallest budget for a target. The objective defaults to the target's (jft_loss for a loss, imagenet_top1 for top-1).
  *
- * (a) byLaw: the frontier's inverse C = (L / a)^(-1/b) for a loss; for top-1, which has no frontier law, the
- *     fine-tuning surface's compute-optimal curve inverted in closed form (lawBudget.ts).
+ * (a) byLaw: the surface the planner uses (the JFT-4B loss surface for a loss, the fine-tuning surface for top-1) on
+ *     its compute-optimal curve, inverted in closed form (lawBudget.ts): the planner's own law without the discrete
+ *     model choice, so the two differ only by that choice. For a loss (with the paper's law), also the frontier's
+ *     inverse C = (L / a)^(-1/b), the paper's log-log claim.
  * (b) byPlanner: the plan's prediction is monotone in C while the recommended model stays the same (more epochs of
  *     one model only help), and jumps where the model switches, up or down. So: plan at budgets on a log grid
  *     (SCAN_POINTS_PER_DECADE) from the smallest to the largest accepted budget; at the first grid budget that meets
@@ -94,7 +110,11 @@ export function budgetForTarget(context: PlannerContext, request: TargetRequest)
 
   const byLaw =
     target.kind === 'jft_validation_loss'
-      ? frontierBudgetForLoss(context.laws.frontier, target.jftValidationLoss)
+      ? surfaceBudgetForLoss(
+          surface.coefficients,
+          context.laws.costModel.flopsPowerLaw,
+          target.jftValidationLoss,
+        )
       : finetuneBudgetForTop1(
           context.laws.finetune.coefficients,
           context.laws.costModel.flopsPowerLaw,
@@ -136,13 +156,24 @@ export function budgetForTarget(context: PlannerContext, request: TargetRequest)
     if (epochs > normalized.maxEpochs) return true; // past its epoch bound: cannot tell, search the window
     return meetsTarget(target, predict(context, surface, model, epochs, normalized.datasetImages));
   };
+  const frontierPowerLaw =
+    target.kind === 'jft_validation_loss' && request.law === undefined
+      ? frontierLawBudget(context, target.jftValidationLoss)
+      : undefined;
   const answer = (found: Probe, crossing: PlannerBudget['crossing']): BudgetForTarget => ({
     target,
     objective,
     byLaw,
     byPlanner: { tpuV4CoreHours: found.tpuV4CoreHours, crossing, plansEvaluated, plan: found.plan as Plan },
+    ...(frontierPowerLaw === undefined ? {} : { frontierPowerLaw }),
+    agreement: {
+      byLawOverByPlanner: byLaw.tpuV4CoreHours / found.tpuV4CoreHours,
+      ...(frontierPowerLaw === undefined
+        ? {}
+        : { frontierPowerLawOverByPlanner: frontierPowerLaw.tpuV4CoreHours / found.tpuV4CoreHours }),
+    },
     source:
-      `byLaw: ${byLaw.source}. byPlanner: the smallest budget, found by a ${SCAN_POINTS_PER_DECADE}-per-decade log scan ` +
+      `byLaw: ${byLaw.source}. ${frontierPowerLaw === undefined ? '' : `frontierPowerLaw: ${frontierPowerLaw.source}. `}byPlanner: the smallest budget, found by a ${SCAN_POINTS_PER_DECADE}-per-decade log scan ` +
       `of ${MIN_BUDGET_TPU_V4_CORE_HOURS} to ${MAX_BUDGET_TPU_V4_CORE_HOURS} TPU-v4 core hours and bisection, whose plan's ` +
       `predicted ${target.kind === 'jft_validation_loss' ? 'JFT-4B loss is at or below' : 'ImageNet top-1 is at or above'} the target`,
   });
@@ -194,6 +225,16 @@ export function budgetForTarget(context: PlannerContext, request: TargetRequest)
       maxBudgetTpuV4CoreHours: MAX_BUDGET_TPU_V4_CORE_HOURS,
     },
   );
+}
+
+/** The frontier's budget, or none when the frontier law cannot reach the target (it may, where the surface cannot). */
+function frontierLawBudget(context: PlannerContext, jftValidationLoss: number): LawBudget | undefined {
+  try {
+    return frontierBudgetForLoss(context.laws.frontier, jftValidationLoss);
+  } catch (error) {
+    if (error instanceof InfeasibleError) return undefined;
+    throw error;
+  }
 }
 
 function better(target: Target, a: Plan, b: Plan): boolean {

@@ -48,7 +48,7 @@ export const TargetRequestSchema = z
   .describe('A target to reach at the smallest budget.');
 
 const LawBudgetSchema = z.object({
-  method: z.enum(['frontier_power_law', 'finetune_compute_optimal']),
+  method: z.enum(['surface_compute_optimal', 'frontier_power_law', 'finetune_compute_optimal']),
   tpuV4CoreHours: z.number(),
   withinAcceptedBudgets: z.boolean(),
   withinFittedRange: z
@@ -66,8 +66,17 @@ export const TargetResponseSchema = z
     }),
     objective: ObjectiveSchema,
     byLaw: LawBudgetSchema.describe(
-      'The budget by a continuous law: the frontier L* = a C^-b for a loss, the fine-tuning law at its optimum for top-1.',
+      'The budget by the surface the planner uses (JFT loss surface for a loss, fine-tuning surface for top-1) at its compute optimum over a continuum of model sizes.',
     ),
+    frontierPowerLaw: LawBudgetSchema.optional().describe(
+      'Loss targets with the paper laws: the frontier L* = a C^-b fitted to Figure 2’s lower envelope (the paper’s log-log claim).',
+    ),
+    agreement: z
+      .object({
+        byLawOverByPlanner: z.number(),
+        frontierPowerLawOverByPlanner: z.number().optional(),
+      })
+      .describe('Each law’s budget over the planner’s (1 is agreement).'),
     byPlanner: z
       .object({
         tpuV4CoreHours: z.number().describe('The smallest budget whose plan meets the target.'),

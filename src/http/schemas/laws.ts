@@ -11,19 +11,56 @@ const SurfaceQualitySchema = z.object({
   r2Log: z.number().describe('R^2 of the log of the value.'),
   maxRelativeError: z.number(),
 });
+const SurfaceCoefficientsSchema = z.object({
+  E: z.number(),
+  A: z.number(),
+  B: z.number(),
+  alpha: z.number(),
+  beta: z.number(),
+  gamma: z
+    .number()
+    .optional()
+    .describe(
+      'Outer exponent of the joint form E + (A / F^alpha + B / D^beta)^gamma; absent for the additive form.',
+    ),
+});
+const CandidateSchema = z.object({
+  id: z.enum(['additive', 'additive_compute_weighted', 'joint_exponent']),
+  formula: z.string(),
+  weighting: z
+    .enum(['uniform', 'compute'])
+    .describe('compute: each run weighted by its core hours (mean 1).'),
+  source: z.string(),
+  coefficients: SurfaceCoefficientsSchema,
+  quality: SurfaceQualitySchema.describe('In sample, unweighted, on every run.'),
+  leaveOneModelOutRmseRelative: z
+    .number()
+    .describe('Every run predicted by the fit without its model, pooled relative RMSE.'),
+  rolloutRmseRelative: z.number().describe('The largest model’s runs predicted by the fit without it.'),
+  score: z.number().describe('Mean of the two out-of-sample errors; the lowest wins.'),
+  selected: z.boolean(),
+});
 const SurfaceLawSchema = z.object({
   id: z.string(),
+  form: z
+    .enum(['additive', 'additive_compute_weighted', 'joint_exponent'])
+    .describe('The selected candidate.'),
   formula: z.string(),
-  coefficients: z.object({
-    E: z.number(),
-    A: z.number(),
-    B: z.number(),
-    alpha: z.number(),
-    beta: z.number(),
-  }),
+  coefficients: SurfaceCoefficientsSchema,
   units: z.object({ flopsPerImage: z.string(), imagesSeen: z.string(), value: z.string() }),
   quality: SurfaceQualitySchema,
   provenance: z.string(),
+  leaveOneModelOut: z
+    .array(z.object({ heldOut: z.string(), rmseRelative: z.number(), maxRelativeError: z.number() }))
+    .describe('Fit without each variant, predict its points: the extrapolation check (F7+ the rollout).'),
+  selection: z
+    .object({
+      rule: z.string(),
+      rolloutHeldOut: z.string(),
+      selected: z.string(),
+      candidates: z.array(CandidateSchema),
+    })
+    .describe('Every candidate form or weighting, its errors, and which won.'),
 });
 const ExponentsSchema = z
   .object({ flopsPerImage: z.number(), costPerEpoch: z.number(), epochs: z.number() })
@@ -43,13 +80,7 @@ export const LawsResponseSchema = z
       familyAchievedTflopsPerCore: z.number(),
       provenance: z.string(),
     }),
-    jftLoss: SurfaceLawSchema.extend({
-      leaveOneModelOut: z
-        .array(z.object({ heldOut: z.string(), rmseRelative: z.number(), maxRelativeError: z.number() }))
-        .describe(
-          'Fit without each variant, predict its points: the extrapolation check (F7+ the headline).',
-        ),
-    }),
+    jftLoss: SurfaceLawSchema,
     finetune: SurfaceLawSchema,
     frontier: z.object({
       id: z.string(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCostModel } from '../../../src/core/cost/costModel.js';
-import { PAPER_TRAINED_VARIANTS } from '../../../src/core/dataset/figures.js';
+import { FIGURE1_NFNET_IMAGENET_ERROR, PAPER_TRAINED_VARIANTS } from '../../../src/core/dataset/figures.js';
 import {
   checkFinetuneFinding,
   finetuneObservations,
@@ -17,10 +17,15 @@ import { huber } from '../../../src/core/numeric/huber.js';
 
 const law = fitFinetuneLaw();
 
+/** The selected candidate's objective, written out: Huber on log error, each run weighted by its compute if so. */
 function huberObjective(c: SurfaceCoefficients, data: readonly SurfaceObservation[]): number {
+  const compute = FIGURE1_NFNET_IMAGENET_ERROR.map((p) => p.tpuV4CoreHours);
+  const weighted = law.selection.candidates.find((k) => k.candidate.id === law.form)?.candidate.weighting;
   return data.reduce(
-    (sum, o) =>
-      sum + huber(Math.log(predictSurface(c, o.flopsPerImage, o.imagesSeen)) - Math.log(o.value), 1e-3),
+    (sum, o, i) =>
+      sum +
+      (weighted === 'compute' ? (compute[i] as number) : 1) *
+        huber(Math.log(predictSurface(c, o.flopsPerImage, o.imagesSeen)) - Math.log(o.value), 1e-3),
     0,
   );
 }

@@ -3,11 +3,16 @@ import { InfeasibleError, PlannerInputError } from '../../../src/core/errors.js'
 import { fittedAllocation } from '../../../src/core/laws/allocation.js';
 import { predictFrontierLoss } from '../../../src/core/laws/frontier.js';
 import { fitPaperLaws } from '../../../src/core/laws/paperLaws.js';
+import type { SurfaceCoefficients } from '../../../src/core/laws/surface.js';
 import { createPlannerContext } from '../../../src/core/planner/context.js';
 import { plan } from '../../../src/core/planner/plan.js';
 import type { PlanRequest } from '../../../src/core/planner/request.js';
 import { budgetForTarget, type TargetRequest } from '../../../src/core/targets/budgetForTarget.js';
-import { finetuneBudgetForTop1, frontierBudgetForLoss } from '../../../src/core/targets/lawBudget.js';
+import {
+  finetuneBudgetForTop1,
+  frontierBudgetForLoss,
+  surfaceBudgetForLoss,
+} from '../../../src/core/targets/lawBudget.js';
 import { MAX_BUDGET_TPU_V4_CORE_HOURS } from '../../../src/core/units/budget.js';
 
 const laws = fitPaperLaws();
@@ -85,9 +90,9 @@ describe('budgetForTarget through the planner: round trip', () => {
   });
 
   it('finds a dip of the earlier model just before a switch that lifts the prediction (oracle: dense scan)', () => {
-    // Equal-rate, JFT loss: F5+ falls below 2.485 shortly before the planner switches to F6+, which starts above it;
+    // Equal-rate, JFT loss: F5+ falls below 2.47 shortly before the planner switches to F6+, which starts above it;
     // F1+ does the same against 2.6675 before F3. A scan-and-bisect that ignored this would answer the later crossing.
-    for (const jftValidationLoss of [2.485, 2.6675]) {
+    for (const jftValidationLoss of [2.47, 2.6675]) {
       const request: TargetRequest = { target: { jftValidationLoss } };
       const result = budgetForTarget(context, request);
       const C = result.byPlanner.tpuV4CoreHours;
@@ -127,7 +132,8 @@ describe('budgetForTarget through the planner: round trip', () => {
   });
 
   it('plans with a caller’s law and bounds the target by that law’s E', () => {
-    const law = { coefficients: { ...laws.jftLoss.coefficients, E: 2.3 } };
+    const additive = laws.jftLoss.selection.candidates.find((c) => c.candidate.id === 'additive');
+    const law = { coefficients: { ...(additive?.fit.coefficients as SurfaceCoefficients), E: 2.3 } };
     const result = budgetForTarget(context, { target: { jftValidationLoss: 2.5 }, law });
     expect(result.byPlanner.plan.recommendation.predicted.jftValidationLoss).toBeLessThanOrEqual(2.5);
     const error = catchError(() => budgetForTarget(context, { target: { jftValidationLoss: 2.25 }, law }));
@@ -148,11 +154,33 @@ describe('budget off the continuous laws', () => {
     expect(result.withinAcceptedBudgets).toBe(true);
   });
 
-  it('on the paper’s frontier, the law at the returned budget is the target (oracle: predictFrontierLoss)', () => {
+  it('for a loss, byLaw is the planner’s own surface at its compute optimum (oracle: fittedAllocation), the frontier beside it (oracle: predictFrontierLoss)', () => {
     const result = budgetForTarget(context, { target: { jftValidationLoss: 2.5 } });
-    expect(result.byLaw.method).toBe('frontier_power_law');
-    expect(predictFrontierLoss(laws.frontier, result.byLaw.tpuV4CoreHours)).toBeCloseTo(2.5, 12);
+    expect(result.byLaw.method).toBe('surface_compute_optimal');
+    const forward = fittedAllocation(
+      laws.jftLoss.coefficients,
+      laws.costModel.flopsPowerLaw,
+      result.byLaw.tpuV4CoreHours,
+    );
+    expect(forward.predictedValue).toBeCloseTo(2.5, 10);
     expect(result.byLaw.withinFittedRange).toBe(true);
+    expect(result.frontierPowerLaw?.method).toBe('frontier_power_law');
+    expect(predictFrontierLoss(laws.frontier, result.frontierPowerLaw?.tpuV4CoreHours as number)).toBeCloseTo(
+      2.5,
+      12,
+    );
+    expect(result.agreement.byLawOverByPlanner).toBeCloseTo(
+      result.byLaw.tpuV4CoreHours / result.byPlanner.tpuV4CoreHours,
+      12,
+    );
+  });
+
+  it('inverts the joint form by hand: E = 1, A = B = 1, alpha = beta = 1, gamma = 2, cost k = F (c = 1, g = 1)', () => {
+    // On the optimum A/F = B/D, so the inner sum is 2/F and L = 1 + 4/F^2; L = 2 gives F = 2, D = 2 images and
+    // C = (D / N) c F^g = 2 x 2 / 4e9 core hours.
+    const joint = { E: 1, A: 1, B: 1, alpha: 1, beta: 1, gamma: 2 };
+    const result = surfaceBudgetForLoss(joint, { coefficient: 1, exponent: 1 }, 2);
+    expect(result.tpuV4CoreHours / (4 / 4e9) - 1).toBeCloseTo(0, 12);
   });
 
   it('for top-1, the fine-tuning law’s compute-optimal error at the returned budget is 100 - target (oracle: fittedAllocation)', () => {
@@ -231,5 +259,44 @@ describe('target input errors', () => {
       budgetForTarget(context, { target: { jftValidationLoss: 2.6 }, constraints: { models: ['F9'] } }),
     );
     expect((error as PlannerInputError).field).toBe('constraints.models.0');
+  });
+});
+
+describe('how far the laws and the planner are apart, for loss targets across the paper’s range', () => {
+  // Targets: the Figure 2 lower envelope at every fourth budget of its grid, 401 to 106,800 core hours (losses 2.985
+  // to 2.339). Measured (this commit): the surface's compute-optimal curve is within 8.3 % of the planner with the
+  // fitted strategy and 17.7 % with equal_rate (the planner's discrete models and measured per-variant costs against
+  // a continuum of sizes on the cost power law); the frontier power law is up to 22.4 % from the planner under either
+  // strategy (0.82 at 2.339: 98k against 120k). The aim of 5 % is not met: with b = 0.043, a 1 % gap in loss between
+  // the power law and the surface is a 23 % gap in budget, and the power law misses the envelope it was fitted to by
+  // up to its maxRelativeError.
+  const targets = laws.frontier.envelope.filter((_, i, all) => i % 4 === 0 || i === all.length - 1);
+  const worst = (strategy: 'fitted' | 'equal_rate') => {
+    let law = 0;
+    let frontier = 0;
+    for (const e of targets) {
+      const r = budgetForTarget(context, { target: { jftValidationLoss: e.jftValidationLoss }, strategy });
+      law = Math.max(law, Math.abs(Math.log(r.agreement.byLawOverByPlanner)));
+      frontier = Math.max(frontier, Math.abs(Math.log(r.agreement.frontierPowerLawOverByPlanner as number)));
+    }
+    return { law: Math.expm1(law), frontier: Math.expm1(frontier) };
+  };
+
+  it('fitted strategy: the surface within 9 % of the planner, the frontier power law within 23 %', () => {
+    const { law, frontier } = worst('fitted');
+    expect(law).toBeLessThan(0.09);
+    expect(frontier).toBeLessThan(0.23);
+  });
+
+  it('equal_rate strategy: the surface within 18 % of the planner, the frontier power law within 23 %', () => {
+    const { law, frontier } = worst('equal_rate');
+    expect(law).toBeLessThan(0.18);
+    expect(frontier).toBeLessThan(0.23);
+  });
+
+  it('the paper’s best measured loss (2.339, F7+ at 8 epochs, 106.8k core hours): the planner within 13 % of the run', () => {
+    const r = budgetForTarget(context, { target: { jftValidationLoss: 2.339 } });
+    expect(r.byPlanner.plan.recommendation.model.name).toBe('F7+');
+    expect(Math.abs(r.byPlanner.tpuV4CoreHours / 106_800 - 1)).toBeLessThan(0.13);
   });
 });
