@@ -13,7 +13,12 @@ import { createPlannerContext } from '../../../src/core/planner/context.js';
 import { plan } from '../../../src/core/planner/plan.js';
 
 const costModel = buildCostModel();
-const paperLaw = fitJftLossLaw();
+/** POST /v1/fits fits the additive surface, so its oracle is the paper law's additive candidate. */
+const paperLaw = (() => {
+  const additive = fitJftLossLaw().selection.candidates.find((c) => c.candidate.id === 'additive');
+  if (additive === undefined) throw new Error('the additive candidate is always assessed');
+  return additive.fit;
+})();
 /** The paper's Figure 2 runs as a caller would send them. */
 const figure2Runs: RunInput[] = FIGURE2_JFT_VALIDATION_LOSS.map((p) => ({
   model: p.model,
