@@ -21,8 +21,11 @@ export interface AppConfig {
   readonly shutdownGraceMs: number;
   /** Per-client (per IP) request budget; `max` requests per `windowMs`. Per process unless a shared store is added. */
   readonly rateLimit: { readonly enabled: boolean; readonly max: number; readonly windowMs: number };
-  /** Trust X-Forwarded-For from a proxy in front, so rate limits apply to the real client address. */
-  readonly trustProxy: boolean;
+  /**
+   * Which X-Forwarded-For entries to believe: false (none), a number of proxy hops in front of the pod, or the
+   * addresses/CIDRs of the proxies. Never "all": then any client picks its own rate-limit key.
+   */
+  readonly trustProxy: false | number | readonly string[];
   /** Serve Swagger UI at /docs and the document at /openapi.json. */
   readonly docsEnabled: boolean;
   /**
@@ -38,6 +41,23 @@ export interface AppConfig {
   readonly corsOrigins: readonly string[];
   /** Register the benchmark's reference routes under /bench (npm run bench); never in production. */
   readonly benchmarkRoutes: boolean;
+  /** Port for Prometheus' /metrics, off the API port; undefined: no metrics endpoint. */
+  readonly metricsPort: number | undefined;
+  /** Worker threads for fits, targets and large batches, and how many tasks may wait for one. */
+  readonly workers: { readonly threads: number; readonly queueLimit: number; readonly heapMib: number };
+  /** Work (in plan units, see src/http/work.ts) above which a request runs as an operation (202). */
+  readonly asyncWorkThreshold: number;
+  /** Operations kept for ttlMs after they finish, at most maxCount of them and maxBytes of results. */
+  readonly operations: { readonly ttlMs: number; readonly maxCount: number; readonly maxBytes: number };
+  /**
+   * The process' memory budget (the pod's limit): heavy work is refused from 60 % of it, /readyz says 503 from 70 %,
+   * everything but the probes is shed from 85 %.
+   */
+  readonly memoryLimitBytes: number;
+  /** Work units a client may spend per rate-limit window, on top of the request count. */
+  readonly rateLimitWorkMax: number;
+  /** A response not fully written this long after it started (a client that does not read) is cut. */
+  readonly sendTimeoutMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -98,6 +118,28 @@ const origins = z
   )
   .default([]);
 
+/** "false" or "0": trust no proxy; a number: that many hops; else a comma-separated list of addresses or CIDRs. */
+const trustProxy = z
+  .string()
+  .transform((value, context): false | number | string[] => {
+    const trimmed = value.trim();
+    if (trimmed === 'false' || trimmed === '0') return false;
+    if (/^\d{1,2}$/.test(trimmed)) return Number(trimmed);
+    const addresses = trimmed
+      .split(',')
+      .map((address) => address.trim())
+      .filter((address) => address !== '');
+    if (addresses.length > 0 && addresses.every((address) => /^[0-9A-Fa-f.:]+(\/\d{1,3})?$/.test(address)))
+      return addresses;
+    context.addIssue({
+      code: 'custom',
+      message:
+        'must be false, a number of proxy hops (1 for one ingress) or the proxies\' addresses/CIDRs, comma-separated; "true" would let every client choose its own address',
+    });
+    return z.NEVER;
+  })
+  .default(false);
+
 const EnvSchema = z.object({
   PORT: integer(0, 65_535, 8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -114,14 +156,36 @@ const EnvSchema = z.object({
   RATE_LIMIT_ENABLED: boolean(true),
   RATE_LIMIT_MAX: integer(1, 1_000_000_000, 1200),
   RATE_LIMIT_WINDOW_MS: integer(1, 24 * 60 * 60 * SECOND_MS, 60 * SECOND_MS),
-  TRUST_PROXY: boolean(false),
+  TRUST_PROXY: trustProxy,
   DOCS_ENABLED: boolean(true),
-  // The slowest legitimate request (a 1,000-item batch) holds the loop about 0.2 s; a mean delay of 1 s means a queue.
+  // Heavy work runs on worker threads, so the loop only lags when it is flooded; a mean delay of 1 s means a queue.
   UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: integer(0, 60 * SECOND_MS, SECOND_MS),
-  UNDER_PRESSURE_SAMPLE_INTERVAL_MS: integer(10, 60 * SECOND_MS, SECOND_MS),
+  // Sampled often, so a stall shows (and clears) within a fifth of a second rather than a whole second.
+  UNDER_PRESSURE_SAMPLE_INTERVAL_MS: integer(10, 60 * SECOND_MS, 200),
   UNDER_PRESSURE_RETRY_AFTER_S: integer(1, 3600, 10),
   CORS_ORIGINS: origins,
   BENCHMARK_ROUTES: boolean(false),
+  METRICS_PORT: integer(1, 65_535, 0),
+  // One thread for the API and one for heavy work: the manifests give a pod 2 cores.
+  WORKER_THREADS: integer(1, 64, 1),
+  WORKER_QUEUE_LIMIT: integer(0, 10_000, 8),
+  // A maximum-size fit or batch needs about 40 MB of heap in a worker; a runaway task is stopped at this.
+  WORKER_HEAP_MIB: integer(32, 16_384, 128),
+  // About 1 s of CPU (a plan unit is about 10 us): past it a client is better served by polling than by waiting.
+  ASYNC_WORK_THRESHOLD: integer(1, 1_000_000_000, 100_000),
+  // The Azure REST API guidelines keep a finished operation at least 24 h.
+  OPERATION_TTL_MS: integer(
+    24 * 60 * 60 * SECOND_MS,
+    30 * 24 * 60 * 60 * SECOND_MS,
+    24 * 60 * 60 * SECOND_MS,
+  ),
+  OPERATIONS_MAX: integer(1, 1_000_000, 1000),
+  OPERATIONS_MAX_BYTES: integer(MEBIBYTE, 16 * 1024 * MEBIBYTE, 64 * MEBIBYTE),
+  // deploy/kubernetes' memory limit.
+  MEMORY_LIMIT_MIB: integer(64, 1024 * 1024, 512),
+  // About 20 s of CPU per client per window: two maximum-size fits, or a thousand full batches.
+  RATE_LIMIT_WORK_MAX: integer(1, 1_000_000_000_000, 2_000_000),
+  SEND_TIMEOUT_MS: integer(100, 10 * 60 * SECOND_MS, 30 * SECOND_MS),
 });
 
 /**
@@ -170,5 +234,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     },
     corsOrigins: e.CORS_ORIGINS,
     benchmarkRoutes: e.BENCHMARK_ROUTES,
+    metricsPort: e.METRICS_PORT === 0 ? undefined : e.METRICS_PORT,
+    workers: { threads: e.WORKER_THREADS, queueLimit: e.WORKER_QUEUE_LIMIT, heapMib: e.WORKER_HEAP_MIB },
+    asyncWorkThreshold: e.ASYNC_WORK_THRESHOLD,
+    operations: { ttlMs: e.OPERATION_TTL_MS, maxCount: e.OPERATIONS_MAX, maxBytes: e.OPERATIONS_MAX_BYTES },
+    memoryLimitBytes: e.MEMORY_LIMIT_MIB * MEBIBYTE,
+    rateLimitWorkMax: e.RATE_LIMIT_WORK_MAX,
+    sendTimeoutMs: e.SEND_TIMEOUT_MS,
   };
 }

@@ -6,10 +6,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config.js';
 import type { PlannerContext } from '../core/planner/context.js';
 import { SummaryLogController } from './logging.js';
+import admission from './plugins/admission.js';
 import cors from './plugins/cors.js';
 import docs from './plugins/docs.js';
 import jsonBody from './plugins/jsonBody.js';
 import metrics from './plugins/metrics.js';
+import operations from './plugins/operations.js';
 import planner from './plugins/planner.js';
 import problemDetails from './plugins/problemDetails.js';
 import rateLimit from './plugins/rateLimit.js';
@@ -17,6 +19,7 @@ import readiness from './plugins/readiness.js';
 import requestId from './plugins/requestId.js';
 import security from './plugins/security.js';
 import underPressure from './plugins/underPressure.js';
+import workerPool from './plugins/workerPool.js';
 import { requestIdFor } from './requestId.js';
 import { apiRoutes } from './routes/index.js';
 
@@ -33,6 +36,15 @@ export interface BuildAppOptions {
   planner?: PlannerContext;
 }
 
+/** Fastify's trustProxy for the configured hops or addresses; hop i of the X-Forwarded-For chain counts from the socket. */
+function trustProxyOption(
+  trust: AppConfig['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === false) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
+}
+
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const app = Fastify({
@@ -45,7 +57,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     connectionTimeout: config.connectionTimeoutMs,
     http: { headersTimeout: config.headersTimeoutMs },
     keepAliveTimeout: config.keepAliveTimeoutMs,
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
@@ -60,9 +72,29 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(problemDetails);
   await app.register(jsonBody);
   await app.register(cors, { origins: config.corsOrigins });
-  await app.register(underPressure, { underPressure: config.underPressure });
+  await app.register(underPressure, {
+    underPressure: config.underPressure,
+    memoryLimitBytes: config.memoryLimitBytes,
+  });
   await app.register(rateLimit, { rateLimit: config.rateLimit });
+  await app.register(admission, {
+    rateLimit: config.rateLimit,
+    workMax: config.rateLimitWorkMax,
+    // A tenth of the memory budget for heavy responses still in flight: about ten full batches.
+    responseBytesLimit: Math.floor(config.memoryLimitBytes / 10),
+    sendTimeoutMs: config.sendTimeoutMs,
+    retryAfterSeconds: config.underPressure.retryAfterSeconds,
+  });
   await app.register(metrics);
+  await app.register(workerPool, {
+    workers: config.workers,
+    checkResponses: options.checkResponses ?? false,
+    closeTimeoutMs: Math.floor(config.shutdownGraceMs / 2),
+  });
+  await app.register(operations, {
+    asyncWorkThreshold: config.asyncWorkThreshold,
+    limits: config.operations,
+  });
   await app.register(docs, { serveDocs: config.docsEnabled });
   await app.register(apiRoutes, {
     checkResponses: options.checkResponses ?? false,

@@ -45,6 +45,17 @@ describe('loadConfig', () => {
       UNDER_PRESSURE_RETRY_AFTER_S: '3',
       CORS_ORIGINS: 'https://a.example, http://localhost:3000,',
       BENCHMARK_ROUTES: 'true',
+      METRICS_PORT: '9464',
+      WORKER_THREADS: '3',
+      WORKER_QUEUE_LIMIT: '5',
+      WORKER_HEAP_MIB: '64',
+      ASYNC_WORK_THRESHOLD: '1000',
+      OPERATION_TTL_MS: '172800000',
+      OPERATIONS_MAX: '10',
+      OPERATIONS_MAX_BYTES: '2097152',
+      MEMORY_LIMIT_MIB: '1024',
+      RATE_LIMIT_WORK_MAX: '5000',
+      SEND_TIMEOUT_MS: '2000',
     });
     expect(config).toEqual({
       port: 0,
@@ -57,12 +68,28 @@ describe('loadConfig', () => {
       keepAliveTimeoutMs: 61000,
       shutdownGraceMs: 0,
       rateLimit: { enabled: false, max: 10, windowMs: 1000 },
-      trustProxy: true,
+      trustProxy: 1,
       docsEnabled: false,
       underPressure: { maxEventLoopDelayMs: 250, sampleIntervalMs: 100, retryAfterSeconds: 3 },
       corsOrigins: ['https://a.example', 'http://localhost:3000'],
       benchmarkRoutes: true,
+      metricsPort: 9464,
+      workers: { threads: 3, queueLimit: 5, heapMib: 64 },
+      asyncWorkThreshold: 1000,
+      operations: { ttlMs: 172_800_000, maxCount: 10, maxBytes: 2_097_152 },
+      memoryLimitBytes: 1024 * 1024 * 1024,
+      rateLimitWorkMax: 5000,
+      sendTimeoutMs: 2000,
     });
+  });
+
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['2', 2],
+    ['10.0.0.0/8, 192.168.1.7', ['10.0.0.0/8', '192.168.1.7']],
+  ])('reads TRUST_PROXY=%s as hops or addresses', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
   it('treats an empty variable as unset', () => {
@@ -87,6 +114,12 @@ describe('loadConfig', () => {
     ['CORS_ORIGINS', 'example.com'],
     ['CORS_ORIGINS', 'https://a.example/path'],
     ['BENCHMARK_ROUTES', 'maybe'],
+    // Trusting every hop lets any client choose its own rate-limit key with X-Forwarded-For.
+    ['TRUST_PROXY', 'true'],
+    ['TRUST_PROXY', 'ingress'],
+    // Operations are kept at least 24 h (Azure REST API guidelines).
+    ['OPERATION_TTL_MS', '3600000'],
+    ['WORKER_THREADS', '0'],
   ])('rejects %s=%s, naming the variable', (variable, value) => {
     let thrown: unknown;
     try {

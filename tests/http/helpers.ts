@@ -18,7 +18,13 @@ export async function buildTestApp(
   env: Record<string, string> = {},
   logDestination?: { write(line: string): void },
 ): Promise<FastifyInstance> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_ENABLED: 'false', ...env });
+  // The memory budget is the pod's; a vitest process holding many apps and a worker thread each is not one.
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_ENABLED: 'false',
+    MEMORY_LIMIT_MIB: '8192',
+    ...env,
+  });
   return buildApp({
     config,
     checkResponses: true,

@@ -24,11 +24,20 @@ async function startServer(): Promise<number> {
   return (JSON.parse(output.split('\n')[0] as string) as { port: number }).port;
 }
 
+/** Listening comes before ready: the load sampler waits for a sample after start-up's own lag. */
+async function untilReady(base: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if ((await fetch(`${base}/readyz`)).status === 200) return;
+    await sleep(50);
+  }
+  throw new Error('never ready');
+}
+
 describe('graceful shutdown', () => {
   it('finishes an in-flight request after SIGTERM, then exits 0', async () => {
     const port = await startServer();
     const base = `http://127.0.0.1:${port}`;
-    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    await untilReady(base);
 
     const inFlight = fetch(`${base}/test/slow`).then(async (response) => ({
       status: response.status,

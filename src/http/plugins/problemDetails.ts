@@ -8,6 +8,7 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } f
 import fp from 'fastify-plugin';
 import { InfeasibleError, PlannerInputError } from '../../core/errors.js';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type Problem, statusTitle } from '../schemas/problem.js';
+import { WorkRefusedError } from '../work.js';
 import { ForbiddenPropertyError } from './jsonBody.js';
 
 type ProblemBody = Omit<Problem, 'instance'>;
@@ -104,6 +105,22 @@ export function problemFor(error: unknown, request: FastifyRequest): ProblemBody
       detail: error.message,
     };
   }
+  if (error instanceof WorkRefusedError) {
+    return {
+      type: PROBLEM_TYPES.overloaded,
+      title: 'Service overloaded',
+      status: 503,
+      detail: `${error.message} Retry after ${error.retryAfterSeconds} s.`,
+    };
+  }
+  if (error instanceof Error && error.name === 'AbortError') {
+    return {
+      type: PROBLEM_TYPES.overloaded,
+      title: 'Service overloaded',
+      status: 503,
+      detail: 'The work was stopped before it finished (the service is shutting down); retry.',
+    };
+  }
   const fastifyError = error as Partial<FastifyError> | null;
   if (Array.isArray(fastifyError?.validation)) {
     return validationProblem(fastifyError.validation, fastifyError.validationContext);
@@ -182,6 +199,7 @@ const problemDetailsPlugin: FastifyPluginAsync = async (app) => {
     // Only failures of ours earn a stack in the log; shed load is counted by the summary line's 503, not logged twice.
     if (problem.type === PROBLEM_TYPES.internal) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ err: error }, 'not served');
+    if (error instanceof WorkRefusedError) reply.header('retry-after', String(error.retryAfterSeconds));
     return sendProblem(request, reply, problem);
   });
 

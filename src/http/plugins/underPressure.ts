@@ -1,8 +1,15 @@
 /**
- * Load shedding (@fastify/under-pressure): while the event loop's mean delay over the last sample is above the
- * configured limit, requests are answered at once with a 503 problem (see problemDetails.ts, FST_UNDER_PRESSURE) and
- * Retry-After instead of joining a queue that would time them out anyway. The probes opt out with a route-level
- * `pressureHandler` that lets the request through (routes/health.ts says why).
+ * Load shedding in three steps, so heavy work is refused before cheap work and the pod leaves the Service before it
+ * sheds plans. @fastify/under-pressure samples the event loop's mean delay and the process' RSS (worker threads
+ * included) every sampleIntervalMs; its own single threshold cannot order the steps, so this plugin compares the
+ * samples with the configured delay limit D and memory budget M:
+ *
+ *   heavy   delay > D/4 or RSS > 60 % M: fits, targets and batches get 503 with Retry-After (plugins/admission.ts);
+ *   unready delay > D/2 or RSS > 70 % M: /readyz answers 503, so the orchestrator stops sending new traffic;
+ *   shed    delay > D   or RSS > 85 % M: every request but the probes gets 503 with Retry-After (problemDetails.ts,
+ *           FST_UNDER_PRESSURE).
+ *
+ * /healthz always answers (a busy process is not a wedged one). With D = 0 the delay is not watched; memory still is.
  */
 import underPressure from '@fastify/under-pressure';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -11,22 +18,71 @@ import type { AppConfig } from '../../config.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Per-route answer under pressure (read by @fastify/under-pressure); returning undefined lets the request in. */
+    /** Set on the probes: they are never shed. */
     pressureHandler?: (request: FastifyRequest, reply: FastifyReply, type: string, value?: number) => void;
+  }
+  interface FastifyInstance {
+    /** The current shedding step, from the last sample. */
+    pressureLevel(): PressureLevel;
   }
 }
 
-const underPressurePlugin: FastifyPluginAsync<{ underPressure: AppConfig['underPressure'] }> = async (
-  app,
-  options,
-) => {
+export type PressureLevel = 'ok' | 'heavy' | 'unready' | 'shed';
+
+/** Fractions of the memory budget at which each step starts. */
+export const MEMORY_STEPS = { heavy: 0.6, unready: 0.7, shed: 0.85 } as const;
+/** Fractions of the delay limit at which each step starts. */
+export const DELAY_STEPS = { heavy: 0.25, unready: 0.5, shed: 1 } as const;
+
+export interface LoadSheddingOptions {
+  underPressure: AppConfig['underPressure'];
+  memoryLimitBytes: number;
+}
+
+/** The error problemDetails.ts maps to the 503 "Service overloaded" problem. */
+class ShedError extends Error {
+  readonly code = 'FST_UNDER_PRESSURE';
+  readonly statusCode = 503;
+}
+
+const underPressurePlugin: FastifyPluginAsync<LoadSheddingOptions> = async (app, options) => {
   const { maxEventLoopDelayMs, sampleIntervalMs, retryAfterSeconds } = options.underPressure;
-  if (maxEventLoopDelayMs === 0) return;
-  await app.register(underPressure, {
-    maxEventLoopDelay: maxEventLoopDelayMs,
-    sampleInterval: sampleIntervalMs,
-    retryAfter: retryAfterSeconds,
+  const memory = options.memoryLimitBytes;
+  // Given no limits, @fastify/under-pressure only samples (app.memoryUsage()); the steps below decide.
+  await app.register(underPressure, { sampleInterval: sampleIntervalMs });
+
+  // Start-up lag (compiling schemas, starting threads) is not load: the delay counts once a clear sample was seen.
+  let delayCounts = false;
+  const levelNow = (): PressureLevel => {
+    const { eventLoopDelay, rssBytes } = app.memoryUsage();
+    const delay = delayCounts && maxEventLoopDelayMs > 0 ? eventLoopDelay / maxEventLoopDelayMs : 0;
+    const rss = rssBytes / memory;
+    if (delay > DELAY_STEPS.shed || rss > MEMORY_STEPS.shed) return 'shed';
+    if (delay > DELAY_STEPS.unready || rss > MEMORY_STEPS.unready) return 'unready';
+    return delay > DELAY_STEPS.heavy || rss > MEMORY_STEPS.heavy ? 'heavy' : 'ok';
+  };
+  app.decorate('pressureLevel', levelNow);
+
+  // The sample current at onReady may predate the compile; the one after next covers the time since. Not ready (and
+  // the delay not counted) until a sample is clear.
+  const settled = app.readiness.waitFor('load-settled');
+  app.addHook('onReady', async () => {
+    const waitForClearSample = (): void => {
+      const { eventLoopDelay } = app.memoryUsage();
+      if (maxEventLoopDelayMs === 0 || eventLoopDelay <= maxEventLoopDelayMs * DELAY_STEPS.unready) {
+        delayCounts = true;
+        settled();
+      } else setTimeout(waitForClearSample, sampleIntervalMs).unref();
+    };
+    setTimeout(waitForClearSample, 2 * sampleIntervalMs + 10).unref();
+  });
+
+  // Callback style: this runs on every request.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.routeOptions.config.pressureHandler !== undefined || levelNow() !== 'shed') return done();
+    reply.header('retry-after', String(retryAfterSeconds));
+    done(new ShedError('Service overloaded'));
   });
 };
 
-export default fp(underPressurePlugin, { name: 'under-pressure' });
+export default fp(underPressurePlugin, { name: 'under-pressure', dependencies: ['readiness'] });

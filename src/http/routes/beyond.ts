@@ -1,10 +1,9 @@
 /**
- * POST /v1/targets (the budget for a target) and POST /v1/fits (the surface fitted to a caller's runs). Stateless:
- * nothing is stored; a fitted law comes back to the client, which may send it to POST /v1/plans.
+ * POST /v1/targets (the budget for a target) and POST /v1/fits (the surface fitted to a caller's runs). Both run on the
+ * worker threads, as operations when heavy; a fitted law comes back to the client, which may send it to POST /v1/plans.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { fitRuns } from '../../core/fits/fitRuns.js';
-import { budgetForTarget } from '../../core/targets/budgetForTarget.js';
+import { DEFAULT_BOOTSTRAP_SAMPLES, MAX_BOOTSTRAP_RUN_SAMPLES } from '../../core/fits/fitRuns.js';
 import {
   FITS_EXAMPLE,
   FITS_REQUEST_EXAMPLE,
@@ -17,12 +16,22 @@ import {
   TargetRequestSchema,
   TargetResponseSchema,
 } from '../schemas/beyond.js';
+import { OPERATION_EXAMPLE, OperationSchema } from '../schemas/operations.js';
 import { COMMON_PROBLEMS, problemResponses } from '../schemas/problem.js';
+import { type FitShape, fitWork, TARGET_WORK } from '../work.js';
+
+/** Documented on every route that may answer as an operation. */
+export const ACCEPTED_RESPONSE = {
+  202: OperationSchema.describe(
+    'Accepted as a long-running operation (sent with Prefer: respond-async, or estimated to take over about a second): poll the Operation-Location header.',
+  ).meta({ examples: [{ ...OPERATION_EXAMPLE, status: 'NotStarted' }] }),
+};
 
 export const beyondRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/targets',
     {
+      config: { work: () => TARGET_WORK },
       schema: {
         operationId: 'budgetForTarget',
         summary: 'The smallest budget whose plan reaches a target loss or top-1',
@@ -32,16 +41,19 @@ export const beyondRoutes: FastifyPluginAsyncZod = async (app) => {
         body: TargetRequestSchema.meta({ examples: [TARGET_REQUEST_EXAMPLE] }),
         response: {
           200: TargetResponseSchema.meta({ examples: [TARGET_EXAMPLE] }),
+          ...ACCEPTED_RESPONSE,
           ...problemResponses(400, 413, 415, 422, ...COMMON_PROBLEMS),
         },
       },
     },
-    async (request) => budgetForTarget(app.planner, request.body),
+    async (request, reply) =>
+      app.operations.answer(request, reply, { kind: 'target', body: request.body }, TARGET_WORK),
   );
 
   app.post(
     '/fits',
     {
+      config: { work: (request) => fitWork(request.body as FitShape) },
       schema: {
         operationId: 'fitRuns',
         summary: 'Fit the loss surface to your own runs, with bootstrap intervals',
@@ -51,10 +63,19 @@ export const beyondRoutes: FastifyPluginAsyncZod = async (app) => {
         body: FitsRequestSchema.meta({ examples: [FITS_REQUEST_EXAMPLE] }),
         response: {
           200: FitsResponseSchema.meta({ examples: [FITS_EXAMPLE] }),
+          ...ACCEPTED_RESPONSE,
           ...problemResponses(400, 413, 415, 422, ...COMMON_PROBLEMS),
         },
       },
     },
-    async (request) => fitRuns(request.body, app.planner.laws.costModel),
+    async (request, reply) => {
+      const { runs, bootstrap } = request.body;
+      // Past the core's cap the worker answers a 400 at once: nothing to run as an operation.
+      const overCap =
+        bootstrap !== undefined &&
+        runs.length * (bootstrap.samples ?? DEFAULT_BOOTSTRAP_SAMPLES) > MAX_BOOTSTRAP_RUN_SAMPLES;
+      const work = overCap ? 0 : fitWork(request.body);
+      return app.operations.answer(request, reply, { kind: 'fit', body: request.body }, work);
+    },
   );
 };

@@ -18,8 +18,8 @@ const ReadySchema = z
 
 /**
  * Probes are never rate limited, and answer even while the service sheds load (plugins/underPressure.ts): a busy
- * process is not a wedged one, so it must not be restarted, and taking a saturated pod out of the Service would only
- * pile its traffic onto the others, which are as busy; shedding with 503s already tells clients to back off.
+ * process is not a wedged one, so it must not be restarted. /readyz turns 503 a step before plans are shed, so an
+ * overloaded pod gets no new connections while it still serves the ones it has.
  */
 const PROBE = { rateLimit: false, pressureHandler: () => undefined } as const;
 
@@ -49,14 +49,16 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getReadiness',
         summary: 'Readiness probe',
         description:
-          'Answers 200 once start-up work (such as fitting the laws) is done; 503 before that and while closing.',
+          'Answers 200 once start-up work (such as fitting the laws) is done; 503 before that, while closing, and while overloaded (before plans are shed).',
         tags: ['operations'],
         response: { 200: ReadySchema, ...problemResponses(500, 503) },
       },
     },
     async (request, reply) => {
       const { state, pending } = app.readiness;
-      if (state === 'ready') return { status: 'ready' as const };
+      // Past the "unready" step the pod asks for no new traffic, before it starts shedding plans.
+      const pressured = state === 'ready' && app.pressureLevel() !== 'ok' && app.pressureLevel() !== 'heavy';
+      if (state === 'ready' && !pressured) return { status: 'ready' as const };
       return reply
         .code(503)
         .type(PROBLEM_CONTENT_TYPE)
@@ -67,7 +69,9 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
           detail:
             state === 'closing'
               ? 'The service is shutting down.'
-              : `The service is starting; waiting for: ${pending.join(', ')}.`,
+              : pressured
+                ? 'The service is overloaded (event-loop delay or memory); it sheds load if this goes on.'
+                : `The service is starting; waiting for: ${pending.join(', ')}.`,
           instance: request.id,
         });
     },

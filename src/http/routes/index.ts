@@ -15,6 +15,7 @@ import { datasetRoutes } from './dataset.js';
 import { frontierRoutes } from './frontier.js';
 import { healthRoutes } from './health.js';
 import { buildingBlockRoutes } from './models.js';
+import { operationRoutes } from './operations.js';
 import { planRoutes } from './plans.js';
 
 /** Makes `scope` a zod scope: requests validated by zod, responses by fast-json-stringify from the zod schemas. */
@@ -35,5 +36,6 @@ export const apiRoutes: FastifyPluginAsync<{ checkResponses: boolean; benchmarkR
   await app.register(beyondRoutes, { prefix: '/v1' });
   await app.register(frontierRoutes, { prefix: '/v1' });
   await app.register(datasetRoutes, { prefix: '/v1' });
+  await app.register(operationRoutes, { prefix: '/v1' });
   if (options.benchmarkRoutes) await app.register(benchmarkRoutes, { prefix: '/bench' });
 };

@@ -1,11 +1,10 @@
 /**
- * POST /v1/plans and POST /v1/plans/batch: the planner over HTTP. Handlers only call the core's plan().
+ * POST /v1/plans and POST /v1/plans/batch: the planner over HTTP. A plan is planned on the event loop (microseconds);
+ * a batch of more than a few items on the worker threads, as an operation when large.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
 import { plan } from '../../core/planner/plan.js';
 import { PLAN_EXAMPLE } from '../examples/plan.js';
-import { problemFor } from '../plugins/problemDetails.js';
 import {
   BatchRequestSchema,
   BatchResponseSchema,
@@ -13,9 +12,17 @@ import {
   PlanRequestSchema,
   PlanSchema,
 } from '../schemas/plan.js';
-import { COMMON_PROBLEMS, type Problem, problemResponses } from '../schemas/problem.js';
+import { COMMON_PROBLEMS, problemResponses } from '../schemas/problem.js';
+import { batchWork } from '../work.js';
+import { ACCEPTED_RESPONSE } from './beyond.js';
 
-type BatchResult = z.infer<typeof BatchResponseSchema>['results'][number];
+/**
+ * Batches this small are planned on the event loop (under a millisecond), where a worker round trip would cost more
+ * than the work; larger ones go to the worker threads.
+ */
+const INLINE_BATCH_ITEMS = 20;
+/** A plan's JSON is about 5.3 kB (bench/http.ts); what a stored batch result is reserved. */
+const PLAN_JSON_BYTES = 5_500;
 
 export const planRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
@@ -40,6 +47,7 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/plans/batch',
     {
+      config: { work: (request) => batchWork((request.body as { items: unknown[] }).items.length) },
       schema: {
         operationId: 'createPlans',
         summary: 'Plan up to 1,000 budgets at once',
@@ -55,37 +63,20 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
           200: BatchResponseSchema.meta({
             examples: [{ results: [PLAN_EXAMPLE], succeeded: 1, failed: 0 }],
           }),
+          ...ACCEPTED_RESPONSE,
           ...problemResponses(400, 413, 415, ...COMMON_PROBLEMS),
         },
       },
     },
-    async (request) => {
-      let failed = 0;
-      const results = request.body.items.map((item, index): BatchResult => {
-        try {
-          const parsed = PlanRequestSchema.safeParse(item);
-          if (!parsed.success)
-            throw Object.assign(new Error('invalid item'), {
-              validationContext: 'body',
-              validation: parsed.error.issues.map((issue) => ({
-                instancePath: `/${issue.path.join('/')}`,
-                message: issue.message,
-                keyword: issue.code,
-                params: 'keys' in issue ? { keys: issue.keys } : {},
-              })),
-            });
-          return plan(app.planner, parsed.data);
-        } catch (error) {
-          failed += 1;
-          const problem: Problem = {
-            ...problemFor(error, request),
-            instance: `${request.id}/items/${index}`,
-          };
-          if (problem.status >= 500) request.log.error({ err: error, item: index }, 'batch item failed');
-          return problem;
-        }
-      });
-      return { results, succeeded: results.length - failed, failed };
+    async (request, reply) => {
+      const { items } = request.body;
+      return app.operations.answer(
+        request,
+        reply,
+        { kind: 'batch', items, requestId: request.id },
+        batchWork(items.length),
+        { inline: items.length <= INLINE_BATCH_ITEMS, resultBytes: items.length * PLAN_JSON_BYTES },
+      );
     },
   );
 };

@@ -1,0 +1,113 @@
+/**
+ * Admission of heavy work (routes whose config names `work`: fits, targets, batches): what each request costs, in
+ * plan units (src/http/work.ts), decides whether it is let in.
+ *
+ * - Pressure: while the pod is past the "heavy" step (plugins/underPressure.ts), heavy requests get 503 with
+ *   Retry-After before their body is read; cheap ones are still served.
+ * - Work-weighted rate limit: each client (request.ip, as the request-count limit) may spend workMax units per
+ *   window, so a 1,000-item batch counts as 1,000 plans and a fit as runs x (bootstrap samples + 20). Over it: 429.
+ * - Response bytes: the JSON of heavy responses still being written is counted until the socket has taken it all;
+ *   past responseBytesLimit new heavy requests get 503, and a response not written within sendTimeoutMs (a client
+ *   that does not read) is cut, so clients that never read cannot pin unbounded buffers.
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { WorkRefusedError } from '../work.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The request's work in plan units, from its validated body; marks the route as heavy. */
+    work?: (request: FastifyRequest) => number;
+  }
+}
+
+export interface AdmissionOptions {
+  rateLimit: { enabled: boolean; windowMs: number };
+  workMax: number;
+  responseBytesLimit: number;
+  sendTimeoutMs: number;
+  retryAfterSeconds: number;
+}
+
+/** More distinct clients than this in one window are forgotten all at once (the window restarts): memory stays bounded. */
+const MAX_TRACKED_CLIENTS = 100_000;
+
+class RateLimitExceeded extends Error {
+  readonly statusCode = 429;
+}
+
+const admissionPlugin: FastifyPluginAsync<AdmissionOptions> = async (app, options) => {
+  let windowEndsAtMs = 0;
+  const spent = new Map<string, number>();
+  let responseBytesInFlight = 0;
+
+  const charge = (
+    key: string,
+    work: number,
+  ): { ok: true } | { ok: false; retryAfterSeconds: number; left: number } => {
+    const now = Date.now();
+    if (now >= windowEndsAtMs || spent.size >= MAX_TRACKED_CLIENTS) {
+      spent.clear();
+      windowEndsAtMs = now + options.rateLimit.windowMs;
+    }
+    const used = spent.get(key) ?? 0;
+    if (used + work > options.workMax)
+      return {
+        ok: false,
+        retryAfterSeconds: Math.ceil((windowEndsAtMs - now) / 1000),
+        left: options.workMax - used,
+      };
+    spent.set(key, used + work);
+    return { ok: true };
+  };
+
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.routeOptions.config.work === undefined) return done();
+    const level = app.pressureLevel();
+    if (level !== 'ok')
+      return done(
+        new WorkRefusedError(
+          'The service is under pressure and refuses heavy work first.',
+          options.retryAfterSeconds,
+        ),
+      );
+    if (responseBytesInFlight > options.responseBytesLimit)
+      return done(
+        new WorkRefusedError(
+          'Too many large responses are still being sent to their clients.',
+          options.retryAfterSeconds,
+        ),
+      );
+    done();
+  });
+
+  app.addHook('preHandler', (request, reply, done) => {
+    const weigh = request.routeOptions.config.work;
+    if (weigh === undefined || !options.rateLimit.enabled) return done();
+    const work = weigh(request);
+    const charged = charge(request.ip, work);
+    if (charged.ok) return done();
+    reply.header('retry-after', String(charged.retryAfterSeconds));
+    done(
+      new RateLimitExceeded(
+        `This request weighs ${work.toLocaleString('en-US')} work units (1 per plan, a batch 1 per item, a target 350, a fit runs x (bootstrap samples + 20)); ${Math.max(0, charged.left).toLocaleString('en-US')} of ${options.workMax.toLocaleString('en-US')} are left in this ${options.rateLimit.windowMs / 1000} s window; retry after ${charged.retryAfterSeconds} s.`,
+      ),
+    );
+  });
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (request.routeOptions.config.work === undefined || typeof payload !== 'string')
+      return done(null, payload);
+    const bytes = payload.length;
+    responseBytesInFlight += bytes;
+    const cut = setTimeout(() => reply.raw.destroy(), options.sendTimeoutMs);
+    cut.unref();
+    reply.raw.once('close', () => {
+      clearTimeout(cut);
+      responseBytesInFlight -= bytes;
+    });
+    done(null, payload);
+  });
+};
+
+export default fp(admissionPlugin, { name: 'admission', dependencies: ['under-pressure'] });

@@ -1,0 +1,136 @@
+/**
+ * The worker pool (piscina: cancellation by AbortSignal, a bounded queue, run-time statistics) for CPU-heavy work:
+ * fits, targets and large batches run on worker threads, so the event loop keeps answering probes and plans while they
+ * compute. `app.heavyWork.run(task)` resolves to the JSON text of the 200 body, or throws what the route would have
+ * thrown: a core error (400/422), WorkRefusedError (503 with Retry-After) when the queue is full, or an AbortError.
+ *
+ * Under vitest and tsx the worker is the TypeScript source, which a worker thread can only load through tsx's loader;
+ * the build runs the compiled .js as is.
+ */
+import { availableParallelism } from 'node:os';
+import type { MessagePort } from 'node:worker_threads';
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { Piscina } from 'piscina';
+import type { AppConfig } from '../../config.js';
+import {
+  createTaskRunner,
+  type HeavyTask,
+  rethrow,
+  type TaskOutcome,
+  type TaskRunner,
+} from '../../workers/tasks.js';
+import { WorkRefusedError } from '../work.js';
+
+export interface HeavyWork {
+  /** Runs the task on a worker thread, or on the event loop when `inline` (small batches: no round trip). */
+  run(
+    task: HeavyTask,
+    options?: { signal?: AbortSignal; inline?: boolean; transferList?: MessagePort[] },
+  ): Promise<string>;
+  /** Whether one more task would be accepted (running or queued) rather than refused. */
+  hasRoom(): boolean;
+  /** Tasks waiting for a thread. */
+  readonly queued: number;
+  /** Tasks the pool can hold, running and waiting. */
+  readonly capacity: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readonly heavyWork: HeavyWork;
+  }
+}
+
+const WORKER_URL = new URL(
+  import.meta.url.endsWith('.ts') ? '../../workers/heavyWork.ts' : '../../workers/heavyWork.js',
+  import.meta.url,
+);
+
+/** Piscina's own refusals, which carry no code. */
+const POOL_FULL_MESSAGES = new Set([
+  'Task queue is at limit',
+  'No task queue available and all Workers are busy',
+]);
+
+export interface WorkerPoolOptions {
+  workers: AppConfig['workers'];
+  checkResponses: boolean;
+  /** How long close() lets running tasks finish before their threads are stopped. */
+  closeTimeoutMs: number;
+}
+
+const workerPoolPlugin: FastifyPluginAsync<WorkerPoolOptions> = async (app, options) => {
+  const { threads, queueLimit, heapMib } = options.workers;
+  const pool = new Piscina<HeavyTask, TaskOutcome>({
+    filename: WORKER_URL.href,
+    minThreads: threads,
+    maxThreads: threads,
+    maxQueue: queueLimit,
+    // Each thread fits the laws at start-up (tens of ms); an idle one is kept rather than refitted on the next task.
+    idleTimeout: 60 * 60 * 1000,
+    execArgv: WORKER_URL.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    workerData: { checkResponses: options.checkResponses },
+    resourceLimits: { maxOldGenerationSizeMb: heapMib },
+    // Heavy work yields the CPU to the event loop when both want it (through @napi-rs/nice, piscina's optional
+    // dependency; without it the increment is silently ignored).
+    niceIncrement: availableParallelism() > threads ? 0 : 10,
+    closeTimeout: options.closeTimeoutMs,
+  });
+  pool.on('error', (error: unknown) => app.log.error({ err: error }, 'worker pool error'));
+
+  let inline: TaskRunner | undefined;
+  let inFlight = 0;
+  const outcome = (result: TaskOutcome): string => {
+    if (result.ok) return result.json;
+    return rethrow(result.error);
+  };
+  const retryAfterSeconds = (): number => {
+    const meanRunMs = pool.histogram.runTime.mean;
+    const waitMs = Number.isFinite(meanRunMs) ? (meanRunMs * (pool.queueSize + threads)) / threads : 1000;
+    return Math.min(60, Math.max(1, Math.ceil(waitMs / 1000)));
+  };
+
+  const heavyWork: HeavyWork = {
+    async run(task, runOptions = {}) {
+      if (runOptions.inline) {
+        inline ??= createTaskRunner(app.planner, { checkResponses: options.checkResponses });
+        return outcome(inline.run(task));
+      }
+      const refused = () =>
+        new WorkRefusedError(
+          `All ${threads} worker threads are busy and ${queueLimit} tasks are waiting.`,
+          retryAfterSeconds(),
+        );
+      // Counted here rather than left to piscina, whose queue also holds tasks waiting for a thread to start.
+      if (inFlight >= threads + queueLimit) throw refused();
+      inFlight += 1;
+      try {
+        return outcome(
+          await pool.run(task, {
+            signal: runOptions.signal ?? null,
+            ...(runOptions.transferList ? { transferList: runOptions.transferList } : {}),
+          }),
+        );
+      } catch (error) {
+        if (error instanceof Error && POOL_FULL_MESSAGES.has(error.message)) throw refused();
+        throw error;
+      } finally {
+        inFlight -= 1;
+      }
+    },
+    hasRoom() {
+      return inFlight < threads + queueLimit;
+    },
+    get queued() {
+      return pool.queueSize;
+    },
+    get capacity() {
+      return threads + queueLimit;
+    },
+  };
+  app.decorate('heavyWork', heavyWork);
+  app.addHook('onClose', async () => pool.close());
+};
+
+export default fp(workerPoolPlugin, { name: 'worker-pool', dependencies: ['planner'] });

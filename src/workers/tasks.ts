@@ -1,0 +1,120 @@
+/**
+ * The CPU-heavy tasks and how they run: fits, targets and batches of plans, each answered as the JSON text of the
+ * route's 200 body, or a core error carried as plain data. Shared by the worker threads (heavyWork.ts) and the event
+ * loop (small batches), so both give byte-identical answers. Serializing here, in the thread that did the work, keeps
+ * the 5 MB of a full batch off the event loop and out of a structured clone of a thousand objects.
+ */
+
+import type { MessagePort } from 'node:worker_threads';
+import fastJson from 'fast-json-stringify';
+import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { InfeasibleError, PlannerInputError } from '../core/errors.js';
+import { type FitRunsRequest, fitRuns } from '../core/fits/fitRuns.js';
+import type { PlannerContext } from '../core/planner/context.js';
+import { plan } from '../core/planner/plan.js';
+import { budgetForTarget, type TargetRequest } from '../core/targets/budgetForTarget.js';
+import { problemFor } from '../http/plugins/problemDetails.js';
+import { FitsResponseSchema, TargetResponseSchema } from '../http/schemas/beyond.js';
+import { PlanRequestSchema, PlanSchema } from '../http/schemas/plan.js';
+import { type Problem, ProblemSchema } from '../http/schemas/problem.js';
+import { ResponseConformanceError, responseJsonSchema } from '../http/serializer.js';
+
+export type HeavyTask = (
+  | { readonly kind: 'fit'; readonly body: FitRunsRequest }
+  | { readonly kind: 'target'; readonly body: TargetRequest }
+  | { readonly kind: 'batch'; readonly items: readonly unknown[]; readonly requestId: string }
+) & {
+  /** Told when a thread picks the task up, so an operation can say Running rather than NotStarted. */
+  readonly started?: MessagePort;
+};
+
+/** A core error as plain data: class identity does not survive a postMessage. */
+export type TaskError =
+  | { readonly kind: 'input'; readonly field: string; readonly message: string }
+  | { readonly kind: 'infeasible'; readonly message: string; readonly detail: Record<string, unknown> };
+
+export type TaskOutcome =
+  | { readonly ok: true; readonly json: string }
+  | { readonly ok: false; readonly error: TaskError };
+
+/** Turns a TaskError back into the core error the problem-details handler maps to a 400 or 422. */
+export function rethrow(error: TaskError): never {
+  if (error.kind === 'input') throw new PlannerInputError(error.field, error.message);
+  throw new InfeasibleError(error.message, error.detail);
+}
+
+type Stringify = (value: unknown) => string;
+
+function compile(schema: z.ZodType, checkResponses: boolean, route: string): Stringify {
+  const stringify = fastJson(responseJsonSchema(schema)) as Stringify;
+  if (!checkResponses) return stringify;
+  return (value) => {
+    const checked = schema.safeParse(value);
+    if (!checked.success) throw new ResponseConformanceError(route, checked.error.issues);
+    return stringify(value);
+  };
+}
+
+export interface TaskRunner {
+  run(task: HeavyTask): TaskOutcome;
+}
+
+/** problemFor reads the request only for a body-size limit, which no batch item can exceed. */
+const ITEM_REQUEST = { routeOptions: { bodyLimit: 0 } } as unknown as FastifyRequest;
+
+export function createTaskRunner(planner: PlannerContext, options: { checkResponses: boolean }): TaskRunner {
+  const fitJson = compile(FitsResponseSchema, options.checkResponses, 'POST /v1/fits 200');
+  const targetJson = compile(TargetResponseSchema, options.checkResponses, 'POST /v1/targets 200');
+  const planJson = compile(PlanSchema, options.checkResponses, 'POST /v1/plans/batch 200 (item)');
+  const problemJson = compile(ProblemSchema, options.checkResponses, 'POST /v1/plans/batch 200 (item)');
+
+  function batch(items: readonly unknown[], requestId: string): string {
+    let failed = 0;
+    const parts = items.map((item, index) => {
+      try {
+        const parsed = PlanRequestSchema.safeParse(item);
+        if (!parsed.success)
+          throw Object.assign(new Error('invalid item'), {
+            validationContext: 'body',
+            validation: parsed.error.issues.map((issue) => ({
+              instancePath: `/${issue.path.join('/')}`,
+              message: issue.message,
+              keyword: issue.code,
+              params: 'keys' in issue ? { keys: issue.keys } : {},
+            })),
+          });
+        return planJson(plan(planner, parsed.data));
+      } catch (error) {
+        failed += 1;
+        const problem: Problem = {
+          ...problemFor(error, ITEM_REQUEST),
+          instance: `${requestId}/items/${index}`,
+        };
+        return problemJson(problem);
+      }
+    });
+    return `{"results":[${parts.join(',')}],"succeeded":${items.length - failed},"failed":${failed}}`;
+  }
+
+  return {
+    run(task) {
+      try {
+        if (task.kind === 'fit')
+          return { ok: true, json: fitJson(fitRuns(task.body, planner.laws.costModel)) };
+        if (task.kind === 'target')
+          return { ok: true, json: targetJson(budgetForTarget(planner, task.body)) };
+        return { ok: true, json: batch(task.items, task.requestId) };
+      } catch (error) {
+        if (error instanceof PlannerInputError)
+          return { ok: false, error: { kind: 'input', field: error.field, message: error.message } };
+        if (error instanceof InfeasibleError)
+          return {
+            ok: false,
+            error: { kind: 'infeasible', message: error.message, detail: { ...error.detail } },
+          };
+        throw error;
+      }
+    },
+  };
+}
