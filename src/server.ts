@@ -4,6 +4,7 @@
  */
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './http/app.js';
+import { listenMetrics } from './http/metricsServer.js';
 import { installGracefulShutdown } from './http/shutdown.js';
 
 function configOrExit() {
@@ -20,3 +21,4 @@ const config = configOrExit();
 const app = await buildApp({ config });
 installGracefulShutdown(app, config.shutdownGraceMs);
 await app.listen({ port: config.port, host: config.host });
+if (config.metricsPort !== undefined) await listenMetrics(app, config.metricsPort, config.host);

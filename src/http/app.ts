@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config.js';
 import type { PlannerContext } from '../core/planner/context.js';
+import { clientErrorHandler, frameworkErrorHandler } from './clientErrors.js';
 import { SummaryLogController } from './logging.js';
 import admission from './plugins/admission.js';
 import cors from './plugins/cors.js';
@@ -17,7 +18,7 @@ import problemDetails from './plugins/problemDetails.js';
 import rateLimit from './plugins/rateLimit.js';
 import readiness from './plugins/readiness.js';
 import requestId from './plugins/requestId.js';
-import security from './plugins/security.js';
+import security, { HELMET_OPTIONS, helmetHeaders } from './plugins/security.js';
 import underPressure from './plugins/underPressure.js';
 import workerPool from './plugins/workerPool.js';
 import { requestIdFor } from './requestId.js';
@@ -47,6 +48,7 @@ function trustProxyOption(
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options;
+  const securityHeaders = helmetHeaders(HELMET_OPTIONS);
   const app = Fastify({
     logger: { level: config.logLevel, ...(options.logDestination ? { stream: options.logDestination } : {}) },
     logController: new SummaryLogController(),
@@ -55,7 +57,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: config.bodyLimitBytes,
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.connectionTimeoutMs,
-    http: { headersTimeout: config.headersTimeoutMs },
+    // Node checks the headers and request timeouts only every connectionsCheckingInterval (30 s by default), so a
+    // slow-loris client could hold a socket for up to 30 s past them; every second keeps them within a second.
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1000 },
+    clientErrorHandler: clientErrorHandler(securityHeaders),
+    frameworkErrors: frameworkErrorHandler(securityHeaders),
     keepAliveTimeout: config.keepAliveTimeoutMs,
     trustProxy: trustProxyOption(config.trustProxy),
     onProtoPoisoning: 'error',

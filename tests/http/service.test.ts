@@ -3,8 +3,10 @@
  * in x-request-id, one summary log line per request, /readyz 503 until ready and while closing, Prometheus text at
  * /metrics, Swagger UI at /docs) and the Prometheus text exposition format.
  */
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { listenMetrics } from '../../src/http/metricsServer.js';
 import { MAX_REQUEST_ID_LENGTH } from '../../src/http/requestId.js';
 import { buildTestApp, expectProblem } from './helpers.js';
 
@@ -119,22 +121,31 @@ describe('probes', () => {
 });
 
 describe('metrics', () => {
-  it('serves Prometheus text with a sub-millisecond request histogram labelled by route', async () => {
+  it('serves Prometheus text on its own port, with a sub-millisecond request histogram labelled by route', async () => {
     app = await buildTestApp();
     await app.inject({ url: '/v1/dataset' });
-    const response = await app.inject({ url: '/metrics' });
-    expect(response.statusCode).toBe(200);
-    expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(response.body).toContain('# TYPE http_request_duration_seconds histogram');
-    expect(response.body).toMatch(
+    const server = await listenMetrics(app, 0, '127.0.0.1');
+    const { port } = server.address() as AddressInfo;
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+    server.close();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const body = await response.text();
+    expect(body).toContain('# TYPE http_request_duration_seconds histogram');
+    expect(body).toMatch(
       /http_request_duration_seconds_bucket\{le="0\.0001",method="GET",route="\/v1\/dataset",status_code="200"\} \d+/,
     );
-    expect(response.body).toMatch(
+    expect(body).toMatch(
       /http_request_duration_seconds_count\{method="GET",route="\/v1\/dataset",status_code="200"\} 1\n/,
     );
-    expect(response.body).toContain('process_cpu_user_seconds_total');
+    expect(body).toContain('process_cpu_user_seconds_total');
     // The summary is registered by fastify-metrics but, disabled, never observes.
-    expect(response.body).not.toMatch(/^http_request_summary_seconds\{/m);
+    expect(body).not.toMatch(/^http_request_summary_seconds\{/m);
+  });
+
+  it('is not on the API port: process figures are for the operator, not the public', async () => {
+    app = await buildTestApp();
+    expectProblem(await app.inject({ url: '/metrics' }), 404);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Prometheus metrics at GET /metrics (fastify-metrics 13, the last line supporting Node 20). The request-duration
+ * Prometheus metrics (fastify-metrics 13), collected here and served off the API port (../metricsServer.ts). The request-duration
  * histogram uses sub-millisecond buckets: the default ones start at 50 ms, where every request of this service would
  * land in the first bucket. The summary is off: its quantile sketch costs more per request than the histogram and
  * quantiles are better computed from the histogram in Prometheus.
@@ -18,19 +18,13 @@ export const REQUEST_DURATION_BUCKETS_SECONDS = [
 
 const metricsPlugin: FastifyPluginAsync = async (app) => {
   await app.register(fastifyMetrics, {
-    endpoint: {
-      url: '/metrics',
-      method: 'GET',
-      logLevel: 'warn',
-      schema: { hide: true },
-      config: { rateLimit: false },
-      handler: () => undefined,
-    },
+    // No route on the API port: the metrics (Node version, process figures, per-route counts) are for the operator,
+    // served on METRICS_PORT by ../metricsServer.ts.
+    endpoint: null,
     // The default prom-client registry is process-wide; one app per process in production, many in tests.
     clearRegisterOnInit: true,
     routeMetrics: {
       enabled: { histogram: true, summary: false },
-      routeBlacklist: ['/metrics'],
       overrides: { histogram: { buckets: REQUEST_DURATION_BUCKETS_SECONDS } },
     },
   });

@@ -31,17 +31,30 @@ export function issuePaths(issue: ValidationIssue, context: string | undefined):
   return [base.length > 0 ? base.join('.') : (context ?? 'body')];
 }
 
+/**
+ * A 1 MiB body of unknown keys would otherwise come back as a 7 MB answer (each key in errors[] and again in detail):
+ * at most this many issues are listed, each path cut to MAX_ECHOED_PATH_LENGTH, and detail says how many were left out.
+ */
+export const MAX_LISTED_ISSUES = 20;
+
 function validationProblem(issues: readonly ValidationIssue[], context: string | undefined): ProblemBody {
-  const errors = issues.flatMap((issue) => {
+  const all = issues.flatMap((issue) => {
     const message =
       issue.keyword === 'unrecognized_keys' ? 'Unknown property' : (issue.message ?? 'Invalid value');
-    return issuePaths(issue, context).map((path) => ({ path, message }));
+    return issuePaths(issue, context).map((path) => ({
+      path: path.slice(0, MAX_ECHOED_PATH_LENGTH),
+      message,
+    }));
   });
+  const errors = all.slice(0, MAX_LISTED_ISSUES);
+  const omitted = all.length - errors.length;
   return {
     type: PROBLEM_TYPES.validation,
     title: 'Invalid request',
     status: 400,
-    detail: errors.map((error) => `${error.path}: ${error.message}`).join('; '),
+    detail:
+      errors.map((error) => `${error.path}: ${error.message}`).join('; ') +
+      (omitted > 0 ? `; and ${omitted} more issues not listed` : ''),
     errors,
   };
 }
@@ -206,7 +219,9 @@ const problemDetailsPlugin: FastifyPluginAsync = async (app) => {
   const replyNotFound = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const path = (request.url.split('?', 1)[0] ?? '').slice(0, MAX_ECHOED_PATH_LENGTH);
     const allowed = routes.allowed(path);
-    if (allowed.length > 0) {
+    // A path whose pattern answers this very method (a wildcard route such as Swagger UI's static files, where the
+    // file is missing) is a 404, not a 405.
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
       reply.header('allow', allowed.join(', '));
       return sendProblem(request, reply, {
         type: PROBLEM_TYPES.methodNotAllowed,
