@@ -19,8 +19,9 @@ export function configurationPairs(
   cores: number | undefined,
 ): [string, string][] {
   const { model, learningRate, predicted } = configuration;
-  const costNote =
-    model.costSource === 'digitized' ? 'digitized from Figure 2' : 'interpolated, not trained in the paper';
+  const costNote = model.trainedInPaper
+    ? 'family cost law; trained in the paper'
+    : 'family cost law; not trained in the paper';
   const pairs: [string, string][] = [
     [
       'Model',

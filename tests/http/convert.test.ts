@@ -48,12 +48,19 @@ describe('GET /v1/convert', () => {
     expect(c.basis).toMatch(/2 TPU-v4 core hours/);
   });
 
-  it("TPU-v3 core hours x 0.44 by default: the paper's F7+ run, 250k v3 = 110k v4", async () => {
-    const c = await convert('amount=250000&unit=tpu_v3_core_hours');
+  it("TPU-v3 core hours by default: the paper's own conversions, 210k v3 -> ~120k v4 (ViT-g/14), 230k -> ~130k (SoViT)", async () => {
+    const vitG = await convert('amount=210000&unit=tpu_v3_core_hours');
+    const soVit = await convert('amount=230000&unit=tpu_v3_core_hours');
+    expect(Math.abs(vitG.tpuV4CoreHours / 120_000 - 1)).toBeLessThan(0.05);
+    expect(Math.abs(soVit.tpuV4CoreHours / 130_000 - 1)).toBeLessThan(0.05);
+    const explicit = await convert('amount=210000&unit=tpu_v3_core_hours&tpuV3Basis=vit');
+    expect(explicit.tpuV4CoreHours).toBe(vitG.tpuV4CoreHours);
+  });
+
+  it("TPU-v3 core hours x 0.44 on the opt-in F7+ basis: the paper's F7+ run, 250k v3 = 110k v4", async () => {
+    const c = await convert('amount=250000&unit=tpu_v3_core_hours&tpuV3Basis=nfnet_f7plus');
     expect(c.tpuV4CoreHoursPerUnit).toBeCloseTo(110 / 250, 12);
     expect(c.tpuV4CoreHours).toBeCloseTo(110_000, 6);
-    const explicit = await convert('amount=250000&unit=tpu_v3_core_hours&tpuV3Basis=nfnet_f7plus');
-    expect(explicit.tpuV4CoreHours).toBe(c.tpuV4CoreHours);
   });
 
   it("TPU-v3 core hours on the ViT basis: the mean of the paper's three ViT v4/v3 ratios", async () => {

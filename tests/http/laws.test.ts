@@ -158,12 +158,17 @@ describe('learning-rate law (Figure 3)', () => {
 });
 
 describe('cost model', () => {
-  it('interpolated variants cost c x F^g per epoch, with the reported c and g', () => {
-    const { c, g } = laws.costModel.coefficients;
+  it('every variant costs c_family x F^g per epoch, with the reported coefficients (no trained variant excepted)', () => {
+    const { cDeep, cWide, g, cMidline } = laws.costModel.coefficients;
     expect(g).toBeGreaterThan(0);
-    const interpolated = models.filter((m) => m.costSource === 'interpolated');
-    expect(interpolated).toHaveLength(10);
-    for (const m of interpolated) expect(m.costPerEpochTpuV4CoreHours / (c * m.flops ** g)).toBeCloseTo(1, 9);
+    expect(cMidline).toBeCloseTo(Math.sqrt(cDeep * cWide), 20);
+    expect(models).toHaveLength(16);
+    for (const m of models) {
+      const c = m.name.endsWith('+') ? cWide : cDeep;
+      expect(m.costPerEpochTpuV4CoreHours / (c * m.flops ** g)).toBeCloseTo(1, 9);
+    }
+    const [single, family] = laws.costModel.comparison;
+    expect(family?.leaveOneOutRmsLog).toBeLessThan(single?.leaveOneOutRmsLog as number);
   });
 
   it('the family throughput is its utilization of the 137.5 TFLOP/s TPU-v4 core peak', () => {

@@ -118,8 +118,15 @@ describe('budget units (stated conversion factors)', () => {
     expect(chips.recommendation).toEqual(cores.recommendation);
   });
 
-  it("250,000 TPU-v3 core hours are the paper's 110,000 TPU-v4 core hours (its F7+ run)", async () => {
-    const p = await planOf({ budget: { amount: 250_000, unit: 'tpu_v3_core_hours' } });
+  it("210,000 TPU-v3 core hours are about the paper's 120,000 TPU-v4 core hours (ViT-g/14), within 5 %", async () => {
+    const p = await planOf({ budget: { amount: 210_000, unit: 'tpu_v3_core_hours' } });
+    expect(Math.abs(p.budget.tpuV4CoreHours / 120_000 - 1)).toBeLessThan(0.05);
+  });
+
+  it("250,000 TPU-v3 core hours are the paper's 110,000 TPU-v4 core hours on the opt-in F7+ basis", async () => {
+    const p = await planOf({
+      budget: { amount: 250_000, unit: 'tpu_v3_core_hours', tpuV3Basis: 'nfnet_f7plus' },
+    });
     expect(p.budget.tpuV4CoreHours).toBeCloseTo(110_000, 6);
   });
 
@@ -156,10 +163,8 @@ describe('run arithmetic', () => {
     expect(reasons).toEqual(
       expect.arrayContaining(['smaller_neighbour', 'larger_neighbour', 'other_strategy', 'other_objective']),
     );
-    // Neighbours in cost per epoch, the axis the equal-rate rule measures model size on.
-    const byCost = [...models]
-      .sort((a, b) => a.costPerEpochTpuV4CoreHours - b.costPerEpochTpuV4CoreHours)
-      .map((m) => m.name);
+    // Neighbours in forward FLOPs per image, the model size the equal-rate rule scales.
+    const byCost = [...models].sort((a, b) => a.flops - b.flops).map((m) => m.name);
     const at = byCost.indexOf(p.recommendation.model.name);
     expect(p.alternatives.find((a) => a.reason === 'smaller_neighbour')?.model.name).toBe(byCost[at - 1]);
     expect(p.alternatives.find((a) => a.reason === 'larger_neighbour')?.model.name).toBe(byCost[at + 1]);
@@ -221,6 +226,39 @@ describe('warnings: each of the 10 codes through HTTP', () => {
       {
         budget: { amount: 10_000, unit: 'tpu_v4_core_hours' },
         law: { id: 'mine', coefficients: { E: 2, A: 7e4, B: 300, alpha: 0.5, beta: 0.3 } },
+      },
+    ],
+    ['alternative_predicted_better', { budget: { amount: 1_250, unit: 'tpu_v4_core_hours' } }],
+    [
+      'near_tie_preferred_paper_range',
+      { budget: { amount: 8_954, unit: 'tpu_v4_core_hours' }, strategy: 'fitted' },
+    ],
+    [
+      'max_epochs_leaves_budget_unspent',
+      {
+        budget: { amount: 100_000, unit: 'tpu_v4_core_hours' },
+        constraints: { maxEpochs: 1, models: ['F0'] },
+      },
+    ],
+    [
+      'learning_rate_batch_scaling',
+      { budget: { amount: 20_000, unit: 'tpu_v4_core_hours' }, batchSize: 16_384 },
+    ],
+    [
+      'prediction_bounded',
+      {
+        // A law whose data term is huge at the ~3e5 images one core hour buys F7+: the loss is held at ln 30000.
+        budget: { amount: 1, unit: 'tpu_v4_core_hours' },
+        constraints: { models: ['F7+'] },
+        law: { coefficients: { E: 2, A: 7e4, B: 1e6, alpha: 0.5, beta: 0.3 } },
+      },
+    ],
+    [
+      'finetune_outside_figure1',
+      {
+        budget: { amount: 5_000, unit: 'tpu_v4_core_hours' },
+        objective: 'imagenet_top1',
+        constraints: { models: ['F0'] },
       },
     ],
   ];
@@ -399,15 +437,17 @@ describe('a constraint no variant can satisfy', () => {
     expect(problem.detail).toMatch(/constraints/);
   });
 
-  it('maxEpochs below what the smallest allowed model reaches is a 422 too', async () => {
-    // F0 alone at 100,000 core hours trains far past 1 epoch (its epoch costs well under 100k).
-    const problem = expectProblem(
-      await send({
-        budget: { amount: 100_000, unit: 'tpu_v4_core_hours' },
-        constraints: { maxEpochs: 1, models: ['F0'] },
-      }),
-      422,
+  it('maxEpochs below what the budget affords stops the run there, spends less, and says so', async () => {
+    // F0 alone at 100,000 core hours could train ~64 epochs (its epoch costs ~1.56k); maxEpochs 1 stops it at 1.
+    const p = await planOf({
+      budget: { amount: 100_000, unit: 'tpu_v4_core_hours' },
+      constraints: { maxEpochs: 1, models: ['F0'] },
+    });
+    expect(p.recommendation.epochs).toBe(1);
+    expect(p.recommendation.costTpuV4CoreHours).toBeCloseTo(
+      p.recommendation.model.costPerEpochTpuV4CoreHours,
+      9,
     );
-    expect(problem.detail).toMatch(/1 epoch/);
+    expect(p.warnings.map((w) => w.code)).toContain('max_epochs_leaves_budget_unspent');
   });
 });

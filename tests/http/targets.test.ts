@@ -19,7 +19,7 @@ interface Coefficients {
   gamma?: number;
 }
 interface Laws {
-  costModel: { coefficients: { c: number; g: number } };
+  costModel: { coefficients: { cMidline: number; g: number } };
   jftLoss: { coefficients: Coefficients };
   finetune: { coefficients: Coefficients };
   frontier: { a: number; b: number };
@@ -81,7 +81,8 @@ async function planAt(tpuV4CoreHours: number, strategy: string, objective: strin
  */
 function bestFinetuneErrorPercent(tpuV4CoreHours: number): number {
   const { E, A, B, alpha, beta } = laws.finetune.coefficients;
-  const { c, g } = laws.costModel.coefficients;
+  // The allocations' cost law: the family law's mid-line (GET /v1/laws costModel.coefficients).
+  const { cMidline: c, g } = laws.costModel.coefficients;
   const error = (logF: number) => {
     const flopsPerImage = Math.exp(logF);
     const imagesSeen = (FACTS.jftImages.value * tpuV4CoreHours) / (c * flopsPerImage ** g);

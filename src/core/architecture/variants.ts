@@ -43,13 +43,20 @@ export function isNfnetVariant(name: string): name is NfnetVariant {
   return (NFNET_VARIANTS as readonly string[]).includes(name);
 }
 
-/** Accepts "F3+", "f3+" or "NFNet-F3+"; anything else is a PlannerInputError naming `field`. */
+/**
+ * Accepts "F3+", "f3+" or "NFNet-F3+"; anything else is a PlannerInputError naming `field`. White space is refused,
+ * not trimmed: in a query string an unencoded "+" arrives as a space ("F3 " for "F3+"), and trimming it would
+ * silently plan F3.
+ */
 export function parseVariant(name: unknown, field = 'model'): NfnetVariant {
   if (typeof name === 'string') {
-    const normalised = name
-      .trim()
-      .replace(/^nfnet-?/i, '')
-      .toUpperCase();
+    if (/\s/.test(name))
+      throw new PlannerInputError(
+        field,
+        `${field} must be an NFNet variant name without spaces; got ${JSON.stringify(name)}` +
+          (/[^\s]\s+$/.test(name) ? ' (in a URL, send "+" as %2B: an unencoded + arrives as a space)' : ''),
+      );
+    const normalised = name.replace(/^nfnet-?/i, '').toUpperCase();
     if (isNfnetVariant(normalised)) return normalised;
   }
   throw new PlannerInputError(

@@ -11,13 +11,17 @@ export interface StatedFact {
   readonly meaning: string;
   /** Where it is stated: the paper's section, or the vendor document for hardware figures. */
   readonly source: string;
-  readonly kind: 'stated' | 'vendor';
+  readonly kind: 'stated' | 'vendor' | 'literature';
 }
 
 const PAPER = 'Smith et al. 2023, arXiv 2310.16764';
 
 function stated(value: number, unit: string, meaning: string, where: string): StatedFact {
   return { value, unit, meaning, source: `${PAPER}, text: ${where}`, kind: 'stated' };
+}
+
+function literature(value: number, unit: string, meaning: string, source: string): StatedFact {
+  return { value, unit, meaning, source, kind: 'literature' };
 }
 
 function vendor(value: number, unit: string, meaning: string, source: string): StatedFact {
@@ -164,6 +168,42 @@ export const FACTS = {
   a100PeakTflops: vendor(312, 'TFLOP/s (bf16)', 'NVIDIA A100 dense bf16 peak', 'NVIDIA A100 datasheet'),
   h100PeakTflops: vendor(989, 'TFLOP/s (bf16)', 'NVIDIA H100 SXM dense bf16 peak', 'NVIDIA H100 datasheet'),
   h200PeakTflops: vendor(989, 'TFLOP/s (bf16)', 'NVIDIA H200 SXM dense bf16 peak', 'NVIDIA H200 datasheet'),
+  b200PeakTflops: vendor(
+    2250,
+    'TFLOP/s (bf16)',
+    'NVIDIA B200 dense bf16 peak (the datasheet prints 4.5 PFLOP/s with 2:4 sparsity; dense is half)',
+    'NVIDIA HGX B200 datasheet',
+  ),
+  tpuV5ePeakTflopsPerChip: vendor(
+    197,
+    'TFLOP/s (bf16)',
+    'TPU v5e peak bf16 throughput per chip (one TensorCore per chip)',
+    'Google Cloud TPU v5e documentation',
+  ),
+  tpuV5pPeakTflopsPerChip: vendor(
+    459,
+    'TFLOP/s (bf16)',
+    'TPU v5p peak bf16 throughput per chip',
+    'Google Cloud TPU v5p documentation',
+  ),
+  tpuV5pCoresPerChip: vendor(
+    2,
+    'cores',
+    'TensorCores per TPU v5p chip',
+    'Google Cloud TPU v5p documentation',
+  ),
+  tpuV6ePeakTflopsPerChip: vendor(
+    918,
+    'TFLOP/s (bf16)',
+    'TPU v6e (Trillium) peak bf16 throughput per chip (one TensorCore per chip)',
+    'Google Cloud TPU v6e documentation',
+  ),
+  linearScalingMaxBatchSize: literature(
+    8192,
+    'images',
+    'the linear learning-rate scaling rule held up to batches of about 8k images and broke down beyond',
+    'Goyal et al. 2017, "Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour", arXiv 1706.02677, section 5',
+  ),
 } as const satisfies Record<string, StatedFact>;
 
 export type FactId = keyof typeof FACTS;

@@ -1,3 +1,4 @@
+import { compareCostLaws } from '../cost/costModel.js';
 import { FACTS } from '../dataset/facts.js';
 import { PAPER_TRAINED_VARIANTS } from '../dataset/figures.js';
 import {
@@ -105,14 +106,20 @@ export function lawsReport(laws: PaperLaws) {
   return {
     costModel: {
       id: 'cost_per_epoch',
-      form: 'cost per JFT-4B epoch = c x F^g (F: forward FLOPs per image at 224 px, 30k classes)',
-      coefficients: { c: costLaw.coefficient, g: costLaw.exponent },
+      form: 'cost per JFT-4B epoch = c_family x F^g (F: forward FLOPs per image at 224 px, 30k classes; c_deep for F0-F7, c_wide for F0+-F7+)',
+      coefficients: {
+        cDeep: laws.costModel.familyCostLaw.coefficientByFamily.deep,
+        cWide: laws.costModel.familyCostLaw.coefficientByFamily.wide,
+        g: laws.costModel.familyCostLaw.exponent,
+        cMidline: costLaw.coefficient,
+      },
       units: { cost: 'TPU-v4 core hours per epoch of 4.0e9 images', flopsPerImage: 'FLOPs' },
       quality: { n: costLaw.n, r2Log: costLaw.r2Log },
+      comparison: compareCostLaws(),
       familyUtilization: laws.costModel.familyUtilization,
       familyAchievedTflopsPerCore: laws.costModel.familyAchievedTflopsPerCore,
       provenance:
-        'Figure 2, digitized: geometric mean of core hours / epochs per trained variant; least squares in log space on those six',
+        "Figure 2, digitized: geometric mean of core hours / epochs per trained variant; least squares in log space on those six, one exponent and one coefficient per width family; every variant is priced by the law. cMidline = sqrt(cDeep x cWide) prices the strategies' continuous ideal models. Chosen over one power law for all by leave-one-variant-out error (comparison)",
     },
     jftLoss: surface(laws.jftLoss),
     finetune: surface(laws.finetune),

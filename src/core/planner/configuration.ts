@@ -1,22 +1,35 @@
+import { TRAINING_FLOPS_PER_FORWARD_FLOP } from '../cost/throughput.js';
 import { FACTS } from '../dataset/facts.js';
 import { InfeasibleError } from '../errors.js';
 import { predictImagenetTop1ErrorPercent } from '../laws/finetuneLaw.js';
 import { learningRateTrialsFrom, predictLearningRate, snapLearningRate } from '../laws/learningRate.js';
 import { predictSurface } from '../laws/surface.js';
+import { type ResolvedHardware, runOnHardware } from '../units/hardware.js';
 import type { LossSurface, ModelEntry, PlannerContext } from './context.js';
 
 /** The schedule the paper's runs used (stated: cosine decay, base learning rate tuned per epoch budget). */
 export const LEARNING_RATE_SCHEDULE = 'cosine decay to zero over the run (as in the paper)';
 
+/**
+ * Upper bound of any predicted JFT-4B loss: ln 30,000 nats, the loss of a uniform guess over JFT-4B's 30k classes
+ * (stated class count). A law extrapolated to a tiny run can exceed it; no trained model does.
+ */
+export const MAX_JFT_VALIDATION_LOSS = Math.log(FACTS.jftClasses.value);
+/** Lower bound of any predicted ImageNet top-1: chance over its 1,000 classes (stated), 0.1 %. */
+export const MIN_IMAGENET_TOP1_PERCENT = 100 / FACTS.imagenetClasses.value;
+
 export interface Predictions {
-  /** From the JFT-4B loss surface in use (the paper's Figure 2 fit unless the caller gave its own). */
+  /**
+   * From the JFT-4B loss surface in use (the paper's Figure 2 fit unless the caller gave its own), at most
+   * MAX_JFT_VALIDATION_LOSS. The surface's form keeps it above its irreducible term E.
+   */
   readonly jftValidationLoss: number;
-  /** 100 - the fine-tuning law's top-1 error (Figure 1 fit). */
+  /** 100 - the fine-tuning law's top-1 error (Figure 1 fit), at least MIN_IMAGENET_TOP1_PERCENT and below 100. */
   readonly imagenetTop1Percent: number;
 }
 
 export interface LearningRatePlan {
-  /** The law's optimum snapped to the paper's factor-2 grid. */
+  /** The law's optimum on the paper's factor-2 grid (batch 4096), scaled linearly to the run's batch size. */
   readonly value: number;
   /** The two values to try (the paper's "tune within 2 trials"). */
   readonly trials: readonly [number, number];
@@ -29,9 +42,9 @@ export interface TrainingConfiguration {
     readonly name: ModelEntry['name'];
     readonly params: number;
     readonly flopsPerImage: number;
-    /** One epoch of the request's dataset. */
+    /** One epoch of the request's dataset, from the family cost law. */
     readonly costPerEpochTpuV4CoreHours: number;
-    readonly costSource: ModelEntry['costSource'];
+    readonly trainedInPaper: boolean;
   };
   readonly epochs: number;
   readonly imagesSeen: number;
@@ -40,8 +53,15 @@ export interface TrainingConfiguration {
   readonly learningRate: LearningRatePlan;
   readonly predicted: Predictions;
   readonly costTpuV4CoreHours: number;
+  /** 3 x forward FLOPs per image x images seen. */
+  readonly trainingFlops: number;
   readonly finetuneCostTpuV4CoreHours: number;
+  /** On the request's hardware: the run's length. */
   readonly wallClockHours?: number;
+  /** wallClockHours x devices. */
+  readonly acceleratorHours?: number;
+  /** acceleratorHours x the given price per accelerator hour. */
+  readonly price?: number;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -49,11 +69,14 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export interface ConfigurationOptions {
   readonly datasetImages: number;
   readonly batchSize: number;
-  readonly cores?: number;
+  readonly hardware?: ResolvedHardware;
   readonly previousOptimalLearningRate?: number;
 }
 
-/** Both predictions for `epochs` of `datasetImages` images on `model`, D = epochs x datasetImages. */
+/**
+ * Both predictions for `epochs` of `datasetImages` images on `model`, D = epochs x datasetImages, held within what is
+ * physically possible (MAX_JFT_VALIDATION_LOSS, MIN_IMAGENET_TOP1_PERCENT); warnings.ts says when a bound was hit.
+ */
 export function predict(
   context: PlannerContext,
   surface: LossSurface,
@@ -61,26 +84,32 @@ export function predict(
   epochs: number,
   datasetImages: number,
 ): Predictions {
-  const jftValidationLoss = predictSurface(surface.coefficients, model.flopsPerImage, epochs * datasetImages);
+  const loss = predictSurface(surface.coefficients, model.flopsPerImage, epochs * datasetImages);
   const top1Error = predictImagenetTop1ErrorPercent(
     context.laws.finetune,
     model.flopsPerImage,
     epochs,
     datasetImages,
   );
-  const predictions = { jftValidationLoss, imagenetTop1Percent: 100 - top1Error };
-  if (!Number.isFinite(jftValidationLoss) || !Number.isFinite(top1Error))
-    throw new InfeasibleError(`the laws give no finite prediction for ${model.name} at ${epochs} epochs`, {
+  if (Number.isNaN(loss) || Number.isNaN(top1Error))
+    throw new InfeasibleError(`the laws give no prediction for ${model.name} at ${epochs} epochs`, {
       model: model.name,
       epochs,
     });
-  return predictions;
+  return {
+    jftValidationLoss: Math.min(loss, MAX_JFT_VALIDATION_LOSS),
+    imagenetTop1Percent: Math.max(100 - top1Error, MIN_IMAGENET_TOP1_PERCENT),
+  };
 }
 
 /**
  * Everything a scheduler needs to launch one run: cost = epochs x cost per epoch (scaled to the dataset size),
- * steps = ceil(images seen / batch size), learning rate and trials from the Figure 3 law, fine-tuning cost, and
- * wall-clock hours = cost / cores when the caller gives its core count.
+ * training FLOPs = 3 x F x images seen, steps = ceil(images seen / batch size), learning rate and trials from the
+ * Figure 3 law, fine-tuning cost, and the wall clock, device hours and price on the request's hardware.
+ *
+ * The learning rate: the paper's optima are for batch 4096 (stated); for another batch B the snapped optimum is scaled
+ * by B / 4096, the linear scaling rule NFNets were trained with (Brock et al. 2021, arXiv 2102.06171: base rate
+ * 0.1 x B / 256, and 1.6 = 0.1 x 4096 / 256). A previous optimum is the caller's, at its own batch: trials start there.
  */
 export function describeConfiguration(
   context: PlannerContext,
@@ -96,16 +125,18 @@ export function describeConfiguration(
   const imagesSeen = epochs * datasetImages;
   // The learning-rate law is in JFT-4B epochs (Figure 3); what sets it is how many images the run sees.
   const jftEpochs = imagesSeen / FACTS.jftImages.value;
-  const learningRateLaw = context.laws.learningRate;
   const costTpuV4CoreHours = epochs * costPerEpochTpuV4CoreHours;
-  const learningRate = snapLearningRate(predictLearningRate(learningRateLaw, model.flopsPerImage, jftEpochs));
+  const trainingFlops = TRAINING_FLOPS_PER_FORWARD_FLOP * model.flopsPerImage * imagesSeen;
+  const learningRate =
+    snapLearningRate(predictLearningRate(context.laws.learningRate, model.flopsPerImage, jftEpochs)) *
+    (batchSize / FACTS.batchSize.value);
   const configuration: Mutable<TrainingConfiguration> = {
     model: {
       name: model.name,
       params: model.params,
       flopsPerImage: model.flopsPerImage,
       costPerEpochTpuV4CoreHours,
-      costSource: model.costSource,
+      trainedInPaper: model.trainedInPaper,
     },
     epochs,
     imagesSeen,
@@ -120,8 +151,14 @@ export function describeConfiguration(
     },
     predicted,
     costTpuV4CoreHours,
+    trainingFlops,
     finetuneCostTpuV4CoreHours: model.finetuneCostTpuV4CoreHours,
   };
-  if (options.cores !== undefined) configuration.wallClockHours = costTpuV4CoreHours / options.cores;
+  if (options.hardware !== undefined) {
+    const run = runOnHardware(options.hardware, costTpuV4CoreHours, trainingFlops);
+    configuration.wallClockHours = run.wallClockHours;
+    configuration.acceleratorHours = run.acceleratorHours;
+    if (run.price !== undefined) configuration.price = run.price;
+  }
   return configuration;
 }

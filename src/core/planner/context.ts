@@ -1,5 +1,6 @@
 import { countNfnet } from '../architecture/count.js';
 import { NFNET_VARIANTS, type NfnetVariant } from '../architecture/variants.js';
+import type { CostFamily } from '../cost/costModel.js';
 import { FACTS } from '../dataset/facts.js';
 import { PAPER_TRAINED_VARIANTS } from '../dataset/figures.js';
 import type { PaperLaws } from '../laws/paperLaws.js';
@@ -12,9 +13,9 @@ export interface ModelEntry {
   readonly params: number;
   /** Forward FLOPs per image at 224 px, 30k classes: the surfaces' F. */
   readonly flopsPerImage: number;
-  /** One epoch of JFT-4B. */
+  /** One epoch of JFT-4B, from the family cost law. */
   readonly costPerEpochTpuV4CoreHours: number;
-  readonly costSource: 'digitized' | 'interpolated';
+  readonly costFamily: CostFamily;
   readonly trainedInPaper: boolean;
   /**
    * ImageNet fine-tuning cost: the stated 1.6k core hours for F7+ (384 px, 50 epochs) scaled by forward FLOPs per
@@ -33,7 +34,7 @@ export interface LossSurface {
 
 export interface PlannerContext {
   readonly laws: PaperLaws;
-  /** All 16 variants, cheapest epoch first. */
+  /** All 16 variants, smallest (fewest forward FLOPs per image) first. */
   readonly models: readonly ModelEntry[];
   readonly byName: Readonly<Record<NfnetVariant, ModelEntry>>;
   readonly paperLossSurface: LossSurface;
@@ -51,12 +52,12 @@ export function createPlannerContext(laws: PaperLaws): PlannerContext {
       params: countNfnet(name, FACTS.pretrainResolution.value, FACTS.jftClasses.value).params,
       flopsPerImage: cost.flopsPerImage,
       costPerEpochTpuV4CoreHours: cost.costPerEpochTpuV4CoreHours,
-      costSource: cost.costSource,
+      costFamily: cost.family,
       trainedInPaper: (PAPER_TRAINED_VARIANTS as readonly string[]).includes(name),
       finetuneCostTpuV4CoreHours:
         (FACTS.finetuneTpuV4CoreHoursF7Plus.value * finetuneFlops(name)) / f7PlusFinetuneFlops,
     };
-  }).sort((a, b) => a.costPerEpochTpuV4CoreHours - b.costPerEpochTpuV4CoreHours);
+  }).sort((a, b) => a.flopsPerImage - b.flopsPerImage);
   const byName = Object.fromEntries(models.map((m) => [m.name, m])) as Record<NfnetVariant, ModelEntry>;
   return {
     laws,

@@ -47,6 +47,6 @@ export function evaluateConfiguration(context: PlannerContext, request: Evaluate
   return {
     ...configuration,
     warnings: collectWarnings({ context, request: normalized, recommendation: configuration, surface }),
-    provenance: configurationProvenance(context, surface, configuration.model.costSource),
+    provenance: configurationProvenance(context, surface),
   };
 }

@@ -1,9 +1,17 @@
+import { TRAINING_FLOPS_PER_FORWARD_FLOP } from '../cost/throughput.js';
 import { FACTS } from '../dataset/facts.js';
 import { InfeasibleError } from '../errors.js';
-import { equalRateAllocation, fittedAllocation } from '../laws/allocation.js';
-import { type ConvertedBudget, toTpuV4CoreHours } from '../units/budget.js';
 import {
-  type ConfigurationOptions,
+  type CostPowerLaw,
+  EQUAL_RATE_ANCHOR_TPU_V4_CORE_HOURS,
+  EQUAL_RATE_EXPONENT,
+  equalRateAllocation,
+  fittedAllocation,
+} from '../laws/allocation.js';
+import type { SurfaceCoefficients } from '../laws/surface.js';
+import { type ConvertedBudget, toTpuV4CoreHours } from '../units/budget.js';
+import type { ResolvedHardware } from '../units/hardware.js';
+import {
   describeConfiguration,
   type Predictions,
   predict,
@@ -21,7 +29,7 @@ import {
 } from './request.js';
 import { collectWarnings, type PlanWarning } from './warnings.js';
 
-/** The allocation a strategy would make if any model size could be trained. */
+/** The allocation a strategy would make if any model size could be trained, within the request's epoch bounds. */
 export interface IdealAllocation {
   readonly epochs: number;
   /** One epoch of the request's dataset for the ideal model. */
@@ -31,18 +39,24 @@ export interface IdealAllocation {
 }
 
 export interface Alternative extends TrainingConfiguration {
-  readonly reason: 'smaller_neighbour' | 'larger_neighbour' | 'other_strategy' | 'other_objective';
+  readonly reason:
+    | 'smaller_neighbour'
+    | 'larger_neighbour'
+    | 'other_strategy'
+    | 'other_objective'
+    | 'best_predicted';
   readonly strategy: Strategy;
   readonly objective: Objective;
 }
 
 export interface Plan {
-  readonly budget: Pick<ConvertedBudget, 'tpuV4CoreHours' | 'requested' | 'basis'>;
+  readonly budget: Pick<ConvertedBudget, 'tpuV4CoreHours' | 'requested' | 'basis' | 'trainingFlops'>;
   readonly objective: Objective;
   readonly strategy: Strategy;
   readonly ideal: IdealAllocation;
   readonly recommendation: TrainingConfiguration;
   readonly alternatives: Alternative[];
+  readonly hardware?: ResolvedHardware;
   readonly warnings: PlanWarning[];
   readonly provenance: PlanProvenance;
 }
@@ -51,19 +65,70 @@ export interface PlanProvenance extends ConfigurationProvenance {
   readonly paper: string;
   readonly budget: string;
   readonly ideal: string;
+  readonly pick: string;
+  readonly hardware?: string;
 }
 
-interface Candidate {
+/** A variant trained on the budget: every epoch it affords, up to the request's maxEpochs. */
+export interface Candidate {
   readonly model: ModelEntry;
   readonly epochs: number;
+  /** maxEpochs stopped it before the budget was spent. */
+  readonly capped: boolean;
   readonly predicted: Predictions;
 }
 
-function referenceEpochShare(request: NormalizedRequest): number {
-  return request.datasetImages / FACTS.jftImages.value;
+/**
+ * How a budget is spent. TPU units buy TPU-v4 core hours, spent at each model's own TPU-v4 cost per epoch; flops and
+ * gpu_hours buy training FLOPs, spent at 3 x each model's forward FLOPs per image per image seen. `amount` is in that
+ * currency; coreHoursPerAmount converts it back for the ideal allocations, which are stated in core hours.
+ */
+interface Spend {
+  readonly amount: number;
+  readonly coreHoursPerAmount: number;
+  /** Spent in training FLOPs rather than TPU-v4 core hours. */
+  readonly inFlops: boolean;
+  readonly datasetImages: number;
 }
 
-/** The paper's equal-rate rule or the fitted surface's continuous optimum, expressed for the request's dataset. */
+function spendOf(budget: ConvertedBudget, datasetImages: number): Spend {
+  return budget.trainingFlops !== undefined
+    ? {
+        amount: budget.trainingFlops,
+        coreHoursPerAmount: budget.tpuV4CoreHours / budget.trainingFlops,
+        inFlops: true,
+        datasetImages,
+      }
+    : { amount: budget.tpuV4CoreHours, coreHoursPerAmount: 1, inFlops: false, datasetImages };
+}
+
+/** One epoch of the request's dataset on `model`, in the spend's currency. */
+function costPerEpochIn(spend: Spend, model: ModelEntry): number {
+  return spend.inFlops
+    ? TRAINING_FLOPS_PER_FORWARD_FLOP * model.flopsPerImage * spend.datasetImages
+    : model.costPerEpochTpuV4CoreHours * (spend.datasetImages / FACTS.jftImages.value);
+}
+
+interface EpochWindow {
+  readonly minEpochs: number;
+  readonly maxEpochs: number;
+}
+
+function clamp(x: number, window: EpochWindow): number {
+  return Math.min(Math.max(x, window.minEpochs), window.maxEpochs);
+}
+
+/**
+ * The allocation of a strategy for an objective at C TPU-v4 core hours, over a dataset of `datasetImages`, with the
+ * epochs held inside the request's bounds (along the budget line the objective is convex in log F, so the bounded
+ * optimum is the bound):
+ * - equal_rate: the paper's rule, epochs = (C / 5000)^0.5 JFT-4B epochs (stated), size = the budget over them; for
+ *   imagenet_top1 the size is tilted by the fine-tuning law's preference, F*_finetune / F*_jft of the fitted laws'
+ *   continuous optima at C (the paper: "fine-tuning favoured slightly larger models and slightly smaller epoch
+ *   budgets"), and the epochs follow from the budget.
+ * - fitted: the continuous optimum of the JFT loss surface (or the fine-tuning law) under the cost law, closed form.
+ * FLOPs per image come from the cost law's mid-line k = c F^g (the ideal model belongs to neither width family).
+ */
 export function idealAllocation(
   context: PlannerContext,
   surface: LossSurface,
@@ -71,173 +136,349 @@ export function idealAllocation(
   objective: Objective,
   tpuV4CoreHours: number,
   datasetImages: number,
+  window: EpochWindow = { minEpochs: 0, maxEpochs: Number.POSITIVE_INFINITY },
 ): IdealAllocation {
+  const size = idealSize(context, surface, strategy, objective, tpuV4CoreHours, datasetImages, window);
+  const bounds =
+    window.minEpochs > 0 || Number.isFinite(window.maxEpochs) ? ', within the epoch constraints' : '';
+  const rule = `stated rule: epochs = (C / ${EQUAL_RATE_ANCHOR_TPU_V4_CORE_HOURS})^${EQUAL_RATE_EXPONENT} over JFT-4B (${equalRateAllocation(tpuV4CoreHours).source})`;
+  const lawId = objective === 'imagenet_top1' ? context.laws.finetune.id : surface.id;
+  const source =
+    strategy === 'fitted'
+      ? `fitted: continuous optimum of ${lawId} under the cost law (closed form)${bounds}`
+      : objective === 'jft_loss'
+        ? `${rule}${bounds}; FLOPs per image from the cost law's mid-line`
+        : `${rule}, with the size tilted x${finetuneSizeTilt(context, surface.coefficients, tpuV4CoreHours).toPrecision(3)} by the fine-tuning preference (the ratio of the fitted fine-tuning and JFT-loss optima at this budget)${bounds}`;
+  return { ...size, source };
+}
+
+interface IdealSize {
+  readonly epochs: number;
+  readonly costPerEpochTpuV4CoreHours: number;
+  readonly flopsPerImage: number;
+}
+
+/** idealAllocation's numbers without its source text: what the pickers evaluate at many budgets. */
+function idealSize(
+  context: PlannerContext,
+  surface: LossSurface,
+  strategy: Strategy,
+  objective: Objective,
+  tpuV4CoreHours: number,
+  datasetImages: number,
+  window: EpochWindow,
+): IdealSize {
   const share = datasetImages / FACTS.jftImages.value;
   const costLaw = context.laws.costModel.flopsPowerLaw;
   if (strategy === 'equal_rate') {
-    const rule = equalRateAllocation(tpuV4CoreHours);
-    return {
-      // Images seen are what the rule allocates; over a smaller dataset the same images are more epochs.
-      epochs: rule.epochs / share,
-      costPerEpochTpuV4CoreHours: rule.costPerEpochTpuV4CoreHours * share,
-      // Invert the cost law k = c F^g for the model whose JFT-4B epoch costs k*.
-      flopsPerImage: (rule.costPerEpochTpuV4CoreHours / costLaw.coefficient) ** (1 / costLaw.exponent),
-      source: `stated rule: epochs = (C / ${FACTS.epochsAboveOneFromTpuV4CoreHours.value})^${FACTS.equalRateScalingExponent.value} over JFT-4B (${rule.source}); FLOPs per image from the cost law`,
-    };
+    // Images seen are what the rule allocates; over a smaller dataset the same images are more epochs.
+    const ruleEpochs = (tpuV4CoreHours / EQUAL_RATE_ANCHOR_TPU_V4_CORE_HOURS) ** EQUAL_RATE_EXPONENT / share;
+    const rule = allocationAtEpochs(costLaw, tpuV4CoreHours, share, clamp(ruleEpochs, window));
+    if (objective === 'jft_loss') return rule;
+    const tilt = finetuneSizeTilt(context, surface.coefficients, tpuV4CoreHours);
+    return allocationAtFlops(costLaw, tpuV4CoreHours, share, window, rule.flopsPerImage * tilt);
   }
   const law = objective === 'imagenet_top1' ? context.laws.finetune.coefficients : surface.coefficients;
   const optimum = fittedAllocation(law, costLaw, tpuV4CoreHours, datasetImages);
-  return {
-    epochs: optimum.epochs,
-    costPerEpochTpuV4CoreHours: optimum.costPerEpochTpuV4CoreHours,
-    flopsPerImage: optimum.flopsPerImage,
-    source: `fitted: continuous optimum of ${objective === 'imagenet_top1' ? context.laws.finetune.id : surface.id} under the cost law (closed form)`,
-  };
+  return allocationAtFlops(costLaw, tpuV4CoreHours, share, window, optimum.flopsPerImage);
 }
 
+/** The budget spread over `epochs`: each epoch's cost, and the FLOPs per image the mid-line gives that cost. */
+function allocationAtEpochs(costLaw: CostPowerLaw, tpuV4CoreHours: number, share: number, epochs: number) {
+  const costPerEpochTpuV4CoreHours = tpuV4CoreHours / epochs;
+  const flopsPerImage = (costPerEpochTpuV4CoreHours / share / costLaw.coefficient) ** (1 / costLaw.exponent);
+  return { epochs, costPerEpochTpuV4CoreHours, flopsPerImage };
+}
+
+/** The epochs a model of `flops` affords on the budget line, held in the window, then allocationAtEpochs. */
+function allocationAtFlops(
+  costLaw: CostPowerLaw,
+  tpuV4CoreHours: number,
+  share: number,
+  window: EpochWindow,
+  flops: number,
+) {
+  const epochs = clamp(tpuV4CoreHours / (costLaw.coefficient * flops ** costLaw.exponent * share), window);
+  return allocationAtEpochs(costLaw, tpuV4CoreHours, share, epochs);
+}
+
+function equalRateRuleText(tpuV4CoreHours: number): string {
+  return `stated rule: epochs = (C / ${FACTS.epochsAboveOneFromTpuV4CoreHours.value})^${FACTS.equalRateScalingExponent.value} over JFT-4B (${equalRateAllocation(tpuV4CoreHours).source})`;
+}
+
+/** F*_finetune(C) / F*_jft(C): how much larger the fine-tuning law's compute-optimal model is than the loss law's. */
+function finetuneSizeTilt(
+  context: PlannerContext,
+  jftLoss: SurfaceCoefficients,
+  tpuV4CoreHours: number,
+): number {
+  const costLaw = context.laws.costModel.flopsPowerLaw;
+  return (
+    fittedAllocation(context.laws.finetune.coefficients, costLaw, tpuV4CoreHours).flopsPerImage /
+    fittedAllocation(jftLoss, costLaw, tpuV4CoreHours).flopsPerImage
+  );
+}
+
+/** Every allowed variant that reaches minEpochs on the budget, smallest first, trained up to maxEpochs. */
 function candidatesFor(
   context: PlannerContext,
   surface: LossSurface,
   request: NormalizedRequest,
-  tpuV4CoreHours: number,
+  spend: Spend,
 ): Candidate[] {
-  const share = referenceEpochShare(request);
   const candidates: Candidate[] = [];
   for (const model of request.models) {
-    const epochs = tpuV4CoreHours / (model.costPerEpochTpuV4CoreHours * share);
-    if (epochs < request.minEpochs || epochs > request.maxEpochs) continue;
+    const affordable = spend.amount / costPerEpochIn(spend, model);
+    if (!(affordable >= request.minEpochs)) continue;
+    const epochs = Math.min(affordable, request.maxEpochs);
     candidates.push({
       model,
       epochs,
+      capped: affordable > request.maxEpochs,
       predicted: predict(context, surface, model, epochs, request.datasetImages),
     });
   }
   return candidates;
 }
 
-const objectiveValue = (candidate: Candidate, objective: Objective): number =>
-  objective === 'jft_loss' ? candidate.predicted.jftValidationLoss : -candidate.predicted.imagenetTop1Percent;
+/** What an objective minimises: JFT loss, or ImageNet top-1 error. */
+export const objectiveValue = (predicted: Predictions, objective: Objective): number =>
+  objective === 'jft_loss' ? predicted.jftValidationLoss : 100 - predicted.imagenetTop1Percent;
 
-function best(candidates: readonly Candidate[], objective: Objective): Candidate {
-  let chosen = candidates[0] as Candidate;
-  for (const c of candidates)
-    if (objectiveValue(c, objective) < objectiveValue(chosen, objective)) chosen = c;
-  return chosen;
+/**
+ * The law's own error on an objective's value, as a fraction: the fitted surface's relative RMSE on its data (the
+ * JFT loss surface, or the fine-tuning law's top-1 error). Two predictions closer than this, relative, are ones the
+ * law cannot tell apart.
+ */
+export function nearTieTolerance(context: PlannerContext, objective: Objective): number {
+  return objective === 'jft_loss'
+    ? context.laws.jftLoss.quality.rmseRelative
+    : context.laws.finetune.quality.rmseRelative;
+}
+
+/** Inside what the paper measured: a variant it trained, at no fewer JFT-4B epochs than it studied. */
+function insidePaperRange(candidate: Candidate, datasetImages: number): boolean {
+  const jftEpochs = (candidate.epochs * datasetImages) / FACTS.jftImages.value;
+  return candidate.model.trainedInPaper && jftEpochs >= FACTS.minEpochsStudied.value;
+}
+
+interface FittedPick {
+  readonly chosen: Candidate;
+  /** The lowest predicted objective, when the near-tie preference chose another candidate. */
+  readonly bestPredicted?: Candidate;
 }
 
 /**
- * The pick of a strategy for an objective, among candidates sorted by cost per epoch:
- * - equal_rate, jft_loss: the variant whose cost per epoch is nearest the ideal k* in log space (the paper's rule).
- * - fitted: the lowest predicted objective (JFT loss surface, or fine-tuning law for imagenet_top1).
- * - equal_rate, imagenet_top1: the best predicted top-1 among the equal-rate pick and the larger variants, encoding
- *   the paper's finding that fine-tuning favours slightly larger models for fewer epochs at a fixed budget; the
- *   fine-tuning law decides how much larger.
+ * fitted: the lowest predicted objective, except that a candidate outside the paper's measured range (a variant it
+ * did not train, or fewer JFT-4B epochs than it studied) pays the law's own error, tolerance x the best value: among
+ * choices the law cannot tell apart, the one the paper measured wins. Each candidate's penalised value falls as the
+ * budget rises (more epochs, and a run leaves the short end of the range but never enters it), and more budget only
+ * adds candidates, so the chosen penalised value never rises; the chosen prediction is within the tolerance of the best.
  */
-function pick(
+function fittedPick(
   candidates: readonly Candidate[],
-  strategy: Strategy,
   objective: Objective,
-  ideal: IdealAllocation,
-  share: number,
-): Candidate {
-  if (strategy === 'fitted') return best(candidates, objective);
-  const logIdeal = Math.log(ideal.costPerEpochTpuV4CoreHours);
-  let nearestIndex = 0;
-  let nearestDistance = Number.POSITIVE_INFINITY;
-  candidates.forEach((c, i) => {
-    const distance = Math.abs(Math.log(c.model.costPerEpochTpuV4CoreHours * share) - logIdeal);
-    if (distance < nearestDistance) {
-      nearestDistance = distance;
-      nearestIndex = i;
+  tolerance: number,
+  datasetImages: number,
+): FittedPick {
+  let best = candidates[0] as Candidate;
+  for (const c of candidates)
+    if (objectiveValue(c.predicted, objective) < objectiveValue(best.predicted, objective)) best = c;
+  const penalty = tolerance * objectiveValue(best.predicted, objective);
+  let chosen = best;
+  let chosenScore =
+    objectiveValue(best.predicted, objective) + (insidePaperRange(best, datasetImages) ? 0 : penalty);
+  for (const c of candidates) {
+    const score = objectiveValue(c.predicted, objective) + (insidePaperRange(c, datasetImages) ? 0 : penalty);
+    if (score < chosenScore) {
+      chosen = c;
+      chosenScore = score;
     }
-  });
-  if (objective === 'jft_loss') return candidates[nearestIndex] as Candidate;
-  return best(candidates.slice(nearestIndex), objective);
+  }
+  return chosen === best ? { chosen } : { chosen, bestPredicted: best };
+}
+
+function candidateModels(candidates: readonly Candidate[]): ModelEntry[] {
+  const models: ModelEntry[] = [];
+  for (const c of candidates) models.push(c.model);
+  return models;
+}
+
+/** The model nearest `flops` in log FLOPs; a tie goes to the larger. `models` are sorted smallest first. */
+function nearestBySize(models: readonly ModelEntry[], flops: number): ModelEntry {
+  const target = Math.log(flops);
+  let nearest = models[0] as ModelEntry;
+  for (const m of models)
+    if (Math.abs(Math.log(m.flopsPerImage) - target) <= Math.abs(Math.log(nearest.flopsPerImage) - target))
+      nearest = m;
+  return nearest;
+}
+
+/**
+ * equal_rate: the candidate nearest the rule's ideal size in log FLOPs, the quantity the rule scales. The ideal size
+ * rises with the budget, so among a fixed set of variants the pick never shrinks. With minEpochs, more budget also
+ * admits variants, and across the width families cost is not monotone in FLOPs (F7, 130 GFLOPs, costs more per
+ * epoch than F4+, 141): a deep variant can be admitted after a larger wide one and sit nearer the ideal. So the pick
+ * is the largest of the nearest picks at every smaller budget, which only needs the budgets at which variants are
+ * admitted (nearest is monotone between them): a scheduler never gets a smaller model for a larger budget.
+ */
+function equalRatePick(state: PlanState, objective: Objective): Candidate {
+  const { candidates, request, spend } = state;
+  const idealFlopsAt = (amount: number) =>
+    idealSize(
+      state.context,
+      state.surface,
+      'equal_rate',
+      objective,
+      amount * spend.coreHoursPerAmount,
+      request.datasetImages,
+      request,
+    ).flopsPerImage;
+  let pick = nearestBySize(candidateModels(candidates), idealFlopsAt(spend.amount));
+  if (request.minEpochs > 0) {
+    const admitted = request.models
+      .map((model) => ({ model, at: request.minEpochs * costPerEpochIn(spend, model) }))
+      .filter((e) => e.at <= spend.amount)
+      .sort((a, b) => a.at - b.at);
+    for (let i = 0; i + 1 < admitted.length; i++) {
+      const next = admitted[i + 1] as (typeof admitted)[number];
+      const before = admitted
+        .slice(0, i + 1)
+        .map((e) => e.model)
+        .sort((a, b) => a.flopsPerImage - b.flopsPerImage);
+      const earlier = nearestBySize(before, idealFlopsAt(next.at));
+      if (earlier.flopsPerImage > pick.flopsPerImage) pick = earlier;
+    }
+  }
+  for (const c of candidates) if (c.model === pick) return c;
+  throw new Error('equalRatePick: the pick is not a candidate');
 }
 
 function resolveSurface(context: PlannerContext, request: PlanRequest): LossSurface {
   return request.law === undefined ? context.paperLossSurface : customLossSurface(request.law);
 }
 
+/** What one plan() call works on, passed to the pickers and describers instead of closing over it. */
+interface PlanState {
+  readonly context: PlannerContext;
+  readonly surface: LossSurface;
+  readonly request: NormalizedRequest;
+  readonly spend: Spend;
+  readonly candidates: readonly Candidate[];
+}
+
+function pickBy(state: PlanState, strategy: Strategy, objective: Objective): FittedPick {
+  return strategy === 'fitted'
+    ? fittedPick(
+        state.candidates,
+        objective,
+        nearTieTolerance(state.context, objective),
+        state.request.datasetImages,
+      )
+    : { chosen: equalRatePick(state, objective) };
+}
+
+function describeCandidate(state: PlanState, c: Candidate): TrainingConfiguration {
+  return describeConfiguration(state.context, state.surface, c.model, c.epochs, state.request, c.predicted);
+}
+
+function alternativeOf(
+  state: PlanState,
+  c: Candidate,
+  reason: Alternative['reason'],
+  strategy: Strategy,
+  objective: Objective,
+): Alternative {
+  return Object.assign(describeCandidate(state, c), { reason, strategy, objective });
+}
+
 /**
- * Plans a pre-training run for a budget (issue: planner and REST API v1):
- * convert the budget to TPU-v4 core hours; compute the ideal allocation of the chosen strategy; train every allowed
- * variant for E = C / cost per epoch within the epoch constraints; pick one (see `pick`); describe it (learning rate
- * and trials, steps, predictions, fine-tuning cost, wall clock); list neighbours and the other strategy's and
- * objective's picks; add warnings and provenance. Pure; the context holds the fitted laws.
+ * Plans a pre-training run for a budget: convert the budget; train every allowed variant on it for the epochs it
+ * affords (at each model's own cost, in the budget's own unit) within the epoch constraints; pick one (equalRatePick
+ * or fittedPick); describe it (learning rate and trials, steps, predictions, fine-tuning cost, wall clock and price);
+ * list the size neighbours and the other strategy's and objective's picks; add warnings and provenance. Pure; the
+ * context holds the fitted laws.
  */
 export function plan(context: PlannerContext, request: PlanRequest): Plan {
   const budget = toTpuV4CoreHours(request.budget, context.laws.costModel);
   const normalized = normalizeRequest(context, request);
   const surface = resolveSurface(context, request);
-  const { objective, strategy } = normalized;
-  const C = budget.tpuV4CoreHours;
-  const share = referenceEpochShare(normalized);
-
-  const candidates = candidatesFor(context, surface, normalized, C);
-  if (candidates.length === 0) {
-    const range = Number.isFinite(normalized.maxEpochs)
-      ? `between ${normalized.minEpochs} and ${normalized.maxEpochs} epochs`
-      : `at least ${normalized.minEpochs} epochs`;
+  const { objective, strategy, datasetImages } = normalized;
+  if (request.law !== undefined && objective === 'imagenet_top1')
     throw new InfeasibleError(
-      `no allowed model trains ${range} on ${C.toPrecision(4)} TPU-v4 core hours; widen constraints.minEpochs/maxEpochs or constraints.models`,
-      {
-        tpuV4CoreHours: C,
-        minEpochs: normalized.minEpochs,
-        ...(Number.isFinite(normalized.maxEpochs) ? { maxEpochs: normalized.maxEpochs } : {}),
-      },
+      "law is a JFT-4B loss surface, but objective imagenet_top1 is predicted by the paper's fine-tuning law, which your runs do not calibrate; plan with objective jft_loss, or drop law",
+      { field: 'law', objective },
+    );
+  const C = budget.tpuV4CoreHours;
+  const spend = spendOf(budget, datasetImages);
+  const window: EpochWindow = normalized;
+
+  const candidates = candidatesFor(context, surface, normalized, spend);
+  if (candidates.length === 0) {
+    throw new InfeasibleError(
+      `no allowed model trains at least ${normalized.minEpochs} epochs on ${C.toPrecision(4)} TPU-v4 core hours; lower constraints.minEpochs or widen constraints.models`,
+      { tpuV4CoreHours: C, minEpochs: normalized.minEpochs },
     );
   }
 
-  const idealFor = (s: Strategy, o: Objective) =>
-    idealAllocation(context, surface, s, o, C, normalized.datasetImages);
-  const ideal = idealFor(strategy, objective);
-  const chosen = pick(candidates, strategy, objective, ideal, share);
+  const state: PlanState = { context, surface, request: normalized, spend, candidates };
+  const ideal = idealAllocation(context, surface, strategy, objective, C, datasetImages, window);
+  const { chosen, bestPredicted } = pickBy(state, strategy, objective);
 
-  const options: ConfigurationOptions = normalized;
-  const describe = (c: Candidate) =>
-    describeConfiguration(context, surface, c.model, c.epochs, options, c.predicted);
-  const alternative = (c: Candidate, reason: Alternative['reason'], s: Strategy, o: Objective): Alternative =>
-    Object.assign(describe(c), { reason, strategy: s, objective: o });
   const alternatives: Alternative[] = [];
   const index = candidates.indexOf(chosen);
   const smaller = candidates[index - 1];
   const larger = candidates[index + 1];
-  if (smaller) alternatives.push(alternative(smaller, 'smaller_neighbour', strategy, objective));
-  if (larger) alternatives.push(alternative(larger, 'larger_neighbour', strategy, objective));
+  if (smaller) alternatives.push(alternativeOf(state, smaller, 'smaller_neighbour', strategy, objective));
+  if (larger) alternatives.push(alternativeOf(state, larger, 'larger_neighbour', strategy, objective));
+  if (bestPredicted)
+    alternatives.push(alternativeOf(state, bestPredicted, 'best_predicted', strategy, objective));
   const otherStrategy: Strategy = strategy === 'equal_rate' ? 'fitted' : 'equal_rate';
   const otherObjective: Objective = objective === 'jft_loss' ? 'imagenet_top1' : 'jft_loss';
-  const byOtherStrategy = pick(
-    candidates,
-    otherStrategy,
-    objective,
-    idealFor(otherStrategy, objective),
-    share,
-  );
-  alternatives.push(alternative(byOtherStrategy, 'other_strategy', otherStrategy, objective));
-  const byOtherObjective = pick(
-    candidates,
-    strategy,
-    otherObjective,
-    idealFor(strategy, otherObjective),
-    share,
-  );
-  alternatives.push(alternative(byOtherObjective, 'other_objective', strategy, otherObjective));
+  const byOtherStrategy = pickBy(state, otherStrategy, objective).chosen;
+  alternatives.push(alternativeOf(state, byOtherStrategy, 'other_strategy', otherStrategy, objective));
+  // A caller's law says nothing of top-1, so its plans have no imagenet_top1 pick to offer.
+  if (request.law === undefined) {
+    const byOtherObjective = pickBy(state, strategy, otherObjective).chosen;
+    alternatives.push(alternativeOf(state, byOtherObjective, 'other_objective', strategy, otherObjective));
+  }
 
-  const recommendation = describe(chosen);
+  const recommendation = describeCandidate(state, chosen);
+  const hardware = normalized.hardware;
   return {
-    budget: { tpuV4CoreHours: C, requested: budget.requested, basis: budget.basis },
+    budget: {
+      tpuV4CoreHours: C,
+      requested: budget.requested,
+      basis: budget.basis,
+      ...(budget.trainingFlops !== undefined && { trainingFlops: budget.trainingFlops }),
+    },
     objective,
     strategy,
     ideal,
     recommendation,
     alternatives,
-    warnings: collectWarnings({ context, request: normalized, budget, ideal, recommendation, surface }),
+    ...(hardware && { hardware }),
+    warnings: collectWarnings({
+      context,
+      request: normalized,
+      budget,
+      ideal,
+      recommendation,
+      capped: chosen.capped,
+      alternatives,
+      surface,
+      ...(bestPredicted && { bestPredicted: describeCandidate(state, bestPredicted) }),
+    }),
     provenance: {
       paper: PAPER_CITATION,
       budget: budget.basis,
       ideal: ideal.source,
-      ...configurationProvenance(context, surface, recommendation.model.costSource),
+      pick:
+        strategy === 'equal_rate'
+          ? 'equal_rate: the variant nearest the ideal size in log FLOPs per image (never smaller than at a smaller budget)'
+          : `fitted: the lowest predicted ${objective === 'jft_loss' ? 'JFT-4B loss' : 'ImageNet top-1 error'}; a variant the paper did not train, or a run shorter than it studied, must beat the rest by the law's own error (${(nearTieTolerance(context, objective) * 100).toFixed(2)} %, its relative RMSE)`,
+      ...(hardware && { hardware: hardware.basis }),
+      ...configurationProvenance(context, surface),
     },
   };
 }

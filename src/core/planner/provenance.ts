@@ -1,5 +1,5 @@
 import { FACTS } from '../dataset/facts.js';
-import type { LossSurface, ModelEntry, PlannerContext } from './context.js';
+import type { LossSurface, PlannerContext } from './context.js';
 
 export const PAPER_CITATION =
   'Smith, Brock, Berrada & De (2023), "ConvNets Match Vision Transformers at Scale", arXiv 2310.16764';
@@ -18,19 +18,15 @@ export interface ConfigurationProvenance {
 export function configurationProvenance(
   context: PlannerContext,
   surface: LossSurface,
-  costSource: ModelEntry['costSource'],
 ): ConfigurationProvenance {
   const { costModel, finetune, learningRate } = context.laws;
-  const costLaw = costModel.flopsPowerLaw;
+  const { exponent, coefficientByFamily } = costModel.familyCostLaw;
   return {
-    costPerEpoch:
-      costSource === 'digitized'
-        ? "digitized: geometric mean of core hours / epochs over the variant's Figure 2 points"
-        : `interpolated: cost per epoch = ${costLaw.coefficient.toPrecision(4)} x FLOPs^${costLaw.exponent.toFixed(4)}, fitted in log space on the six trained variants (Figure 2)`,
+    costPerEpoch: `fitted family cost law: cost per JFT-4B epoch = c x FLOPs^${exponent.toFixed(4)}, c = ${coefficientByFamily.deep.toPrecision(4)} for the deep variants F0-F7 and ${coefficientByFamily.wide.toPrecision(4)} for the wide F0+-F7+, least squares in log space on the six trained variants' measured costs (Figure 2, digitized), scaled to the dataset size`,
     jftValidationLoss: `fitted law ${surface.id}: ${surface.provenance}`,
     imagenetTop1Percent: `fitted law ${finetune.id}: ${finetune.provenance}`,
-    learningRate: `fitted law ${learningRate.id}: ${learningRate.provenance}; snapped to the stated factor-2 grid`,
-    finetuneCost: `stated: ${FACTS.finetuneTpuV4CoreHoursF7Plus.value} core hours for F7+ (${FACTS.finetuneTpuV4CoreHoursF7Plus.source}), scaled by forward FLOPs per image at ${FACTS.finetuneResolution.value} px`,
+    learningRate: `fitted law ${learningRate.id}: ${learningRate.provenance}; snapped to the stated factor-2 grid at the paper's batch of ${FACTS.batchSize.value}, then scaled linearly to the run's batch size (Brock et al. 2021's rule, base rate 0.1 x batch / 256)`,
+    finetuneCost: `stated: ${FACTS.finetuneTpuV4CoreHoursF7Plus.value} core hours for F7+ (${FACTS.finetuneTpuV4CoreHoursF7Plus.source}), scaled by forward FLOPs per image at the fine-tuning resolution, ${FACTS.finetuneResolution.value} px, and 1,000 classes`,
     lossLawId: surface.id,
   };
 }

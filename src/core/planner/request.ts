@@ -4,6 +4,12 @@ import { FACTS } from '../dataset/facts.js';
 import { PlannerInputError } from '../errors.js';
 import type { SurfaceCoefficients } from '../laws/surface.js';
 import type { BudgetInput } from '../units/budget.js';
+import {
+  type HardwareInput,
+  MAX_ACCELERATOR_COUNT,
+  type ResolvedHardware,
+  resolveHardware,
+} from '../units/hardware.js';
 import type { ModelEntry, PlannerContext } from './context.js';
 
 export const OBJECTIVES = ['jft_loss', 'imagenet_top1'] as const;
@@ -14,7 +20,7 @@ export type Strategy = (typeof STRATEGIES)[number];
 /** Largest batch size accepted: 2^20 images, far beyond any batch NFNets were trained with (4096, stated). */
 export const MAX_BATCH_SIZE = 1_048_576;
 /** Largest core count accepted for wall-clock estimates: 2^20 cores. */
-export const MAX_CORES = 1_048_576;
+export const MAX_CORES = MAX_ACCELERATOR_COUNT;
 /** Largest epoch bound accepted: far past the paper's 8, where no law here means anything. */
 export const MAX_EPOCHS = 10_000;
 /** Smallest dataset accepted: 1,000 images. Below that the word "pre-training" no longer applies. */
@@ -38,7 +44,7 @@ export interface PlanRequest {
   readonly objective?: Objective;
   readonly strategy?: Strategy;
   readonly constraints?: PlanConstraints;
-  readonly hardware?: { readonly cores?: number };
+  readonly hardware?: HardwareInput;
   readonly batchSize?: number;
   readonly previousOptimalLearningRate?: number;
   readonly law?: CustomLaw;
@@ -53,7 +59,7 @@ export interface NormalizedRequest {
   readonly maxEpochs: number;
   readonly datasetImages: number;
   readonly batchSize: number;
-  readonly cores?: number;
+  readonly hardware?: ResolvedHardware;
   readonly previousOptimalLearningRate?: number;
 }
 
@@ -94,6 +100,14 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback
     field,
     `${field} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}`,
   );
+}
+
+function optionalHardware(
+  context: PlannerContext,
+  input: HardwareInput | undefined,
+): { hardware?: ResolvedHardware } {
+  const hardware = resolveHardware(input, context.laws.costModel);
+  return hardware === undefined ? {} : { hardware };
 }
 
 /** Checks everything but the budget (the unit converter checks that) and the custom law. */
@@ -143,9 +157,7 @@ export function normalizeRequest(context: PlannerContext, request: PlanRequest):
       request.batchSize === undefined
         ? FACTS.batchSize.value
         : requirePositive(request.batchSize, 'batchSize', MAX_BATCH_SIZE, true),
-    ...(request.hardware?.cores === undefined
-      ? {}
-      : { cores: requirePositive(request.hardware.cores, 'hardware.cores', MAX_CORES, true) }),
+    ...optionalHardware(context, request.hardware),
     ...(request.previousOptimalLearningRate === undefined
       ? {}
       : {

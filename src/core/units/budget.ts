@@ -33,7 +33,7 @@ export interface BudgetInput {
   readonly peakTflops?: number;
   /** gpu_hours only: fraction of peak the GPU sustains, in (0, 1]; default the NFNet family's TPU-v4 utilization. */
   readonly utilization?: number;
-  /** tpu_v3_core_hours only; default 'nfnet_f7plus'. */
+  /** tpu_v3_core_hours only; default 'vit', the paper's own conversions. */
   readonly tpuV3Basis?: TpuV3Basis;
 }
 
@@ -44,6 +44,12 @@ export interface ConvertedBudget {
   readonly basis: string;
   /** TPU-v4 core hours one unit of the requested budget is worth. */
   readonly tpuV4CoreHoursPerUnit: number;
+  /**
+   * flops and gpu_hours budgets: the training FLOPs the budget buys (3 x forward FLOPs per image x images seen). Such a
+   * budget is spent in FLOPs, at each model's own FLOPs per image; tpuV4CoreHours is then only its TPU-v4 equivalent
+   * at the family's throughput. Absent for TPU units, which are spent at each model's TPU-v4 cost.
+   */
+  readonly trainingFlops?: number;
 }
 
 /**
@@ -77,7 +83,8 @@ const GPU_CAVEAT =
  * Converts a budget to TPU-v4 core hours:
  * - tpu_v4_core_hours: as given.
  * - tpu_v4_chip_hours: x 2 cores per chip (FACTS.tpuV4CoresPerChip).
- * - tpu_v3_core_hours: x 0.44 on the paper's NFNet-F7+ basis (110k v4 / 250k v3), or x 0.566 on its ViT basis.
+ * - tpu_v3_core_hours: x 0.566 on the paper's own conversions (default 'vit': 210k v3 -> 120k v4 for ViT-g/14,
+ *   500k -> 280k for ViT-G/14, 230k -> 130k for SoViT-400m/14), or x 0.44 on the NFNet-F7+ basis (opt-in).
  * - flops: / (familyAchievedTflopsPerCore x 1e12 x 3600), the training FLOPs a TPU-v4 core delivers per hour at
  *   the NFNet family's measured throughput (cost model, from Figure 2).
  * - gpu_hours: one GPU hour delivers peak x utilization x 3600 TFLOP, worth that over familyAchievedTflopsPerCore x
@@ -107,7 +114,7 @@ export function toTpuV4CoreHours(budget: BudgetInput, costModel: CostModel): Con
     );
   rejectInapplicable(budget, unit as BudgetUnit);
 
-  const { perUnit, basis } = conversion(budget, unit as BudgetUnit, costModel);
+  const { perUnit, basis, trainingFlopsPerUnit } = conversion(budget, unit as BudgetUnit, costModel);
   const tpuV4CoreHours = amount * perUnit;
   if (!Number.isFinite(tpuV4CoreHours) || tpuV4CoreHours > MAX_BUDGET_TPU_V4_CORE_HOURS)
     throw new PlannerInputError(
@@ -123,14 +130,23 @@ export function toTpuV4CoreHours(budget: BudgetInput, costModel: CostModel): Con
         `smallest budget the planner accepts (${MIN_BUDGET_TPU_V4_CORE_HOURS}; the paper's smallest run was ` +
         `${formatNumber(FACTS.budgetMinTpuV4CoreHours.value)}); check the unit`,
     );
-  return { tpuV4CoreHours, requested: echo(budget), basis, tpuV4CoreHoursPerUnit: perUnit };
+  return {
+    tpuV4CoreHours,
+    requested: echo(budget),
+    basis,
+    tpuV4CoreHoursPerUnit: perUnit,
+    ...(trainingFlopsPerUnit !== undefined && { trainingFlops: amount * trainingFlopsPerUnit }),
+  };
 }
 
-function conversion(
-  budget: BudgetInput,
-  unit: BudgetUnit,
-  costModel: CostModel,
-): { perUnit: number; basis: string } {
+interface Conversion {
+  readonly perUnit: number;
+  readonly basis: string;
+  /** Units spent in FLOPs: training FLOPs per unit. */
+  readonly trainingFlopsPerUnit?: number;
+}
+
+function conversion(budget: BudgetInput, unit: BudgetUnit, costModel: CostModel): Conversion {
   const familyTflops = costModel.familyAchievedTflopsPerCore;
   const familyText =
     `${formatNumber(familyTflops)} TFLOP/s of training compute per TPU-v4 core, the NFNet family's measured ` +
@@ -146,7 +162,7 @@ function conversion(
         basis: `1 TPU-v4 chip hour = ${TPU_V4_CORES_PER_CHIP} TPU-v4 core hours (${TPU_V4_CORES_PER_CHIP} TensorCores per chip, ${FACTS.tpuV4CoresPerChip.source}).`,
       };
     case 'tpu_v3_core_hours': {
-      const tpuV3Basis = budget.tpuV3Basis ?? 'nfnet_f7plus';
+      const tpuV3Basis = budget.tpuV3Basis ?? 'vit';
       if (!isTpuV3Basis(tpuV3Basis))
         throw new PlannerInputError(
           'budget.tpuV3Basis',
@@ -154,23 +170,26 @@ function conversion(
         );
       const perUnit = TPU_V4_CORE_HOURS_PER_TPU_V3_CORE_HOUR[tpuV3Basis];
       const basis =
-        tpuV3Basis === 'nfnet_f7plus'
-          ? `1 TPU-v3 core hour = ${formatNumber(perUnit)} TPU-v4 core hours: the paper's NFNet-F7+ pre-training ` +
-            `run cost ${formatNumber(FACTS.f7PlusPretrainTpuV4CoreHours.value)} TPU-v4 core hours, which it puts at ` +
+        tpuV3Basis === 'vit'
+          ? `1 TPU-v3 core hour = ${formatNumber(perUnit)} TPU-v4 core hours: the mean of the paper's own TPU-v3 to ` +
+            `TPU-v4 conversions, ${VIT_TEXT} (TPU-v4 / TPU-v3 core hours; ${FACTS.vitG14TpuV4CoreHours.source}), ` +
+            'measured by running the original code on TPU-v4.'
+          : `1 TPU-v3 core hour = ${formatNumber(perUnit)} TPU-v4 core hours (opt-in NFNet-F7+ basis): the paper's ` +
+            `F7+ pre-training run cost ${formatNumber(FACTS.f7PlusPretrainTpuV4CoreHours.value)} TPU-v4 core hours ` +
+            `(${FACTS.f7PlusPretrainTpuV4CoreHours.source}), which it puts at ` +
             `${formatNumber(FACTS.f7PlusPretrainTpuV3CoreHours.value)} TPU-v3 core hours (printed as "250", the k ` +
-            'implied).'
-          : `1 TPU-v3 core hour = ${formatNumber(perUnit)} TPU-v4 core hours: the mean of the paper's TPU-v4 / ` +
-            `TPU-v3 ratios for ${VIT_TEXT}. Measured on Vision Transformers; the paper's NFNet-F7+ basis (the ` +
-            `default) gives ${formatNumber(TPU_V4_CORE_HOURS_PER_TPU_V3_CORE_HOUR.nfnet_f7plus)}.`;
+            `implied; ${FACTS.f7PlusPretrainTpuV3CoreHours.source}). The paper does not state how it derived that ` +
+            `estimate; its measured conversions (the default, vit) give ${formatNumber(TPU_V4_CORE_HOURS_PER_TPU_V3_CORE_HOUR.vit)}.`;
       return { perUnit, basis };
     }
     case 'flops': {
       const flopsPerCoreHour = familyTflops * FLOPS_PER_TFLOP * SECONDS_PER_HOUR;
       return {
         perUnit: 1 / flopsPerCoreHour,
+        trainingFlopsPerUnit: 1,
         basis:
-          `Training FLOPs / ${formatNumber(flopsPerCoreHour)} FLOPs per TPU-v4 core hour, at ${familyText}. ` +
-          'Count training FLOPs as 3 x forward FLOPs per image x images seen.',
+          "Training FLOPs, spent as 3 x forward FLOPs per image x images seen at each model's own FLOPs per image; " +
+          `the TPU-v4 equivalent is FLOPs / ${formatNumber(flopsPerCoreHour)} FLOPs per TPU-v4 core hour, at ${familyText}.`,
       };
     }
     case 'gpu_hours':
@@ -178,11 +197,7 @@ function conversion(
   }
 }
 
-function gpuConversion(
-  budget: BudgetInput,
-  costModel: CostModel,
-  familyText: string,
-): { perUnit: number; basis: string } {
+function gpuConversion(budget: BudgetInput, costModel: CostModel, familyText: string): Conversion {
   const { accelerator, peakTflops, utilization } = budget;
   if (accelerator === undefined && peakTflops === undefined)
     throw new PlannerInputError(
@@ -230,9 +245,11 @@ function gpuConversion(
   const perUnit = (peak * u) / costModel.familyAchievedTflopsPerCore;
   return {
     perUnit,
+    trainingFlopsPerUnit: peak * u * SECONDS_PER_HOUR * FLOPS_PER_TFLOP,
     basis:
-      `1 GPU hour = ${formatNumber(perUnit)} TPU-v4 core hours: one ${gpuText} at ${uText} delivers ` +
-      `${formatNumber(peak * u * SECONDS_PER_HOUR)} TFLOP per hour, converted at ${familyText}. ${GPU_CAVEAT}`,
+      `1 GPU hour = ${formatNumber(peak * u * SECONDS_PER_HOUR)} TFLOP of training compute: one ${gpuText} at ` +
+      `${uText}, spent as 3 x forward FLOPs per image x images seen at each model's own FLOPs per image; its TPU-v4 ` +
+      `equivalent is ${formatNumber(perUnit)} core hours at ${familyText}. ${GPU_CAVEAT}`,
   };
 }
 
@@ -246,8 +263,10 @@ const UNIT_OPTIONS: Readonly<
   tpuV3Basis: 'tpu_v3_core_hours',
 };
 
+const UNIT_OPTION_ENTRIES = Object.entries(UNIT_OPTIONS);
+
 function rejectInapplicable(budget: BudgetInput, unit: BudgetUnit): void {
-  for (const [option, appliesTo] of Object.entries(UNIT_OPTIONS)) {
+  for (const [option, appliesTo] of UNIT_OPTION_ENTRIES) {
     if (budget[option as keyof typeof UNIT_OPTIONS] !== undefined && unit !== appliesTo)
       throw new PlannerInputError(
         `budget.${option}`,

@@ -43,7 +43,7 @@ export const TARGET_EXAMPLE = {
           params: 747796744,
           flopsPerImage: 168340643840,
           costPerEpochTpuV4CoreHours: 10762,
-          costSource: 'interpolated',
+          trainedInPaper: false,
         },
         epochs: 2.0451,
         imagesSeen: 8180400000,

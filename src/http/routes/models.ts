@@ -28,7 +28,7 @@ export const buildingBlockRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'listModels',
         summary: 'Every NFNet variant with its size, FLOPs and cost per epoch',
         description:
-          'Parameters, MACs and FLOPs counted layer by layer for the given resolution and class count; cost per JFT-4B epoch on TPU-v4 (digitized from Figure 2 for the six trained variants, interpolated by a FLOPs power law for the rest) and the throughput it implies.',
+          "Parameters, MACs and FLOPs counted layer by layer for the given resolution and class count; cost per JFT-4B epoch on TPU-v4 from one family cost law (c_family x FLOPs^g, fitted to the six trained variants' Figure 2 costs, which are shown beside it with their residuals) and the throughput it implies.",
         tags: ['models'],
         querystring: ModelsQuerySchema,
         response: {
@@ -55,15 +55,19 @@ export const buildingBlockRoutes: FastifyPluginAsyncZod = async (app) => {
             macs: count.macs,
             flops: count.flops,
             costPerEpochTpuV4CoreHours: cost.costPerEpochTpuV4CoreHours,
-            costSource: cost.costSource,
+            costFamily: cost.family,
             trainedInPaper: app.planner.byName[name].trainedInPaper,
+            ...(cost.measuredCostPerEpochTpuV4CoreHours !== undefined && {
+              measuredCostPerEpochTpuV4CoreHours: cost.measuredCostPerEpochTpuV4CoreHours,
+              costLawResidualPercent: cost.costLawResidualPercent,
+            }),
             imagesPerSecondPerCore: cost.imagesPerSecondPerCore,
             achievedTflopsPerCore: cost.achievedTflopsPerCore,
             utilization: cost.utilization,
           };
         }),
         provenance:
-          'Counts: layer by layer from the NFNet definition (Brock et al. 2021); costs: Figure 2 of Smith et al. 2023, digitized, or interpolated',
+          'Counts: layer by layer from the NFNet definition (Brock et al. 2021); costs: the family cost law fitted to Figure 2 of Smith et al. 2023, digitized',
       };
     },
   );

@@ -7,8 +7,9 @@ import { NFNET_VARIANTS } from '../../core/architecture/variants.js';
 import { MAX_DATASET_IMAGES } from '../../core/cost/costModel.js';
 import { MAX_BATCH_SIZE, MAX_CORES, MAX_EPOCHS, MIN_DATASET_IMAGES } from '../../core/planner/request.js';
 import { WARNING_CODES } from '../../core/planner/warnings.js';
-import { GPU_ACCELERATORS } from '../../core/units/accelerators.js';
+import { ACCELERATORS, GPU_ACCELERATORS } from '../../core/units/accelerators.js';
 import { BUDGET_UNITS } from '../../core/units/budget.js';
+import { MAX_ACCELERATOR_COUNT, MAX_PRICE_PER_ACCELERATOR_HOUR } from '../../core/units/hardware.js';
 import { TPU_V3_BASES } from '../../core/units/tpuV3.js';
 
 /** Upper bound of any amount a client may send: past FLOP budgets of 1e9 TPU-v4 core hours (~2e26), far past sense. */
@@ -30,12 +31,12 @@ export const BudgetSchema = z
     unit: z
       .enum(BUDGET_UNITS)
       .describe(
-        'tpu_v4_core_hours; tpu_v4_chip_hours (2 cores per chip); tpu_v3_core_hours; flops (total training FLOPs); gpu_hours (needs accelerator or peakTflops).',
+        "tpu_v4_core_hours; tpu_v4_chip_hours (2 cores per chip); tpu_v3_core_hours; flops (total training FLOPs, spent as 3 x each model's forward FLOPs per image x images seen); gpu_hours (needs accelerator or peakTflops; spent as the training FLOPs those hours deliver).",
       ),
     accelerator: z
       .enum(GPU_ACCELERATORS)
       .optional()
-      .describe('gpu_hours only: a100 (312 TFLOP/s bf16 peak), h100 or h200 (989).'),
+      .describe('gpu_hours only: a100 (312 TFLOP/s dense bf16 peak), h100 or h200 (989), b200 (2250).'),
     peakTflops: z
       .number()
       .positive()
@@ -54,7 +55,7 @@ export const BudgetSchema = z
       .enum(TPU_V3_BASES)
       .optional()
       .describe(
-        "tpu_v3_core_hours only: nfnet_f7plus (default; the paper's F7+ estimate, 110k v4 per 250k v3) or vit (the paper's ViT measurements, ~0.566).",
+        "tpu_v3_core_hours only: vit (default; the paper's own conversions, measured on ViT-g/14, ViT-G/14 and SoViT-400m/14: ~0.566 TPU-v4 per TPU-v3 core hour) or nfnet_f7plus (opt-in; the paper's unexplained F7+ estimate, 110k v4 per 250k v3).",
       ),
   })
   .describe('A compute budget in one of five units.');
@@ -94,6 +95,47 @@ export const BatchSizeSchema = z
   .max(MAX_BATCH_SIZE)
   .describe('Images per step (default 4096, as in the paper).');
 export const CoresSchema = z.number().int().min(1).max(MAX_CORES).describe('TPU-v4 cores the run will use.');
+
+export const HardwareSchema = z
+  .strictObject({
+    cores: CoresSchema.optional().describe(
+      'TPU-v4 cores (the same as accelerator tpu_v4_core with this count).',
+    ),
+    accelerator: z
+      .enum(ACCELERATORS)
+      .optional()
+      .describe('The device the run will use: TPU v4/v5p chips or cores, TPU v5e/v6e chips, or a GPU.'),
+    count: z.number().int().min(1).max(MAX_ACCELERATOR_COUNT).optional().describe('How many of them.'),
+    utilization: z
+      .number()
+      .positive()
+      .max(1)
+      .optional()
+      .describe(
+        "Fraction of peak sustained (not for TPU-v4, whose cost the paper measured); default the NFNet family's TPU-v4 utilization.",
+      ),
+    pricePerAcceleratorHour: z
+      .number()
+      .positive()
+      .max(MAX_PRICE_PER_ACCELERATOR_HOUR)
+      .optional()
+      .describe('Price of one device for one hour, in any currency; gives each run its price.'),
+  })
+  .describe('Your hardware, for the wall clock and the price: cores, or accelerator and count.');
+
+export const ResolvedHardwareSchema = z
+  .object({
+    accelerator: z.enum(ACCELERATORS),
+    count: z.number().int().min(1).max(MAX_ACCELERATOR_COUNT),
+    peakTflopsPerAccelerator: z.number().describe('Dense bf16 peak of one device (vendor documentation).'),
+    utilization: z
+      .number()
+      .optional()
+      .describe('Fraction of peak assumed (absent on TPU-v4: measured cost).'),
+    pricePerAcceleratorHour: z.number().optional(),
+    basis: z.string().describe('How the wall clock is computed, with sources.'),
+  })
+  .describe('The hardware as understood.');
 export const PreviousLearningRateSchema = z
   .number()
   .positive()
@@ -104,16 +146,24 @@ export const PreviousLearningRateSchema = z
 
 export const PredictionsSchema = z
   .object({
-    jftValidationLoss: z.number().describe('Predicted JFT-4B held-out loss (fitted loss surface).'),
+    jftValidationLoss: z
+      .number()
+      .describe('Predicted JFT-4B held-out loss (fitted loss surface), at most ln 30000 (a uniform guess).'),
     imagenetTop1Percent: z
       .number()
-      .describe("Predicted ImageNet top-1 (%) after the paper's fine-tuning (fitted fine-tuning law)."),
+      .describe(
+        "Predicted ImageNet top-1 (%) after the paper's fine-tuning (fitted fine-tuning law), at least 0.1 (chance).",
+      ),
   })
   .describe('Predictions of the fitted laws for this configuration.');
 
 export const LearningRateSchema = z
   .object({
-    value: z.number().describe("Base learning rate to start with: the law's optimum on the factor-2 grid."),
+    value: z
+      .number()
+      .describe(
+        "Base learning rate to start with: the law's optimum on the paper's factor-2 grid at batch 4096, scaled by batchSize / 4096.",
+      ),
     trials: z
       .array(z.number())
       .length(2)
@@ -127,12 +177,14 @@ export const ModelSummarySchema = z.object({
   name: ModelNameSchema,
   params: z.number().int().min(0).max(1e13).describe('Parameters at 224 px and 30k classes.'),
   flopsPerImage: z.number().describe('Forward FLOPs per 224 px image (2 x MACs).'),
-  costPerEpochTpuV4CoreHours: z.number().describe('TPU-v4 core hours for one epoch of the dataset.'),
-  costSource: z
-    .enum(['digitized', 'interpolated'])
+  costPerEpochTpuV4CoreHours: z
+    .number()
     .describe(
-      'digitized: measured from Figure 2; interpolated: power law in FLOPs (not trained in the paper).',
+      'TPU-v4 core hours for one epoch of the dataset, from the family cost law (every variant alike).',
     ),
+  trainedInPaper: z
+    .boolean()
+    .describe('One of the six variants the paper trained (F0, F1, F3, F3+, F7, F7+).'),
 });
 
 export const TrainingConfigurationSchema = z.object({
@@ -143,14 +195,19 @@ export const TrainingConfigurationSchema = z.object({
   batchSize: BatchSizeSchema,
   learningRate: LearningRateSchema,
   predicted: PredictionsSchema,
-  costTpuV4CoreHours: z.number().describe('Pre-training cost.'),
+  costTpuV4CoreHours: z.number().describe('Pre-training cost on TPU-v4.'),
+  trainingFlops: z.number().describe('Training FLOPs: 3 x forward FLOPs per image x images seen.'),
   finetuneCostTpuV4CoreHours: z
     .number()
     .describe('ImageNet fine-tuning cost: 1.6k for F7+ (stated), scaled by FLOPs at 384 px.'),
   wallClockHours: z
     .number()
     .optional()
-    .describe('costTpuV4CoreHours / hardware.cores, when cores were given.'),
+    .describe(
+      'On the given hardware: TPU-v4 cost / cores on TPU-v4, else training FLOPs / (count x peak x utilization).',
+    ),
+  acceleratorHours: z.number().optional().describe('wallClockHours x count.'),
+  price: z.number().optional().describe('acceleratorHours x hardware.pricePerAcceleratorHour, when given.'),
 });
 
 export const WarningSchema = z.object({
@@ -173,4 +230,10 @@ export const ConvertedBudgetSchema = z.object({
   tpuV4CoreHours: z.number().describe('The budget in TPU-v4 core hours.'),
   requested: BudgetSchema.describe('The budget as sent.'),
   basis: z.string().describe('How it was converted, in words, with sources.'),
+  trainingFlops: z
+    .number()
+    .optional()
+    .describe(
+      "flops and gpu_hours budgets: the training FLOPs they buy, spent at each model's own FLOPs per image.",
+    ),
 });

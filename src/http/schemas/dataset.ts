@@ -80,9 +80,9 @@ const FactSchema = z.object({
   meaning: z.string().describe('What the number means, in words.'),
   source: z.string().describe("Where it is stated: the paper's section, or the vendor document."),
   provenance: z
-    .enum(['stated', 'vendor'])
+    .enum(['stated', 'vendor', 'literature'])
     .describe(
-      "stated: quoted from the paper's text; vendor: a hardware figure from the vendor's documentation.",
+      "stated: quoted from the paper's text; vendor: a hardware figure from the vendor's documentation; literature: a finding of another paper, cited in source.",
     ),
 });
 

@@ -52,13 +52,14 @@ const SurfaceLawSchema = z.object({
   provenance: z.string(),
   leaveOneModelOut: z
     .array(z.object({ heldOut: z.string(), rmseRelative: z.number(), maxRelativeError: z.number() }))
+    .readonly()
     .describe('Fit without each variant, predict its points: the extrapolation check (F7+ the rollout).'),
   selection: z
     .object({
       rule: z.string(),
       rolloutHeldOut: z.string(),
       selected: z.string(),
-      candidates: z.array(CandidateSchema),
+      candidates: z.array(CandidateSchema).readonly(),
     })
     .describe('Every candidate form or weighting, its errors, and which won.'),
 });
@@ -71,9 +72,30 @@ export const LawsResponseSchema = z
     costModel: z.object({
       id: z.string(),
       form: z.string(),
-      coefficients: z.object({ c: z.number(), g: z.number() }),
+      coefficients: z.object({
+        cDeep: z.number().describe('c for the deep variants F0-F7.'),
+        cWide: z.number().describe('c for the wide variants F0+-F7+.'),
+        g: z.number().describe('The exponent of FLOPs, shared by both families.'),
+        cMidline: z.number().describe('sqrt(cDeep x cWide): the law for the continuous ideal model.'),
+      }),
       units: z.object({ cost: z.string(), flopsPerImage: z.string() }),
       quality: z.object({ n, r2Log: z.number() }),
+      comparison: z
+        .array(
+          z.object({
+            law: z.enum(['single_power_law', 'family_power_law']),
+            form: z.string(),
+            leaveOneOutRmsLog: z
+              .number()
+              .describe(
+                'RMS of ln(law / measured), each trained variant predicted by the law fitted without it.',
+              ),
+            inSampleRmsLog: z.number(),
+          }),
+        )
+        .describe(
+          'The evidence for the family law: each candidate cost law judged on the six measured costs.',
+        ),
       familyUtilization: z
         .number()
         .describe('NFNet family TPU-v4 utilization (geometric mean of the trained six).'),

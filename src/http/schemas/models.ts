@@ -50,9 +50,20 @@ export const ModelSchema = z.object({
   flops: z.number().describe('2 x macs.'),
   costPerEpochTpuV4CoreHours: z
     .number()
-    .describe('TPU-v4 core hours for one JFT-4B epoch at the pre-training setup (224 px, 30k classes).'),
-  costSource: z.enum(['digitized', 'interpolated']),
+    .describe(
+      'TPU-v4 core hours for one JFT-4B epoch at the pre-training setup (224 px, 30k classes), from the family cost law.',
+    ),
+  costFamily: z
+    .enum(['deep', 'wide'])
+    .describe('Which coefficient of the family cost law prices it: deep F0-F7 or wide F0+-F7+.'),
   trainedInPaper: z.boolean(),
+  measuredCostPerEpochTpuV4CoreHours: z
+    .number()
+    .optional()
+    .describe(
+      "Trained variants: the geometric mean of core hours / epochs over the variant's Figure 2 points.",
+    ),
+  costLawResidualPercent: z.number().optional().describe('Trained variants: measured / law - 1, in percent.'),
   imagesPerSecondPerCore: z.number().describe('Implied by the cost: JFT-4B images / (cost x 3600).'),
   achievedTflopsPerCore: z
     .number()
@@ -103,7 +114,7 @@ export const EvaluationSchema = TrainingConfigurationSchema.extend({
 export const ConvertQuerySchema = z.strictObject({
   amount: z.coerce.number().positive().max(1e30).describe('How much compute, in unit.'),
   unit: z.enum(BUDGET_UNITS).describe('The unit of amount.'),
-  accelerator: z.enum(GPU_ACCELERATORS).optional().describe('gpu_hours only: a100, h100 or h200.'),
+  accelerator: z.enum(GPU_ACCELERATORS).optional().describe('gpu_hours only: a100, h100, h200 or b200.'),
   peakTflops: z.coerce
     .number()
     .positive()
@@ -119,7 +130,7 @@ export const ConvertQuerySchema = z.strictObject({
   tpuV3Basis: z
     .enum(TPU_V3_BASES)
     .optional()
-    .describe('tpu_v3_core_hours only: nfnet_f7plus (default) or vit.'),
+    .describe("tpu_v3_core_hours only: vit (default, the paper's own conversions) or nfnet_f7plus."),
 });
 
 export const ConvertResponseSchema = ConvertedBudgetSchema.extend({

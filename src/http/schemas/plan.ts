@@ -8,9 +8,10 @@ import {
   ConfigurationProvenanceSchema,
   ConstraintsSchema,
   ConvertedBudgetSchema,
-  CoresSchema,
+  HardwareSchema,
   ObjectiveSchema,
   PreviousLearningRateSchema,
+  ResolvedHardwareSchema,
   StrategySchema,
   TrainingConfigurationSchema,
   WarningSchema,
@@ -28,8 +29,14 @@ export const CustomLawSchema = z
         B: positiveCoefficient.describe('Data term coefficient (D in images seen).'),
         alpha: z.number().positive().max(5).describe('Model-size exponent.'),
         beta: z.number().positive().max(5).describe('Data exponent.'),
+        gamma: z
+          .number()
+          .positive()
+          .max(5)
+          .optional()
+          .describe('Joint exponent of the two terms (default 1, the additive form).'),
       })
-      .describe('L(F, D) = E + A / F^alpha + B / D^beta.'),
+      .describe('L(F, D) = E + (A / F^alpha + B / D^beta)^gamma; gamma 1 is the additive form.'),
   })
   .describe(
     "Plan with your own JFT-style loss surface instead of the paper's (send the `law` POST /v1/fits returned).",
@@ -41,10 +48,7 @@ export const PlanRequestSchema = z
     objective: ObjectiveSchema.optional(),
     strategy: StrategySchema.optional(),
     constraints: ConstraintsSchema.optional(),
-    hardware: z
-      .strictObject({ cores: CoresSchema.optional() })
-      .optional()
-      .describe('Your hardware, for wall-clock estimates.'),
+    hardware: HardwareSchema.optional(),
     batchSize: BatchSizeSchema.optional(),
     previousOptimalLearningRate: PreviousLearningRateSchema.optional(),
     law: CustomLawSchema.optional(),
@@ -61,8 +65,10 @@ export const PLAN_REQUEST_EXAMPLE = {
 
 const AlternativeSchema = TrainingConfigurationSchema.extend({
   reason: z
-    .enum(['smaller_neighbour', 'larger_neighbour', 'other_strategy', 'other_objective'])
-    .describe('Why it is listed.'),
+    .enum(['smaller_neighbour', 'larger_neighbour', 'other_strategy', 'other_objective', 'best_predicted'])
+    .describe(
+      "Why it is listed: the next smaller or larger variant (by FLOPs per image) at the same budget; the pick of the other strategy or of the other objective; or (fitted) the lowest prediction, when a near tie was settled in favour of a run inside the paper's measured range.",
+    ),
   strategy: StrategySchema,
   objective: ObjectiveSchema,
 }).describe('Another configuration worth considering at the same budget.');
@@ -76,17 +82,24 @@ export const PlanSchema = z
       .object({
         epochs: z.number().describe('Ideal epochs over the dataset under the strategy.'),
         costPerEpochTpuV4CoreHours: z.number().describe('Ideal cost of one epoch: the model size, in cost.'),
-        flopsPerImage: z.number().describe('Ideal forward FLOPs per image (may lie between variants).'),
+        flopsPerImage: z
+          .number()
+          .describe(
+            'Ideal forward FLOPs per image (may lie between variants); equal_rate recommends the variant nearest it in log FLOPs.',
+          ),
         source: z.string().describe('The rule or fitted law it comes from.'),
       })
       .describe('The allocation the strategy would make if any model size existed.'),
     recommendation: TrainingConfigurationSchema.describe('The run to launch.'),
     alternatives: z.array(AlternativeSchema),
+    hardware: ResolvedHardwareSchema.optional(),
     warnings: z.array(WarningSchema).describe('Where the plan leaves what the paper measured.'),
     provenance: ConfigurationProvenanceSchema.extend({
       paper: z.string(),
       budget: z.string(),
       ideal: z.string(),
+      pick: z.string().describe('The rule that chose the recommendation among the variants.'),
+      hardware: z.string().optional().describe('How the wall clock is computed on the given hardware.'),
     }).describe('Where each number comes from: digitized data, stated facts or fitted laws (by id).'),
   })
   .describe('A pre-training plan.');

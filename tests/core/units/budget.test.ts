@@ -38,14 +38,26 @@ describe('unit conversions worked by hand', () => {
     expect(converted.basis).toMatch(/2 TensorCores per chip/);
   });
 
-  it("250,000 TPU-v3 core hours = 110,000 TPU-v4 core hours on the paper's NFNet-F7+ basis (the default)", () => {
-    const converted = convert({ amount: 250_000, unit: 'tpu_v3_core_hours' });
+  it("250,000 TPU-v3 core hours = 110,000 TPU-v4 core hours on the paper's NFNet-F7+ basis (opt-in)", () => {
+    const converted = convert({ amount: 250_000, unit: 'tpu_v3_core_hours', tpuV3Basis: 'nfnet_f7plus' });
     expect(converted.tpuV4CoreHours).toBeCloseTo(110_000, 6);
     expect(converted.basis).toMatch(/0\.44/);
-    expect(
-      convert({ amount: 250_000, unit: 'tpu_v3_core_hours', tpuV3Basis: 'nfnet_f7plus' }).tpuV4CoreHours,
-    ).toBe(converted.tpuV4CoreHours);
+    expect(converted.basis).toMatch(/opt-in/);
   });
+
+  it.each([
+    ['ViT-g/14', 210_000, 120_000],
+    ['SoViT-400m/14', 230_000, 130_000],
+    ['ViT-G/14', 500_000, 280_000],
+  ])(
+    "by default reproduces the paper's own conversion for %s, %d TPU-v3 -> %d TPU-v4 core hours, within 5 %",
+    (_name, v3, v4) => {
+      const converted = convert({ amount: v3, unit: 'tpu_v3_core_hours' });
+      expect(Math.abs(converted.tpuV4CoreHours / v4 - 1)).toBeLessThan(0.05);
+      expect(converted.requested.tpuV3Basis).toBeUndefined();
+      expect(converted.basis).toMatch(/ViT-g\/14/);
+    },
+  );
 
   it('on the ViT basis, 1 TPU-v3 core hour = mean(120/210, 280/500, 130/230) = 0.56555 TPU-v4 core hours', () => {
     const byHand = (120 / 210 + 280 / 500 + 130 / 230) / 3;
