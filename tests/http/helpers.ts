@@ -13,24 +13,35 @@ export function testPlanner(): PlannerContext {
   return sharedPlanner;
 }
 
-/** An app as production builds it, but silent, without rate limit, and checking every response against its schema. */
+/**
+ * An app as production builds it, but silent, without rate limit, checking every response against its schema, and
+ * ready only once it would tell an orchestrator so.
+ */
 export async function buildTestApp(
   env: Record<string, string> = {},
   logDestination?: { write(line: string): void },
 ): Promise<FastifyInstance> {
-  // The memory budget is the pod's; a vitest process holding many apps and a worker thread each is not one.
   const config = loadConfig({
     LOG_LEVEL: 'silent',
     RATE_LIMIT_ENABLED: 'false',
+    // The memory budget is the pod's; a vitest process holding many apps and a worker thread each is not one.
     MEMORY_LIMIT_MIB: '8192',
+    // Sampled often, so the load sampler's start-up task (a clear sample after boot) clears in about 100 ms.
+    UNDER_PRESSURE_SAMPLE_INTERVAL_MS: '50',
     ...env,
   });
-  return buildApp({
+  const app = await buildApp({
     config,
     checkResponses: true,
     planner: testPlanner(),
     ...(logDestination ? { logDestination } : {}),
   });
+  // ready() resolves once /readyz would say 200, as an orchestrator waits for before sending traffic.
+  app.addHook('onReady', async () => {
+    while (app.readiness.pending.includes('load-settled'))
+      await new Promise((resolve) => setTimeout(resolve, 10));
+  });
+  return app;
 }
 
 /**

@@ -28,7 +28,8 @@ afterEach(async () => {
 });
 
 async function serve(env: Record<string, string> = {}): Promise<string> {
-  app = await buildTestApp(env);
+  // Load shedding has its own tests (hardening.test.ts); here a noisy neighbour must not refuse the work.
+  app = await buildTestApp({ UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0', ...env });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   // As an orchestrator would: no traffic until /readyz says so (start-up lags the loop while threads boot).

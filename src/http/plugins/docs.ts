@@ -8,6 +8,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import cacheValidation, { taggedCoding } from './cacheValidation.js';
+import compression from './compression.js';
 import { DOCS_CSP } from './security.js';
 
 /** Tags in the order Swagger UI lists them; a route names one in `schema.tags`. */
@@ -21,7 +23,7 @@ export const TAGS = [
   { name: 'fits', description: 'The loss surface fitted to your own runs, with bootstrap intervals.' },
   { name: 'charts', description: 'The frontier and the learning-rate law as series and SVG charts.' },
   { name: 'dataset', description: "The paper's data points and stated facts, with provenance." },
-  { name: 'operations', description: 'Liveness and readiness probes.' },
+  { name: 'operations', description: 'Long-running requests, and the liveness and readiness probes.' },
 ] as const;
 
 export type TagName = (typeof TAGS)[number]['name'];
@@ -46,7 +48,13 @@ const docsPlugin: FastifyPluginAsync<{ serveDocs: boolean }> = async (app, optio
   });
   if (!options.serveDocs) return;
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // The document depends only on the routes: validated and compressed like the laws.
+  await app.register(async (scope) => {
+    await scope.register(cacheValidation);
+    await scope.register(compression);
+    await scope.register(taggedCoding);
+    scope.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  });
 };
 
 export default fp(docsPlugin, { name: 'docs' });

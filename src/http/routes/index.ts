@@ -8,6 +8,8 @@
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
+import cacheValidation, { taggedCoding } from '../plugins/cacheValidation.js';
+import compression from '../plugins/compression.js';
 import { createSerializerCompiler } from '../serializer.js';
 import { benchmarkRoutes } from './benchmark.js';
 import { beyondRoutes } from './beyond.js';
@@ -31,11 +33,21 @@ export const apiRoutes: FastifyPluginAsync<{ checkResponses: boolean; benchmarkR
   useZodCompilers(app, options);
 
   await app.register(healthRoutes);
-  await app.register(planRoutes, { prefix: '/v1' });
-  await app.register(buildingBlockRoutes, { prefix: '/v1' });
-  await app.register(beyondRoutes, { prefix: '/v1' });
-  await app.register(frontierRoutes, { prefix: '/v1' });
-  await app.register(datasetRoutes, { prefix: '/v1' });
-  await app.register(operationRoutes, { prefix: '/v1' });
+  // Computed answers (plans, batches, fits, targets, operations): compressed.
+  await app.register(async (scope) => {
+    await scope.register(compression);
+    await scope.register(planRoutes, { prefix: '/v1' });
+    await scope.register(beyondRoutes, { prefix: '/v1' });
+    await scope.register(operationRoutes, { prefix: '/v1' });
+  });
+  // Answers that depend only on the fitted laws and the URL: ETag and Cache-Control, then compressed.
+  await app.register(async (scope) => {
+    await scope.register(cacheValidation);
+    await scope.register(compression);
+    await scope.register(taggedCoding);
+    await scope.register(buildingBlockRoutes, { prefix: '/v1' });
+    await scope.register(frontierRoutes, { prefix: '/v1' });
+    await scope.register(datasetRoutes, { prefix: '/v1' });
+  });
   if (options.benchmarkRoutes) await app.register(benchmarkRoutes, { prefix: '/bench' });
 };

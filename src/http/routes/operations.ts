@@ -32,7 +32,7 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
         params: OperationParamsSchema,
         response: {
           200: OperationSchema.meta({ examples: [OPERATION_EXAMPLE] }),
-          ...problemResponses(400, 404, ...COMMON_PROBLEMS),
+          ...problemResponses(400, 404, 415, ...COMMON_PROBLEMS),
         },
       },
     },
@@ -59,7 +59,7 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
         params: OperationParamsSchema,
         response: {
           200: OperationSchema.meta({ examples: [{ ...OPERATION_EXAMPLE, status: 'Canceled' }] }),
-          ...problemResponses(400, 404, ...COMMON_PROBLEMS),
+          ...problemResponses(400, 404, 415, ...COMMON_PROBLEMS),
         },
       },
     },
