@@ -5,7 +5,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { EvaluateRequest } from '../core/planner/evaluate.js';
 import type { Objective, PlanRequest, Strategy } from '../core/planner/request.js';
-import type { GpuAccelerator } from '../core/units/accelerators.js';
+import type { Accelerator, GpuAccelerator } from '../core/units/accelerators.js';
 import type { BudgetInput, BudgetUnit } from '../core/units/budget.js';
 import type { TpuV3Basis } from '../core/units/tpuV3.js';
 
@@ -51,6 +51,9 @@ const OPTIONS = {
     'peak-tflops': text,
     utilization: text,
     'tpu-v3-basis': text,
+    'run-on': text,
+    count: text,
+    'price-per-hour': text,
   },
   evaluate: { ...COMMON, ...CONFIGURATION },
   laws: COMMON,
@@ -210,12 +213,18 @@ function planRequest(
     ...defined('datasetImages', number('dataset-images')),
   };
   const cores = number('cores');
+  const hardware = {
+    ...defined('cores', cores),
+    ...defined('accelerator', string('run-on') as Accelerator | undefined),
+    ...defined('count', number('count')),
+    ...defined('pricePerAcceleratorHour', number('price-per-hour')),
+  };
   return {
     budget,
     ...defined('objective', string('objective') as Objective | undefined),
     ...defined('strategy', string('strategy') as Strategy | undefined),
     ...(Object.keys(constraints).length === 0 ? {} : { constraints }),
-    ...(cores === undefined ? {} : { hardware: { cores } }),
+    ...(Object.keys(hardware).length === 0 ? {} : { hardware }),
     ...defined('batchSize', number('batch-size')),
     ...defined('previousOptimalLearningRate', number('previous-lr')),
   };

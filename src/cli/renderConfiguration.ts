@@ -14,9 +14,10 @@ import {
 } from './format.js';
 import { renderPairs } from './table.js';
 
+/** `devices` names the hardware for the wall clock, e.g. "512 x h100" or "128 TPU-v4 cores". */
 export function configurationPairs(
   configuration: TrainingConfiguration,
-  cores: number | undefined,
+  devices: string | undefined,
 ): [string, string][] {
   const { model, learningRate, predicted } = configuration;
   const costNote = model.trainedInPaper
@@ -43,17 +44,24 @@ export function configurationPairs(
     ['ImageNet top-1', `${formatPercent(predicted.imagenetTop1Percent)} % (predicted, after fine-tuning)`],
     ['Fine-tune cost', `${formatCoreHours(configuration.finetuneCostTpuV4CoreHours)} TPU-v4 core hours`],
   ];
-  if (configuration.wallClockHours !== undefined && cores !== undefined)
+  if (configuration.wallClockHours !== undefined && devices !== undefined)
     pairs.push([
       'Wall clock',
-      `${formatQuantity(configuration.wallClockHours)} hours on ${formatCount(cores)} cores`,
+      `${formatQuantity(configuration.wallClockHours)} hours on ${devices}` +
+        (configuration.acceleratorHours === undefined
+          ? ''
+          : ` (${formatQuantity(configuration.acceleratorHours)} device hours)`),
     ]);
+  if (configuration.price !== undefined) pairs.push(['Price', formatQuantity(configuration.price)]);
   return pairs;
 }
 
 /** The configuration's block, indented under a section title. */
-export function renderConfiguration(configuration: TrainingConfiguration, cores: number | undefined): string {
-  return renderPairs(configurationPairs(configuration, cores));
+export function renderConfiguration(
+  configuration: TrainingConfiguration,
+  devices: string | undefined,
+): string {
+  return renderPairs(configurationPairs(configuration, devices));
 }
 
 /** Warnings as a bulleted list with their stable codes, or nothing when there are none. */

@@ -3,11 +3,24 @@
  * the alternatives side by side, and the warnings.
  */
 import type { Plan } from '../core/planner/plan.js';
-import { formatCoreHours, formatLoss, formatPercent, formatQuantity, formatScaled } from './format.js';
+import {
+  formatCoreHours,
+  formatCount,
+  formatLoss,
+  formatPercent,
+  formatQuantity,
+  formatScaled,
+} from './format.js';
 import { renderConfiguration, renderWarnings } from './renderConfiguration.js';
 import { renderPairs, renderTable, section } from './table.js';
 
-export function renderPlan(plan: Plan, cores: number | undefined): string {
+export function renderPlan(plan: Plan): string {
+  const devices =
+    plan.hardware === undefined
+      ? undefined
+      : plan.hardware.accelerator === 'tpu_v4_core'
+        ? `${formatCount(plan.hardware.count)} cores`
+        : `${formatCount(plan.hardware.count)} x ${plan.hardware.accelerator}`;
   const { budget, ideal } = plan;
   const requested =
     budget.requested.unit === 'tpu_v4_core_hours'
@@ -31,7 +44,7 @@ export function renderPlan(plan: Plan, cores: number | undefined): string {
       ['Source', ideal.source],
     ]),
   );
-  const recommendation = section('Recommendation', renderConfiguration(plan.recommendation, cores));
+  const recommendation = section('Recommendation', renderConfiguration(plan.recommendation, devices));
   const alternatives =
     plan.alternatives.length === 0
       ? undefined

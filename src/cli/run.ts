@@ -42,6 +42,9 @@ const FLAG_FOR_FIELD: Readonly<Record<string, string>> = {
   'constraints.maxEpochs': '--max-epochs',
   'constraints.datasetImages': '--dataset-images',
   'hardware.cores': '--cores',
+  'hardware.accelerator': '--run-on',
+  'hardware.count': '--count',
+  'hardware.pricePerAcceleratorHour': '--price-per-hour',
   batchSize: '--batch-size',
   previousOptimalLearningRate: '--previous-lr',
   model: '<model>',
@@ -69,9 +72,7 @@ async function execute(command: Command, out: CliOutput): Promise<number> {
       return EXIT_OK;
     case 'plan': {
       const result = plan(plannerContext(), command.request);
-      out.stdout(
-        `${command.json ? planJson(result) : renderPlan(result, command.request.hardware?.cores)}\n`,
-      );
+      out.stdout(`${command.json ? planJson(result) : renderPlan(result)}\n`);
       return EXIT_OK;
     }
     case 'evaluate': {

@@ -3,7 +3,7 @@
  * constants, so the help cannot drift from what the planner accepts.
  */
 import { OBJECTIVES, STRATEGIES } from '../core/planner/request.js';
-import { GPU_ACCELERATORS } from '../core/units/accelerators.js';
+import { ACCELERATORS, GPU_ACCELERATORS } from '../core/units/accelerators.js';
 import { BUDGET_UNITS } from '../core/units/budget.js';
 import { TPU_V3_BASES } from '../core/units/tpuV3.js';
 
@@ -34,7 +34,10 @@ Options for plan:
   --accelerator <name>       gpu_hours only: ${list(GPU_ACCELERATORS)}
   --peak-tflops <n>          gpu_hours only: dense bf16 peak of another GPU, TFLOP/s
   --utilization <n>          gpu_hours only: fraction of peak sustained, in (0, 1]
-  --tpu-v3-basis <name>      tpu_v3_core_hours only: ${list(TPU_V3_BASES)} (default nfnet_f7plus)
+  --tpu-v3-basis <name>      tpu_v3_core_hours only: ${list(TPU_V3_BASES)} (default vit, the paper's own conversions)
+  --run-on <name>            The devices the run will use, for wall clock and price: ${list(ACCELERATORS)}
+  --count <n>                How many of them (with --run-on)
+  --price-per-hour <n>       Price of one device for one hour, any currency (with --run-on and --count)
 
 Options for evaluate:
   --dataset-images <n>, --batch-size <n>, --cores <n>, --previous-lr <n>   as for plan

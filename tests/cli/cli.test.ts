@@ -97,6 +97,36 @@ describe('scaleplan plan', () => {
     expect(run.stdout).toBe(`${response.body}\n`);
   });
 
+  it('--run-on, --count and --price-per-hour are hardware.accelerator, count and pricePerAcceleratorHour', async () => {
+    const args = [
+      'plan',
+      '20000',
+      '--unit',
+      'gpu_hours',
+      '--accelerator',
+      'h100',
+      '--run-on',
+      'h100',
+      '--count',
+      '512',
+    ];
+    const json = await scaleplan(...args, '--price-per-hour', '2.5', '--json');
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      payload: {
+        budget: { amount: 20_000, unit: 'gpu_hours', accelerator: 'h100' },
+        hardware: { accelerator: 'h100', count: 512, pricePerAcceleratorHour: 2.5 },
+      },
+    });
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stdout).toBe(`${response.body}\n`);
+    // Hand-worked: 20,000 H100 hours on 512 H100s take 20,000 / 512 = 39.06 h and cost 20,000 x 2.5.
+    const table = await scaleplan(...args, '--price-per-hour', '2.5');
+    expect(table.stdout).toMatch(/Wall clock\s+39\.1 hours on 512 x h100 \(20,000 device hours\)/);
+    expect(table.stdout).toMatch(/Price\s+50,000/);
+  });
+
   it('prints a table by default: budget, recommendation rounded as documented, aligned alternatives', async () => {
     const [run, response] = await Promise.all([
       scaleplan('plan', '5e4', '--cores', '512'),
