@@ -102,11 +102,15 @@ beforeAll(async () => {
     LOG_LEVEL: 'info',
     BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES),
     RATE_LIMIT_MAX: '1000000000',
+    // The memory budget is the pod's; this vitest process also holds autocannon and its results.
+    MEMORY_LIMIT_MIB: '8192',
   });
   let logLines = 0;
   app = await buildApp({ config, planner: testPlanner(), logDestination: { write: () => void logLines++ } });
   await app.listen({ host: config.host, port: config.port });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  // Traffic starts once /readyz says so, as behind an orchestrator.
+  while ((await fetch(`${base}/readyz`)).status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
 });
 afterAll(async () => app?.close());
 
