@@ -1,5 +1,6 @@
 /**
- * Average time of one plan() call (the issue's bar: under 20 microseconds), against two baselines measured in the
+ * Average time of one plan() call, with and without the ensemble's intervals (bars: 60 and 20 microseconds), against
+ * two baselines measured in the
  * same run: the budget conversion alone (the cheapest core call a plan makes) and JSON.stringify of the plan (what
  * the HTTP layer spends just serialising it).
  *
@@ -10,10 +11,15 @@ import { fitPaperLaws } from '../src/core/laws/paperLaws.js';
 import { createPlannerContext } from '../src/core/planner/context.js';
 import { plan } from '../src/core/planner/plan.js';
 import type { PlanRequest } from '../src/core/planner/request.js';
+import { fitLawEnsemble } from '../src/core/uncertainty/lawEnsemble.js';
 import { toTpuV4CoreHours } from '../src/core/units/budget.js';
 
 const calls = Number(process.argv[2] ?? 200_000);
-const context = createPlannerContext(fitPaperLaws());
+const laws = fitPaperLaws();
+const pointContext = createPlannerContext(laws);
+const ensembleStart = performance.now();
+const context = createPlannerContext(laws, fitLawEnsemble(laws));
+const ensembleMs = performance.now() - ensembleStart;
 // Budgets spread over the paper's range and both strategies, so no single branch is measured alone.
 const requests: PlanRequest[] = Array.from({ length: 1024 }, (_, i) => ({
   budget: { amount: 400 * 1.005 ** i, unit: 'tpu_v4_core_hours' },
@@ -33,6 +39,7 @@ const conversion = microseconds((i) =>
   toTpuV4CoreHours((requests[i & 1023] as PlanRequest).budget, context.laws.costModel),
 );
 const stringify = microseconds(() => JSON.stringify(samplePlan));
+const planningWithoutIntervals = microseconds((i) => plan(pointContext, requests[i & 1023] as PlanRequest));
 const planning = microseconds((i) => plan(context, requests[i & 1023] as PlanRequest));
 
 const row = (name: string, us: number) =>
@@ -42,5 +49,9 @@ const row = (name: string, us: number) =>
 console.log(`${calls} calls each, after a warm-up of ${calls / 4}`);
 row('toTpuV4CoreHours (baseline)', conversion);
 row('JSON.stringify(plan) (serialisation)', stringify);
-row('plan()', planning);
-console.log(`bar: 20 us per plan; measured ${planning.toFixed(2)} us`);
+row('plan() without an ensemble (point predictions)', planningWithoutIntervals);
+row('plan() with intervals and pick shares', planning);
+console.log(`ensemble of 200 members and its tables: ${ensembleMs.toFixed(0)} ms`);
+console.log(
+  `bars: 20 us per plan without intervals, 60 us with; measured ${planningWithoutIntervals.toFixed(2)} us and ${planning.toFixed(2)} us`,
+);

@@ -4,6 +4,7 @@
  */
 import type { TrainingConfiguration } from '../core/planner/configuration.js';
 import type { PlanWarning } from '../core/planner/warnings.js';
+import type { Interval } from '../core/uncertainty/intervals.js';
 import {
   formatCoreHours,
   formatCount,
@@ -40,8 +41,22 @@ export function configurationPairs(
       'Learning rate',
       `${formatQuantity(learningRate.value)} (trials ${learningRate.trials.map(formatQuantity).join(' and ')}; ${learningRate.schedule})`,
     ],
-    ['JFT-4B loss', `${formatLoss(predicted.jftValidationLoss)} (predicted)`],
-    ['ImageNet top-1', `${formatPercent(predicted.imagenetTop1Percent)} % (predicted, after fine-tuning)`],
+    [
+      'JFT-4B loss',
+      `${formatLoss(predicted.jftValidationLoss)} (predicted${intervalsText(
+        predicted.jftValidationLossConfidenceInterval,
+        predicted.jftValidationLossPredictionInterval,
+        formatLoss,
+      )})`,
+    ],
+    [
+      'ImageNet top-1',
+      `${formatPercent(predicted.imagenetTop1Percent)} % (predicted, after fine-tuning${intervalsText(
+        predicted.imagenetTop1PercentConfidenceInterval,
+        predicted.imagenetTop1PercentPredictionInterval,
+        formatPercent,
+      )})`,
+    ],
     ['Fine-tune cost', `${formatCoreHours(configuration.finetuneCostTpuV4CoreHours)} TPU-v4 core hours`],
   ];
   if (configuration.wallClockHours !== undefined && devices !== undefined)
@@ -53,7 +68,23 @@ export function configurationPairs(
           : ` (${formatQuantity(configuration.acceleratorHours)} device hours)`),
     ]);
   if (configuration.price !== undefined) pairs.push(['Price', formatQuantity(configuration.price)]);
+  if (configuration.pickShare !== undefined)
+    pairs.push([
+      'Pick share',
+      `best under ${formatPercent(configuration.pickShare * 100)} % of the ensemble`,
+    ]);
   return pairs;
+}
+
+/** "; confidence a-b, prediction c-d" at the response's level, or nothing without intervals. */
+function intervalsText(
+  confidence: Interval | undefined,
+  prediction: Interval | undefined,
+  format: (x: number) => string,
+): string {
+  if (confidence === undefined || prediction === undefined) return '';
+  const range = (i: Interval) => `${format(i.lower)}-${format(i.upper)}`;
+  return `; confidence ${range(confidence)}, prediction ${range(prediction)}`;
 }
 
 /** The configuration's block, indented under a section title. */

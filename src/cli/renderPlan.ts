@@ -32,13 +32,24 @@ export function renderPlan(plan: Plan): string {
       ['Basis', budget.basis],
       ['Objective', plan.objective],
       ['Strategy', plan.strategy],
+      ...(plan.uncertainty === undefined
+        ? []
+        : ([
+            [
+              'Intervals',
+              `${formatPercent(plan.uncertainty.level * 100)} %, from ${plan.uncertainty.members} refits of the laws (seed ${plan.uncertainty.seed})`,
+            ],
+          ] as [string, string][])),
     ],
     0,
   );
   const idealBlock = section(
     'Ideal allocation (if any model size existed)',
     renderPairs([
-      ['Epochs', formatQuantity(ideal.epochs)],
+      [
+        'Epochs',
+        `${formatQuantity(ideal.epochs)}${ideal.epochsInterval ? ` (${formatQuantity(ideal.epochsInterval.lower)}-${formatQuantity(ideal.epochsInterval.upper)})` : ''}`,
+      ],
       ['Cost per epoch', `${formatCoreHours(ideal.costPerEpochTpuV4CoreHours)} TPU-v4 core hours`],
       ['FLOPs per image', `${formatScaled(ideal.flopsPerImage)}FLOPs`],
       ['Source', ideal.source],
@@ -58,6 +69,7 @@ export function renderPlan(plan: Plan): string {
               'Cost (TPU-v4 core h)',
               'JFT loss',
               'Top-1 (%)',
+              'Pick share',
               'Strategy',
               'Objective',
             ],
@@ -68,10 +80,11 @@ export function renderPlan(plan: Plan): string {
               formatCoreHours(a.costTpuV4CoreHours),
               formatLoss(a.predicted.jftValidationLoss),
               formatPercent(a.predicted.imagenetTop1Percent),
+              a.pickShare === undefined ? '' : `${formatPercent(a.pickShare * 100)} %`,
               a.strategy,
               a.objective,
             ]),
-            ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'left'],
+            ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
           ),
         );
   return [header, idealBlock, recommendation, alternatives, renderWarnings(plan.warnings)]

@@ -8,6 +8,7 @@ import { lawsReport } from '../core/laws/report.js';
 import { createPlannerContext, type PlannerContext } from '../core/planner/context.js';
 import { evaluateConfiguration } from '../core/planner/evaluate.js';
 import { plan } from '../core/planner/plan.js';
+import { fitLawEnsemble } from '../core/uncertainty/lawEnsemble.js';
 import { LawsResponseSchema } from '../http/schemas/laws.js';
 import { EvaluationSchema } from '../http/schemas/models.js';
 import { PlanSchema } from '../http/schemas/plan.js';
@@ -60,9 +61,13 @@ const planJson = apiJson(PlanSchema);
 const evaluationJson = apiJson(EvaluationSchema);
 const lawsJson = apiJson(LawsResponseSchema);
 
-/** Fits the paper's laws (tens of milliseconds, bench/fit-laws.ts) for the commands that need them. */
+/**
+ * Fits the paper's laws (tens of milliseconds, bench/fit-laws.ts) and their ensemble (about half a second) for the
+ * commands that plan, so the CLI's intervals are the API's.
+ */
 function plannerContext(): PlannerContext {
-  return createPlannerContext(fitPaperLaws());
+  const laws = fitPaperLaws();
+  return createPlannerContext(laws, fitLawEnsemble(laws));
 }
 
 async function execute(command: Command, out: CliOutput): Promise<number> {

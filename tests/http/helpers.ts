@@ -3,13 +3,17 @@ import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { fitPaperLaws } from '../../src/core/laws/paperLaws.js';
 import { createPlannerContext, type PlannerContext } from '../../src/core/planner/context.js';
+import { fitLawEnsemble } from '../../src/core/uncertainty/lawEnsemble.js';
 import { buildApp } from '../../src/http/app.js';
 import { PROBLEM_CONTENT_TYPE, type Problem, ProblemSchema } from '../../src/http/schemas/problem.js';
 
 let sharedPlanner: PlannerContext | undefined;
 /** The fitted laws, once per test file rather than once per app. */
 export function testPlanner(): PlannerContext {
-  sharedPlanner ??= createPlannerContext(fitPaperLaws());
+  if (sharedPlanner === undefined) {
+    const laws = fitPaperLaws();
+    sharedPlanner = createPlannerContext(laws, fitLawEnsemble(laws));
+  }
   return sharedPlanner;
 }
 

@@ -253,6 +253,8 @@ describe('warnings: each of the 10 codes through HTTP', () => {
         law: { coefficients: { E: 2, A: 7e4, B: 1e6, alpha: 0.5, beta: 0.3 } },
       },
     ],
+    ['pick_near_tie', { budget: { amount: 20_000, unit: 'tpu_v4_core_hours' }, strategy: 'equal_rate' }],
+    ['pick_not_most_likely_best', { budget: { amount: 20_000, unit: 'tpu_v4_core_hours' }, strategy: 'equal_rate' }],
     [
       'finetune_outside_figure1',
       {

@@ -112,7 +112,7 @@ describe('probes', () => {
     app = await buildTestApp();
     expect(app.readiness.state).toBe('starting');
     // The planner's laws are fitted in onReady, after boot.
-    expect(app.readiness.pending).toEqual(['boot', 'laws', 'load-settled']);
+    expect(app.readiness.pending).toEqual(['boot', 'laws', 'ensemble', 'load-settled']);
     await app.ready();
     expect(app.readiness.state).toBe('ready');
   });

@@ -78,6 +78,8 @@ export interface CostModel {
   readonly byVariant: Readonly<Record<NfnetVariant, VariantCost>>;
   /** The stated law every variant is priced by. */
   readonly familyCostLaw: FamilyCostLaw;
+  /** The law's data: each trained variant's measured cost per JFT-4B epoch. */
+  readonly measuredCosts: readonly MeasuredVariantCost[];
   /**
    * The family law's mid-line, k = sqrt(c_deep c_wide) x F^g: a single power law of cost in FLOPs for the continuous
    * allocations (the ideal model of a strategy, which belongs to neither width family) and their closed forms.
@@ -153,6 +155,7 @@ export function buildCostModel(points: readonly Figure2Point[] = FIGURE2_JFT_VAL
   return {
     byVariant,
     familyCostLaw,
+    measuredCosts: measured,
     flopsPowerLaw: {
       coefficient: Math.sqrt(deep * wide),
       exponent: familyCostLaw.exponent,

@@ -47,6 +47,7 @@ import {
   surfaceCoefficientsOf,
   surfaceFitQuality,
   surfaceObjective,
+  surfaceParametersOf,
 } from './surface.js';
 
 export type SurfaceCandidateId = 'additive' | 'additive_compute_weighted' | 'joint_exponent';
@@ -229,6 +230,36 @@ function fitWithout(
       () => fitSurfaceParameters(data, byCompute),
     ),
   };
+}
+
+/**
+ * Refits candidate `id` to new values of the same runs (a bootstrap replicate: same F, D and compute, other values),
+ * from `start`, a nearby optimum such as the fit to the original values: one bounded L-BFGS run, and the cold
+ * multi-start fit only should it stop at its iteration cap (warmThenCold).
+ */
+export function refitCandidate(
+  id: SurfaceCandidateId,
+  observations: readonly SurfaceObservation[],
+  tpuV4CoreHours: readonly number[],
+  start: SurfaceCoefficients,
+): SurfaceCoefficients {
+  const data = prepareSurfaceObservations(observations);
+  const uniform = new Float64Array(data.n).fill(1);
+  const theta = surfaceParametersOf(start);
+  if (id === 'joint_exponent') {
+    const fit = warmThenCold(
+      jointSurfaceObjective(data, uniform),
+      [...theta, start.gamma ?? 1],
+      jointSurfaceBounds(data, uniform),
+      () => fitJointSurfaceParameters(data, uniform, fitSurfaceParameters(data, uniform).theta),
+    );
+    return coefficientsOf(id, fit);
+  }
+  const weights = id === 'additive' ? uniform : computeWeights(tpuV4CoreHours);
+  const fit = warmThenCold(surfaceObjective(data, weights), theta, surfaceBounds(data, weights), () =>
+    fitSurfaceParameters(data, weights),
+  );
+  return coefficientsOf(id, fit);
 }
 
 function coefficientsOf(id: SurfaceCandidateId, fit: ParameterFit): SurfaceCoefficients {

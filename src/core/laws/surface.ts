@@ -323,6 +323,17 @@ export function surfaceCoefficientsOf(theta: SurfaceParameters): SurfaceCoeffici
   };
 }
 
+/** The inverse of surfaceCoefficientsOf: a law in natural units as the optimiser's parameters, to start a refit from. */
+export function surfaceParametersOf(c: SurfaceCoefficients): SurfaceParameters {
+  return [
+    Math.log(c.E),
+    Math.log(c.A) - c.alpha * Math.log(FLOPS_SCALE),
+    Math.log(c.B) - c.beta * Math.log(IMAGES_SCALE),
+    c.alpha,
+    c.beta,
+  ];
+}
+
 /**
  * Fits L(F, D) = E + A / F^alpha + B / D^beta to the observations by fitSurfaceParameters (Hoffmann et al. 2022,
  * approach 3: Huber_1e-3 on log residuals, bounded L-BFGS from a grid of starts), with the coefficients in natural

@@ -4,6 +4,7 @@ import { InfeasibleError } from '../errors.js';
 import { predictImagenetTop1ErrorPercent } from '../laws/finetuneLaw.js';
 import { learningRateTrialsFrom, predictLearningRate, snapLearningRate } from '../laws/learningRate.js';
 import { predictSurface } from '../laws/surface.js';
+import { type PredictionIntervals, predictionIntervals } from '../uncertainty/intervals.js';
 import { type ResolvedHardware, runOnHardware } from '../units/hardware.js';
 import type { LossSurface, ModelEntry, PlannerContext } from './context.js';
 
@@ -18,7 +19,7 @@ export const MAX_JFT_VALIDATION_LOSS = Math.log(FACTS.jftClasses.value);
 /** Lower bound of any predicted ImageNet top-1: chance over its 1,000 classes (stated), 0.1 %. */
 export const MIN_IMAGENET_TOP1_PERCENT = 100 / FACTS.imagenetClasses.value;
 
-export interface Predictions {
+export interface Predictions extends Partial<PredictionIntervals> {
   /**
    * From the JFT-4B loss surface in use (the paper's Figure 2 fit unless the caller gave its own), at most
    * MAX_JFT_VALIDATION_LOSS. The surface's form keeps it above its irreducible term E.
@@ -62,6 +63,8 @@ export interface TrainingConfiguration {
   readonly acceleratorHours?: number;
   /** acceleratorHours x the given price per accelerator hour. */
   readonly price?: number;
+  /** In a plan: the share of ensemble members under which this run is the best of the candidates. */
+  readonly pickShare?: number;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -71,6 +74,8 @@ export interface ConfigurationOptions {
   readonly batchSize: number;
   readonly hardware?: ResolvedHardware;
   readonly previousOptimalLearningRate?: number;
+  /** Level of the intervals, when the context carries an ensemble. */
+  readonly intervalLevel?: number;
 }
 
 /**
@@ -99,6 +104,31 @@ export function predict(
   return {
     jftValidationLoss: Math.min(loss, MAX_JFT_VALIDATION_LOSS),
     imagenetTop1Percent: Math.max(100 - top1Error, MIN_IMAGENET_TOP1_PERCENT),
+  };
+}
+
+/**
+ * The predictions with their intervals, when the context has an ensemble of the laws in use: the paper's (a caller's
+ * own law comes without members, so its predictions are points).
+ */
+function withIntervals(
+  context: PlannerContext,
+  surface: LossSurface,
+  model: ModelEntry,
+  imagesSeen: number,
+  predicted: Predictions,
+  level: number | undefined,
+): Predictions {
+  const uncertainty = context.uncertainty;
+  if (uncertainty === undefined || level === undefined || surface !== context.paperLossSurface)
+    return predicted;
+  return {
+    jftValidationLoss: predicted.jftValidationLoss,
+    ...predictionIntervals(uncertainty, model.name, imagesSeen, predicted, level, {
+      maxJftValidationLoss: MAX_JFT_VALIDATION_LOSS,
+      minImagenetTop1Percent: MIN_IMAGENET_TOP1_PERCENT,
+    }),
+    imagenetTop1Percent: predicted.imagenetTop1Percent,
   };
 }
 
@@ -149,7 +179,7 @@ export function describeConfiguration(
       trials: learningRateTrialsFrom(options.previousOptimalLearningRate ?? learningRate),
       schedule: LEARNING_RATE_SCHEDULE,
     },
-    predicted,
+    predicted: withIntervals(context, surface, model, imagesSeen, predicted, options.intervalLevel),
     costTpuV4CoreHours,
     trainingFlops,
     finetuneCostTpuV4CoreHours: model.finetuneCostTpuV4CoreHours,

@@ -5,6 +5,8 @@ import { FACTS } from '../dataset/facts.js';
 import { PAPER_TRAINED_VARIANTS } from '../dataset/figures.js';
 import type { PaperLaws } from '../laws/paperLaws.js';
 import type { SurfaceCoefficients } from '../laws/surface.js';
+import type { LawEnsemble } from '../uncertainty/lawEnsemble.js';
+import { buildPlannerUncertainty, type PlannerUncertainty } from '../uncertainty/plannerUncertainty.js';
 
 /** What the planner knows about one variant, computed once so that a plan costs microseconds. */
 export interface ModelEntry {
@@ -38,10 +40,15 @@ export interface PlannerContext {
   readonly models: readonly ModelEntry[];
   readonly byName: Readonly<Record<NfnetVariant, ModelEntry>>;
   readonly paperLossSurface: LossSurface;
+  /** The ensemble of the paper's laws, when one was fitted: plans and evaluations then carry intervals. */
+  readonly uncertainty?: PlannerUncertainty;
 }
 
-/** Builds the planner's per-variant table from fitted laws. Pure; call once and share. */
-export function createPlannerContext(laws: PaperLaws): PlannerContext {
+/**
+ * Builds the planner's per-variant table from fitted laws, and with an ensemble of them (lawEnsemble.ts) the tables
+ * its intervals are read from. Pure; call once and share.
+ */
+export function createPlannerContext(laws: PaperLaws, ensemble?: LawEnsemble): PlannerContext {
   const finetuneFlops = (variant: NfnetVariant) =>
     countNfnet(variant, FACTS.finetuneResolution.value, FACTS.imagenetClasses.value).flops;
   const f7PlusFinetuneFlops = finetuneFlops('F7+');
@@ -59,10 +66,17 @@ export function createPlannerContext(laws: PaperLaws): PlannerContext {
     };
   }).sort((a, b) => a.flopsPerImage - b.flopsPerImage);
   const byName = Object.fromEntries(models.map((m) => [m.name, m])) as Record<NfnetVariant, ModelEntry>;
+  const flops = Object.fromEntries(models.map((m) => [m.name, m.flopsPerImage])) as Record<
+    NfnetVariant,
+    number
+  >;
   return {
     laws,
     models,
     byName,
+    ...(ensemble && {
+      uncertainty: buildPlannerUncertainty(ensemble, flops, laws.costModel.flopsPowerLaw),
+    }),
     paperLossSurface: {
       id: laws.jftLoss.id,
       coefficients: laws.jftLoss.coefficients,

@@ -2,6 +2,7 @@ import { parseVariant } from '../architecture/variants.js';
 import { PlannerInputError } from '../errors.js';
 import { describeConfiguration, type TrainingConfiguration } from './configuration.js';
 import type { PlannerContext } from './context.js';
+import type { PlanUncertainty } from './plan.js';
 import { type ConfigurationProvenance, configurationProvenance } from './provenance.js';
 import { MAX_EPOCHS, normalizeRequest } from './request.js';
 import { collectWarnings, type PlanWarning } from './warnings.js';
@@ -14,9 +15,11 @@ export interface EvaluateRequest {
   readonly batchSize?: number;
   readonly cores?: number;
   readonly previousOptimalLearningRate?: number;
+  readonly intervalLevel?: number;
 }
 
 export interface Evaluation extends TrainingConfiguration {
+  readonly uncertainty?: PlanUncertainty;
   readonly warnings: PlanWarning[];
   readonly provenance: ConfigurationProvenance;
 }
@@ -41,10 +44,20 @@ export function evaluateConfiguration(context: PlannerContext, request: Evaluate
     ...(request.previousOptimalLearningRate === undefined
       ? {}
       : { previousOptimalLearningRate: request.previousOptimalLearningRate }),
+    ...(request.intervalLevel === undefined ? {} : { intervalLevel: request.intervalLevel }),
   });
   const surface = context.paperLossSurface;
   const configuration = describeConfiguration(context, surface, context.byName[variant], epochs, normalized);
+  const uncertainty = context.uncertainty;
   return {
+    ...(uncertainty && {
+      uncertainty: {
+        level: normalized.intervalLevel,
+        members: uncertainty.grid.members,
+        seed: uncertainty.ensemble.seed,
+        resampling: uncertainty.ensemble.resampling,
+      },
+    }),
     ...configuration,
     warnings: collectWarnings({ context, request: normalized, recommendation: configuration, surface }),
     provenance: configurationProvenance(context, surface),

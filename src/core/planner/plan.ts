@@ -9,6 +9,9 @@ import {
   fittedAllocation,
 } from '../laws/allocation.js';
 import type { SurfaceCoefficients } from '../laws/surface.js';
+import { type AllocationIntervals, allocationIntervals } from '../uncertainty/allocationIntervals.js';
+import { pickShares } from '../uncertainty/pickShares.js';
+import type { PlannerUncertainty } from '../uncertainty/plannerUncertainty.js';
 import { type ConvertedBudget, toTpuV4CoreHours } from '../units/budget.js';
 import type { ResolvedHardware } from '../units/hardware.js';
 import {
@@ -30,7 +33,7 @@ import {
 import { collectWarnings, type PlanWarning } from './warnings.js';
 
 /** The allocation a strategy would make if any model size could be trained, within the request's epoch bounds. */
-export interface IdealAllocation {
+export interface IdealAllocation extends Partial<AllocationIntervals> {
   readonly epochs: number;
   /** One epoch of the request's dataset for the ideal model. */
   readonly costPerEpochTpuV4CoreHours: number;
@@ -44,12 +47,23 @@ export interface Alternative extends TrainingConfiguration {
     | 'larger_neighbour'
     | 'other_strategy'
     | 'other_objective'
-    | 'best_predicted';
+    | 'best_predicted'
+    | 'runner_up';
   readonly strategy: Strategy;
   readonly objective: Objective;
 }
 
+/** How the plan's intervals and pick shares were made, stated once. */
+export interface PlanUncertainty {
+  /** Level of every confidence and prediction interval in the plan. */
+  readonly level: number;
+  readonly members: number;
+  readonly seed: number;
+  readonly resampling: string;
+}
+
 export interface Plan {
+  readonly uncertainty?: PlanUncertainty;
   readonly budget: Pick<ConvertedBudget, 'tpuV4CoreHours' | 'requested' | 'basis' | 'trainingFlops'>;
   readonly objective: Objective;
   readonly strategy: Strategy;
@@ -354,6 +368,72 @@ function equalRatePick(state: PlanState, objective: Objective): Candidate {
   throw new Error('equalRatePick: the pick is not a candidate');
 }
 
+/** The candidate with the largest share after the chosen one, when it has any share at all. */
+function runnerUpOf(
+  candidates: readonly Candidate[],
+  shares: Float64Array,
+  chosen: Candidate,
+): Candidate | undefined {
+  let runnerUp: Candidate | undefined;
+  let most = 0;
+  candidates.forEach((c, i) => {
+    if (c !== chosen && (shares[i] as number) > most) {
+      most = shares[i] as number;
+      runnerUp = c;
+    }
+  });
+  return runnerUp;
+}
+
+/**
+ * The ideal's intervals from the ensemble: fitted, each member's compute-optimal size (its own surface's closed form);
+ * equal_rate for imagenet_top1, the rule's size tilted by each member's fine-tuning to loss optimum ratio; equal_rate
+ * for jft_loss is the stated rule, with no fit in it, so its interval is the point.
+ */
+function idealIntervals(
+  context: PlannerContext,
+  uncertainty: PlannerUncertainty,
+  strategy: Strategy,
+  objective: Objective,
+  tpuV4CoreHours: number,
+  request: NormalizedRequest,
+  point: IdealAllocation,
+): AllocationIntervals {
+  if (strategy === 'equal_rate' && objective === 'jft_loss')
+    return {
+      epochsInterval: { lower: point.epochs, upper: point.epochs },
+      costPerEpochTpuV4CoreHoursInterval: {
+        lower: point.costPerEpochTpuV4CoreHours,
+        upper: point.costPerEpochTpuV4CoreHours,
+      },
+      flopsPerImageInterval: { lower: point.flopsPerImage, upper: point.flopsPerImage },
+    };
+  const lnC = Math.log(tpuV4CoreHours);
+  const { jftLoss, finetune } = uncertainty.optimum;
+  const costLaw = context.laws.costModel.flopsPowerLaw;
+  const share = request.datasetImages / FACTS.jftImages.value;
+  const M = uncertainty.grid.members;
+  const lnFlops = new Float64Array(M);
+  if (strategy === 'fitted') {
+    const lines = objective === 'jft_loss' ? jftLoss : finetune;
+    for (let m = 0; m < M; m++)
+      lnFlops[m] = (lines.intercept[m] as number) + (lines.slope[m] as number) * lnC;
+  } else {
+    const ruleEpochs = (tpuV4CoreHours / EQUAL_RATE_ANCHOR_TPU_V4_CORE_HOURS) ** EQUAL_RATE_EXPONENT / share;
+    const lnRule = Math.log(
+      allocationAtEpochs(costLaw, tpuV4CoreHours, share, clamp(ruleEpochs, request)).flopsPerImage,
+    );
+    for (let m = 0; m < M; m++)
+      lnFlops[m] =
+        lnRule +
+        (finetune.intercept[m] as number) +
+        (finetune.slope[m] as number) * lnC -
+        (jftLoss.intercept[m] as number) -
+        (jftLoss.slope[m] as number) * lnC;
+  }
+  return allocationIntervals(lnFlops, costLaw, tpuV4CoreHours, share, request, request.intervalLevel, point);
+}
+
 function resolveSurface(context: PlannerContext, request: PlanRequest): LossSurface {
   return request.law === undefined ? context.paperLossSurface : customLossSurface(request.law);
 }
@@ -365,6 +445,8 @@ interface PlanState {
   readonly request: NormalizedRequest;
   readonly spend: Spend;
   readonly candidates: readonly Candidate[];
+  /** Each candidate's share of ensemble members under which it is the best, when the laws have an ensemble. */
+  readonly shares?: Float64Array;
 }
 
 function pickBy(state: PlanState, strategy: Strategy, objective: Objective): FittedPick {
@@ -379,7 +461,16 @@ function pickBy(state: PlanState, strategy: Strategy, objective: Objective): Fit
 }
 
 function describeCandidate(state: PlanState, c: Candidate): TrainingConfiguration {
-  return describeConfiguration(state.context, state.surface, c.model, c.epochs, state.request, c.predicted);
+  const configuration = describeConfiguration(
+    state.context,
+    state.surface,
+    c.model,
+    c.epochs,
+    state.request,
+    c.predicted,
+  );
+  if (state.shares === undefined) return configuration;
+  return Object.assign(configuration, { pickShare: state.shares[state.candidates.indexOf(c)] as number });
 }
 
 function alternativeOf(
@@ -421,8 +512,33 @@ export function plan(context: PlannerContext, request: PlanRequest): Plan {
     );
   }
 
-  const state: PlanState = { context, surface, request: normalized, spend, candidates };
-  const ideal = idealAllocation(context, surface, strategy, objective, C, datasetImages, window);
+  const uncertainty = surface === context.paperLossSurface ? context.uncertainty : undefined;
+  const shares =
+    uncertainty &&
+    pickShares(
+      uncertainty.grid,
+      objective === 'jft_loss' ? 'jftLoss' : 'finetune',
+      candidates.map((c) => ({
+        variant: uncertainty.grid.variantIndex.get(c.model.name) as number,
+        imagesSeen: c.epochs * datasetImages,
+      })),
+    );
+  const state: PlanState = {
+    context,
+    surface,
+    request: normalized,
+    spend,
+    candidates,
+    ...(shares && { shares }),
+  };
+  const pointIdeal = idealAllocation(context, surface, strategy, objective, C, datasetImages, window);
+  const ideal =
+    uncertainty === undefined
+      ? pointIdeal
+      : {
+          ...pointIdeal,
+          ...idealIntervals(context, uncertainty, strategy, objective, C, normalized, pointIdeal),
+        };
   const { chosen, bestPredicted } = pickBy(state, strategy, objective);
 
   const alternatives: Alternative[] = [];
@@ -442,10 +558,24 @@ export function plan(context: PlannerContext, request: PlanRequest): Plan {
     const byOtherObjective = pickBy(state, strategy, otherObjective).chosen;
     alternatives.push(alternativeOf(state, byOtherObjective, 'other_objective', strategy, otherObjective));
   }
+  const runnerUp = shares && runnerUpOf(candidates, shares, chosen);
+  if (
+    runnerUp &&
+    !alternatives.some((a) => a.model.name === runnerUp.model.name && a.epochs === runnerUp.epochs)
+  )
+    alternatives.push(alternativeOf(state, runnerUp, 'runner_up', strategy, objective));
 
   const recommendation = describeCandidate(state, chosen);
   const hardware = normalized.hardware;
   return {
+    ...(uncertainty && {
+      uncertainty: {
+        level: normalized.intervalLevel,
+        members: uncertainty.grid.members,
+        seed: uncertainty.ensemble.seed,
+        resampling: uncertainty.ensemble.resampling,
+      },
+    }),
     budget: {
       tpuV4CoreHours: C,
       requested: budget.requested,
@@ -468,6 +598,7 @@ export function plan(context: PlannerContext, request: PlanRequest): Plan {
       alternatives,
       surface,
       ...(bestPredicted && { bestPredicted: describeCandidate(state, bestPredicted) }),
+      strategy,
     }),
     provenance: {
       paper: PAPER_CITATION,

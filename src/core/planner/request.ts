@@ -3,6 +3,7 @@ import { MAX_DATASET_IMAGES } from '../cost/costModel.js';
 import { FACTS } from '../dataset/facts.js';
 import { PlannerInputError } from '../errors.js';
 import type { SurfaceCoefficients } from '../laws/surface.js';
+import { DEFAULT_INTERVAL_LEVEL, MAX_INTERVAL_LEVEL, MIN_INTERVAL_LEVEL } from '../uncertainty/intervals.js';
 import type { BudgetInput } from '../units/budget.js';
 import {
   type HardwareInput,
@@ -48,6 +49,8 @@ export interface PlanRequest {
   readonly batchSize?: number;
   readonly previousOptimalLearningRate?: number;
   readonly law?: CustomLaw;
+  /** Level of the confidence and prediction intervals, 0.5 to 0.99 (default 0.9). */
+  readonly intervalLevel?: number;
 }
 
 /** A request with defaults filled and every bound checked. */
@@ -61,6 +64,7 @@ export interface NormalizedRequest {
   readonly batchSize: number;
   readonly hardware?: ResolvedHardware;
   readonly previousOptimalLearningRate?: number;
+  readonly intervalLevel: number;
 }
 
 function requireNumber(value: unknown, field: string, min: number, max: number, integer = false): number {
@@ -158,6 +162,10 @@ export function normalizeRequest(context: PlannerContext, request: PlanRequest):
         ? FACTS.batchSize.value
         : requirePositive(request.batchSize, 'batchSize', MAX_BATCH_SIZE, true),
     ...optionalHardware(context, request.hardware),
+    intervalLevel:
+      request.intervalLevel === undefined
+        ? DEFAULT_INTERVAL_LEVEL
+        : requireNumber(request.intervalLevel, 'intervalLevel', MIN_INTERVAL_LEVEL, MAX_INTERVAL_LEVEL),
     ...(request.previousOptimalLearningRate === undefined
       ? {}
       : {

@@ -27,6 +27,8 @@ export const WARNING_CODES = [
   'learning_rate_batch_scaling',
   'prediction_bounded',
   'finetune_outside_figure1',
+  'pick_near_tie',
+  'pick_not_most_likely_best',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
@@ -55,7 +57,14 @@ export interface WarningInput {
   /** The lowest predicted objective, when the near-tie preference recommended another run. */
   readonly bestPredicted?: TrainingConfiguration;
   readonly surface: LossSurface;
+  readonly strategy?: Strategy;
 }
+
+/**
+ * Below this share of ensemble members the pick is a near tie: the data do not say which of it and its runner-up is
+ * better more often than a coin would.
+ */
+export const PICK_NEAR_TIE_SHARE = 0.5;
 
 /**
  * How far past the paper's stated ranges a number may sit before it is "outside" them: the relative digitizing error
@@ -178,6 +187,7 @@ export function collectWarnings(input: WarningInput): PlanWarning[] {
     );
   const objective = request.objective;
   if (objective !== undefined) addChoiceWarnings(input, objective, warnings);
+  addShareWarnings(input, warnings);
   if (request.batchSize > FACTS.linearScalingMaxBatchSize.value)
     add(
       warnings,
@@ -207,6 +217,42 @@ export function collectWarnings(input: WarningInput): PlanWarning[] {
       );
   }
   return warnings;
+}
+
+/** What the ensemble says of the pick: a near tie, or a listed run that is the best under more members. */
+function addShareWarnings(input: WarningInput, warnings: PlanWarning[]): void {
+  const mine = input.recommendation.pickShare;
+  if (mine === undefined) return;
+  let runnerUp: Chosen | undefined;
+  for (const alt of input.alternatives ?? [])
+    if (
+      alt.pickShare !== undefined &&
+      alt.model.name !== input.recommendation.model.name &&
+      (runnerUp === undefined || alt.pickShare > (runnerUp.pickShare as number))
+    )
+      runnerUp = alt;
+  const percent = (share: number) => `${round(share * 100)} %`;
+  const other =
+    runnerUp &&
+    `${runnerUp.model.name} at ${round(runnerUp.epochs)} epochs (${percent(runnerUp.pickShare as number)})`;
+  if (mine < PICK_NEAR_TIE_SHARE)
+    add(
+      warnings,
+      'pick_near_tie',
+      `The recommendation is the best run under only ${percent(mine)} of the ensemble's members (less than ${percent(PICK_NEAR_TIE_SHARE)}): the laws cannot tell it apart from its rivals${other ? `; the runner-up is ${other}` : ''}.`,
+    );
+  if (runnerUp && (runnerUp.pickShare as number) > mine)
+    add(
+      warnings,
+      'pick_not_most_likely_best',
+      `${other} is the best run under more of the ensemble's members than the recommendation (${percent(mine)}), because ${
+        input.strategy === 'equal_rate'
+          ? "equal_rate follows the paper's stated rule, not the laws' optimum"
+          : input.bestPredicted
+            ? "the near-tie preference keeps the run inside the paper's measured range"
+            : "the fit to the data and most of its bootstrap replicates disagree, within the fit's uncertainty"
+      }.`,
+    );
 }
 
 function add(warnings: PlanWarning[], code: WarningCode, message: string): void {

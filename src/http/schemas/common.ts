@@ -7,6 +7,7 @@ import { NFNET_VARIANTS } from '../../core/architecture/variants.js';
 import { MAX_DATASET_IMAGES } from '../../core/cost/costModel.js';
 import { MAX_BATCH_SIZE, MAX_CORES, MAX_EPOCHS, MIN_DATASET_IMAGES } from '../../core/planner/request.js';
 import { WARNING_CODES } from '../../core/planner/warnings.js';
+import { MAX_INTERVAL_LEVEL, MIN_INTERVAL_LEVEL } from '../../core/uncertainty/intervals.js';
 import { ACCELERATORS, GPU_ACCELERATORS } from '../../core/units/accelerators.js';
 import { BUDGET_UNITS } from '../../core/units/budget.js';
 import { MAX_ACCELERATOR_COUNT, MAX_PRICE_PER_ACCELERATOR_HOUR } from '../../core/units/hardware.js';
@@ -144,16 +145,32 @@ export const PreviousLearningRateSchema = z
     'The optimal learning rate found for a smaller configuration; the trials become it and half of it.',
   );
 
+export const IntervalSchema = z
+  .object({ lower: z.number(), upper: z.number() })
+  .describe('An interval at the level stated in the response (uncertainty.level).');
+
 export const PredictionsSchema = z
   .object({
     jftValidationLoss: z
       .number()
       .describe('Predicted JFT-4B held-out loss (fitted loss surface), at most ln 30000 (a uniform guess).'),
+    jftValidationLossConfidenceInterval: IntervalSchema.optional().describe(
+      "Where the law's value lies given the data's uncertainty: quantiles of the ensemble members' predictions.",
+    ),
+    jftValidationLossPredictionInterval: IntervalSchema.optional().describe(
+      "Where one new run's measured loss may fall: the confidence interval with the law's residual scatter added.",
+    ),
     imagenetTop1Percent: z
       .number()
       .describe(
         "Predicted ImageNet top-1 (%) after the paper's fine-tuning (fitted fine-tuning law), at least 0.1 (chance).",
       ),
+    imagenetTop1PercentConfidenceInterval: IntervalSchema.optional().describe(
+      "The fine-tuning law's value given the data's uncertainty (ensemble quantiles).",
+    ),
+    imagenetTop1PercentPredictionInterval: IntervalSchema.optional().describe(
+      "Where one new run's top-1 may fall: the confidence interval with the law's residual scatter added.",
+    ),
   })
   .describe('Predictions of the fitted laws for this configuration.');
 
@@ -208,7 +225,32 @@ export const TrainingConfigurationSchema = z.object({
     ),
   acceleratorHours: z.number().optional().describe('wallClockHours x count.'),
   price: z.number().optional().describe('acceleratorHours x hardware.pricePerAcceleratorHour, when given.'),
+  pickShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe(
+      "In a plan: the share of the ensemble's members under which this run is the best of the candidates.",
+    ),
 });
+
+export const IntervalLevelSchema = z
+  .number()
+  .min(MIN_INTERVAL_LEVEL)
+  .max(MAX_INTERVAL_LEVEL)
+  .describe('Level of the confidence and prediction intervals (default 0.9).');
+
+export const UncertaintySchema = z
+  .object({
+    level: z.number().describe('Level of every interval in this response.'),
+    members: z.number().int().min(1).max(100_000).describe("Members of the ensemble of the paper's laws."),
+    seed: z.number().int().describe('The seed the ensemble was drawn with: the same on every pod.'),
+    resampling: z.string().describe('How the members were made.'),
+  })
+  .describe(
+    "How the intervals and pick shares were made (present when the ensemble is ready and the paper's laws are used).",
+  );
 
 export const WarningSchema = z.object({
   code: z.enum(WARNING_CODES).describe('Stable machine-readable code.'),

@@ -12,9 +12,11 @@ import {
   ConfigurationProvenanceSchema,
   ConvertedBudgetSchema,
   CoresSchema,
+  IntervalLevelSchema,
   ModelNameSchema,
   PreviousLearningRateSchema,
   TrainingConfigurationSchema,
+  UncertaintySchema,
   WarningSchema,
 } from './common.js';
 
@@ -104,9 +106,15 @@ export const EvaluateQuerySchema = z.strictObject({
     .pipe(PreviousLearningRateSchema)
     .optional()
     .describe(PreviousLearningRateSchema.description ?? ''),
+  intervalLevel: z.coerce
+    .number()
+    .pipe(IntervalLevelSchema)
+    .optional()
+    .describe(IntervalLevelSchema.description ?? ''),
 });
 
 export const EvaluationSchema = TrainingConfigurationSchema.extend({
+  uncertainty: UncertaintySchema.optional(),
   warnings: z.array(WarningSchema),
   provenance: ConfigurationProvenanceSchema,
 }).describe('One configuration: cost, predictions, learning rate and trials.');

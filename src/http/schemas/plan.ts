@@ -9,11 +9,14 @@ import {
   ConstraintsSchema,
   ConvertedBudgetSchema,
   HardwareSchema,
+  IntervalLevelSchema,
+  IntervalSchema,
   ObjectiveSchema,
   PreviousLearningRateSchema,
   ResolvedHardwareSchema,
   StrategySchema,
   TrainingConfigurationSchema,
+  UncertaintySchema,
   WarningSchema,
 } from './common.js';
 import { ProblemSchema } from './problem.js';
@@ -52,6 +55,7 @@ export const PlanRequestSchema = z
     batchSize: BatchSizeSchema.optional(),
     previousOptimalLearningRate: PreviousLearningRateSchema.optional(),
     law: CustomLawSchema.optional(),
+    intervalLevel: IntervalLevelSchema.optional(),
   })
   .describe('What to plan: a budget, and optionally an objective, a strategy, constraints and hardware.');
 
@@ -65,7 +69,14 @@ export const PLAN_REQUEST_EXAMPLE = {
 
 const AlternativeSchema = TrainingConfigurationSchema.extend({
   reason: z
-    .enum(['smaller_neighbour', 'larger_neighbour', 'other_strategy', 'other_objective', 'best_predicted'])
+    .enum([
+      'smaller_neighbour',
+      'larger_neighbour',
+      'other_strategy',
+      'other_objective',
+      'best_predicted',
+      'runner_up',
+    ])
     .describe(
       "Why it is listed: the next smaller or larger variant (by FLOPs per image) at the same budget; the pick of the other strategy or of the other objective; or (fitted) the lowest prediction, when a near tie was settled in favour of a run inside the paper's measured range.",
     ),
@@ -75,6 +86,7 @@ const AlternativeSchema = TrainingConfigurationSchema.extend({
 
 export const PlanSchema = z
   .object({
+    uncertainty: UncertaintySchema.optional(),
     budget: ConvertedBudgetSchema,
     objective: ObjectiveSchema,
     strategy: StrategySchema,
@@ -88,6 +100,11 @@ export const PlanSchema = z
             'Ideal forward FLOPs per image (may lie between variants); equal_rate recommends the variant nearest it in log FLOPs.',
           ),
         source: z.string().describe('The rule or fitted law it comes from.'),
+        epochsInterval: IntervalSchema.optional().describe("The ensemble's interval on the ideal epochs."),
+        costPerEpochTpuV4CoreHoursInterval: IntervalSchema.optional(),
+        flopsPerImageInterval: IntervalSchema.optional().describe(
+          "The ensemble members' ideal sizes (equal_rate for jft_loss: the stated rule, so the point).",
+        ),
       })
       .describe('The allocation the strategy would make if any model size existed.'),
     recommendation: TrainingConfigurationSchema.describe('The run to launch.'),

@@ -1,0 +1,128 @@
+/**
+ * Intervals on the ideal allocation: the compute-optimal model size each ensemble member's surface gives at a budget,
+ * and the epochs that size affords. On L = E + (A F^-alpha + B D^-beta)^gamma along the budget line D = N C / (c F^g)
+ * the optimum is the inner sum's (the outer power is monotone), in closed form (allocation.ts):
+ *   ln F* = [ln(alpha A / (g beta B)) + beta ln(N C / c)] / (alpha + g beta),
+ * a straight line in ln C for each member, tabulated once (OptimumLines) so a plan reads 200 optima with one
+ * multiply-add and one exponential each.
+ */
+
+import { FACTS } from '../dataset/facts.js';
+import type { CostPowerLaw } from '../laws/allocation.js';
+import type { SurfaceCoefficients } from '../laws/surface.js';
+import type { Interval } from './intervals.js';
+
+/** ln F*_m(C) = intercept_m + slope_m ln C for each member m. */
+export interface OptimumLines {
+  readonly intercept: Float64Array;
+  readonly slope: Float64Array;
+}
+
+export function optimumLines(surfaces: readonly SurfaceCoefficients[], costLaw: CostPowerLaw): OptimumLines {
+  const { coefficient: c, exponent: g } = costLaw;
+  const N = FACTS.jftImages.value;
+  const intercept = new Float64Array(surfaces.length);
+  const slope = new Float64Array(surfaces.length);
+  surfaces.forEach(({ A, B, alpha, beta }, m) => {
+    const denominator = alpha + g * beta;
+    intercept[m] = (Math.log((alpha * A) / (g * beta * B)) + beta * Math.log(N / c)) / denominator;
+    slope[m] = beta / denominator;
+  });
+  return { intercept, slope };
+}
+
+export interface AllocationIntervals {
+  readonly epochsInterval: Interval;
+  readonly costPerEpochTpuV4CoreHoursInterval: Interval;
+  readonly flopsPerImageInterval: Interval;
+}
+
+/**
+ * The level's interval of the members' ideal sizes ln F_m (`lnFlops`, sorted here in place), each trained on the
+ * budget for the epochs it affords on the cost law's mid-line within the epoch window (a monotone map, so quantiles
+ * carry through it), widened to contain the point ideal.
+ */
+export function allocationIntervals(
+  lnFlops: Float64Array,
+  costLaw: CostPowerLaw,
+  tpuV4CoreHours: number,
+  share: number,
+  window: { readonly minEpochs: number; readonly maxEpochs: number },
+  level: number,
+  point: { readonly epochs: number; readonly flopsPerImage: number },
+): AllocationIntervals {
+  const fewest = Math.min(
+    epochsAt(quantileInPlace(lnFlops, (1 + level) / 2), costLaw, tpuV4CoreHours, share, window),
+    point.epochs,
+  );
+  const most = Math.max(
+    epochsAt(quantileInPlace(lnFlops, (1 - level) / 2), costLaw, tpuV4CoreHours, share, window),
+    point.epochs,
+  );
+  return {
+    epochsInterval: { lower: fewest, upper: most },
+    costPerEpochTpuV4CoreHoursInterval: { lower: tpuV4CoreHours / most, upper: tpuV4CoreHours / fewest },
+    flopsPerImageInterval: {
+      lower: Math.min(flopsAt(most, costLaw, tpuV4CoreHours, share), point.flopsPerImage),
+      upper: Math.max(flopsAt(fewest, costLaw, tpuV4CoreHours, share), point.flopsPerImage),
+    },
+  };
+}
+
+/**
+ * Hyndman & Fan (1996) definition 7, by selection rather than a sort: the order statistics at floor(h) and the one
+ * after it, found by Hoare's quickselect (Hoare 1961, Algorithm 65 "Find"), which leaves `values` partitioned.
+ */
+function quantileInPlace(values: Float64Array, p: number): number {
+  const h = (values.length - 1) * p;
+  const lo = Math.floor(h);
+  const below = select(values, lo);
+  if (lo + 1 >= values.length) return below;
+  // After select, everything right of lo is at least values[lo]: the next order statistic is their minimum.
+  let next = Number.POSITIVE_INFINITY;
+  for (let i = lo + 1; i < values.length; i++) next = Math.min(next, values[i] as number);
+  return below + (h - lo) * (next - below);
+}
+
+/** Rearranges `values` so that values[k] is its k-th smallest, with nothing larger before it nor smaller after. */
+function select(values: Float64Array, k: number): number {
+  let left = 0;
+  let right = values.length - 1;
+  while (right > left) {
+    const pivot = values[(left + right) >> 1] as number;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while ((values[i] as number) < pivot) i++;
+      while ((values[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = values[i] as number;
+        values[i] = values[j] as number;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return values[k] as number;
+}
+
+/** The epochs a model of e^lnFlops affords on the budget, within the window. */
+function epochsAt(
+  lnFlops: number,
+  costLaw: CostPowerLaw,
+  tpuV4CoreHours: number,
+  share: number,
+  window: { readonly minEpochs: number; readonly maxEpochs: number },
+): number {
+  const epochs = tpuV4CoreHours / (costLaw.coefficient * Math.exp(costLaw.exponent * lnFlops) * share);
+  return Math.min(Math.max(epochs, window.minEpochs), window.maxEpochs);
+}
+
+/** The model size whose epoch costs the budget over `epochs`, on the mid-line. */
+function flopsAt(epochs: number, costLaw: CostPowerLaw, tpuV4CoreHours: number, share: number): number {
+  return (tpuV4CoreHours / epochs / share / costLaw.coefficient) ** (1 / costLaw.exponent);
+}

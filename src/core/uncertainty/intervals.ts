@@ -1,0 +1,103 @@
+/**
+ * Confidence and prediction intervals on a configuration's predicted JFT-4B loss and ImageNet top-1.
+ *
+ * Confidence interval (the fit's uncertainty): the (1 - level) / 2 and (1 + level) / 2 quantiles of the ensemble
+ * members' predictions for the same configuration (percentile bootstrap, Efron & Tibshirani 1993 ch. 13), widened if
+ * need be to contain the point estimate (the fit to the data itself, which a skewed ensemble can leave outside).
+ * Prediction interval (where one new run's measurement may fall): the same, with the law's residual scatter added in
+ * log space, each side separately, half-width sqrt(h^2 + (z sigma)^2), h the confidence half-width, z the normal
+ * quantile of the level and sigma the law's residual log standard deviation (lawEnsemble.ts). So the prediction
+ * interval always contains the confidence interval, and both widen with the level. Both are held within what is
+ * physically possible: a loss at most ln 30,000, a top-1 from 0.1 % (chance) to below 100 %.
+ */
+
+import type { NfnetVariant } from '../architecture/variants.js';
+import { normalQuantile } from './normalQuantile.js';
+import type { PlannerUncertainty } from './plannerUncertainty.js';
+import { type GridLaw, gridPosition, memberQuantile } from './predictionGrid.js';
+
+export interface Interval {
+  readonly lower: number;
+  readonly upper: number;
+}
+
+export const DEFAULT_INTERVAL_LEVEL = 0.9;
+/**
+ * Levels accepted: 0.5 to 0.99. With 200 members a 99 % interval's ends rest on the outermost one or two members;
+ * beyond that the ensemble cannot say.
+ */
+export const MIN_INTERVAL_LEVEL = 0.5;
+export const MAX_INTERVAL_LEVEL = 0.99;
+
+export interface PredictionIntervals {
+  readonly jftValidationLossConfidenceInterval: Interval;
+  readonly jftValidationLossPredictionInterval: Interval;
+  readonly imagenetTop1PercentConfidenceInterval: Interval;
+  readonly imagenetTop1PercentPredictionInterval: Interval;
+}
+
+interface Bounds {
+  readonly max: number;
+}
+
+/** A confidence and a prediction interval around a positive point value, from the members at one position. */
+function intervalsOf(
+  uncertainty: PlannerUncertainty,
+  law: GridLaw,
+  variant: number,
+  lnImagesSeen: number,
+  point: number,
+  level: number,
+  bounds: Bounds,
+): { confidence: Interval; prediction: Interval } {
+  const at = gridPosition(lnImagesSeen);
+  const { grid, ensemble } = uncertainty;
+  const low = Math.min(memberQuantile(grid, law, variant, at, (1 - level) / 2), point);
+  const high = Math.max(memberQuantile(grid, law, variant, at, (1 + level) / 2), point);
+  const scatter = normalQuantile((1 + level) / 2) * ensemble.residualLogSd[law];
+  const below = Math.log(point / low);
+  const above = Math.log(high / point);
+  const max = bounds.max;
+  return {
+    confidence: { lower: Math.min(low, max), upper: Math.min(high, max) },
+    prediction: {
+      lower: Math.min(point * Math.exp(-Math.sqrt(below * below + scatter * scatter)), max),
+      upper: Math.min(point * Math.exp(Math.sqrt(above * above + scatter * scatter)), max),
+    },
+  };
+}
+
+/**
+ * Both predictions' intervals for `variant` after `imagesSeen` images. `jftValidationLoss` and `imagenetTop1Percent`
+ * are the point predictions (already held within the physical bounds); the top-1 interval is the fine-tuning law's
+ * error interval turned over, 100 - error.
+ */
+export function predictionIntervals(
+  uncertainty: PlannerUncertainty,
+  variant: NfnetVariant,
+  imagesSeen: number,
+  point: { readonly jftValidationLoss: number; readonly imagenetTop1Percent: number },
+  level: number,
+  bounds: { readonly maxJftValidationLoss: number; readonly minImagenetTop1Percent: number },
+): PredictionIntervals {
+  const index = uncertainty.grid.variantIndex.get(variant) as number;
+  const lnD = Math.log(imagesSeen);
+  const loss = intervalsOf(uncertainty, 'jftLoss', index, lnD, point.jftValidationLoss, level, {
+    max: bounds.maxJftValidationLoss,
+  });
+  const error = intervalsOf(uncertainty, 'finetune', index, lnD, 100 - point.imagenetTop1Percent, level, {
+    max: 100 - bounds.minImagenetTop1Percent,
+  });
+  return {
+    jftValidationLossConfidenceInterval: loss.confidence,
+    jftValidationLossPredictionInterval: loss.prediction,
+    imagenetTop1PercentConfidenceInterval: {
+      lower: 100 - error.confidence.upper,
+      upper: 100 - error.confidence.lower,
+    },
+    imagenetTop1PercentPredictionInterval: {
+      lower: 100 - error.prediction.upper,
+      upper: 100 - error.prediction.lower,
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * How sure a plan's pick is: under each ensemble member, which of the candidates has the lowest predicted objective
+ * (JFT loss, or top-1 error), and so the share of members under which each candidate is the best. Members are the
+ * laws' alternative fits (lawEnsemble.ts), so a share is the bootstrap probability that the candidate is the best
+ * choice given the data's uncertainty about the laws (the cost law's uncertainty is not included: a budget buys each
+ * candidate the epochs the point cost law gives, as the plan states them).
+ */
+
+import {
+  type GridLaw,
+  type GridPosition,
+  gridPosition,
+  memberOffset,
+  memberQuantile,
+  type PredictionGrid,
+} from './predictionGrid.js';
+
+export interface ShareCandidate {
+  /** Index of the variant in the grid (PredictionGrid.variantIndex). */
+  readonly variant: number;
+  readonly imagesSeen: number;
+}
+
+/**
+ * The share of members under which each candidate is the best (ties go to the earlier candidate). A candidate whose
+ * lowest member value exceeds another's highest can win under no member and is skipped without evaluating its
+ * members: the interpolated members' range is bounded by the interpolated range of the grid points (the minimum of a
+ * weighted sum is at least the weighted sum of the minima).
+ */
+export function pickShares(
+  grid: PredictionGrid,
+  law: GridLaw,
+  candidates: readonly ShareCandidate[],
+): Float64Array {
+  const M = grid.members;
+  const positions: GridPosition[] = [];
+  let ceiling = Number.POSITIVE_INFINITY;
+  for (const c of candidates) {
+    const at = gridPosition(Math.log(c.imagesSeen));
+    positions.push(at);
+    ceiling = Math.min(ceiling, memberQuantile(grid, law, c.variant, at, 1));
+  }
+  const best = new Float64Array(M).fill(Number.POSITIVE_INFINITY);
+  const winner = new Int32Array(M);
+  const table = grid.values[law];
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i] as ShareCandidate;
+    const at = positions[i] as GridPosition;
+    if (memberQuantile(grid, law, c.variant, at, 0) > ceiling) continue;
+    // predictionGrid's memberValues fused with the comparison: this loop is most of a plan's time with an ensemble.
+    const a = memberOffset(grid, c.variant, at);
+    const b = a + M;
+    const f = at.fraction;
+    for (let m = 0; m < M; m++) {
+      const va = table[a + m] as number;
+      const v = va + f * ((table[b + m] as number) - va);
+      if (v < (best[m] as number)) {
+        best[m] = v;
+        winner[m] = i;
+      }
+    }
+  }
+  // Counted, then divided once: a sum of 200 increments of 1/200 overshoots 1 in the last digit.
+  const wins = new Float64Array(candidates.length);
+  for (let m = 0; m < M; m++) wins[winner[m] as number] = (wins[winner[m] as number] as number) + 1;
+  for (let i = 0; i < wins.length; i++) wins[i] = (wins[i] as number) / M;
+  return wins;
+}

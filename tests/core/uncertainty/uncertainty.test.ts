@@ -1,0 +1,312 @@
+/**
+ * The ensemble of the paper's laws and what plans read from it. Oracles: published values (AS 241's normal
+ * quantiles), the members' own laws evaluated directly (the grid must reproduce them), synthetic replicates with a
+ * known answer (zero residuals must refit to the point law), and invariants over thousands of generated requests
+ * (intervals contain their point, nest, widen with the level and stay within physical bounds; shares sum to 1).
+ */
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NFNET_VARIANTS } from '../../../src/core/architecture/variants.js';
+import { FIGURE2_JFT_VALIDATION_LOSS } from '../../../src/core/dataset/figures.js';
+import { refitCandidate } from '../../../src/core/laws/lawSelection.js';
+import { jftLossObservations } from '../../../src/core/laws/lossLaw.js';
+import { fitPaperLaws } from '../../../src/core/laws/paperLaws.js';
+import { predictSurface } from '../../../src/core/laws/surface.js';
+import { createPlannerContext, type PlannerContext } from '../../../src/core/planner/context.js';
+import { type Plan, plan } from '../../../src/core/planner/plan.js';
+import { OBJECTIVES, STRATEGIES } from '../../../src/core/planner/request.js';
+import { type Interval, predictionIntervals } from '../../../src/core/uncertainty/intervals.js';
+import {
+  ENSEMBLE_MEMBERS,
+  fitLawEnsemble,
+  type LawEnsemble,
+  memberWeights,
+} from '../../../src/core/uncertainty/lawEnsemble.js';
+import { normalQuantile } from '../../../src/core/uncertainty/normalQuantile.js';
+import { buildPlannerUncertainty } from '../../../src/core/uncertainty/plannerUncertainty.js';
+import { gridPosition, memberValues } from '../../../src/core/uncertainty/predictionGrid.js';
+import { logUniform } from '../arbitraries.js';
+
+let laws: ReturnType<typeof fitPaperLaws>;
+let ensemble: LawEnsemble;
+let context: PlannerContext;
+beforeAll(() => {
+  laws = fitPaperLaws();
+  ensemble = fitLawEnsemble(laws);
+  context = createPlannerContext(laws, ensemble);
+});
+
+describe('normalQuantile (oracle: Wichura 1988, AS 241, and standard tables)', () => {
+  it.each([
+    [0.975, 1.959963984540054],
+    [0.95, 1.6448536269514722],
+    [0.25, -0.6744897501960817],
+    [0.001, -3.090232306167813],
+    [1e-20, -9.26234008979841],
+    [0.5, 0],
+  ])('z(%d) = %d', (p, z) => {
+    expect(normalQuantile(p)).toBeCloseTo(z, 12);
+  });
+
+  it('is antisymmetric and refuses p outside (0, 1)', () => {
+    for (const p of [0.01, 0.2, 0.4, 0.49]) expect(normalQuantile(1 - p)).toBeCloseTo(-normalQuantile(p), 14);
+    expect(() => normalQuantile(0)).toThrow(RangeError);
+    expect(() => normalQuantile(1)).toThrow(RangeError);
+  });
+});
+
+describe('the ensemble', () => {
+  it(`has ${ENSEMBLE_MEMBERS} members, the same for the same seed, others for another`, () => {
+    expect(ensemble.members).toHaveLength(200);
+    const again = fitLawEnsemble(laws, { members: 5 });
+    expect(again.members).toEqual(ensemble.members.slice(0, 5));
+    const other = fitLawEnsemble(laws, { members: 5, seed: 1 });
+    expect(other.members[0]).not.toEqual(ensemble.members[0]);
+  });
+
+  it("Webb's weights: six values, mean near 0 and variance near 1 over 6,000 draws (Webb 2023)", () => {
+    const models = ['F0', 'F1', 'F3', 'F3+', 'F7', 'F7+'];
+    const draws: number[] = [];
+    for (let k = 0; k < 1000; k++) draws.push(...memberWeights(models, 7, k).values());
+    const mean = draws.reduce((a, b) => a + b, 0) / draws.length;
+    const variance = draws.reduce((a, b) => a + (b - mean) ** 2, 0) / draws.length;
+    expect(new Set(draws.map((d) => d.toFixed(6))).size).toBe(6);
+    expect(Math.abs(mean)).toBeLessThan(0.05);
+    expect(Math.abs(variance - 1)).toBeLessThan(0.05);
+  });
+
+  it('a replicate with no residual refits to the point law (synthetic: the fitted values themselves)', () => {
+    const observations = jftLossObservations().map((o) => ({
+      ...o,
+      value: predictSurface(laws.jftLoss.coefficients, o.flopsPerImage, o.imagesSeen),
+    }));
+    const refit = refitCandidate(
+      laws.jftLoss.selection.selected,
+      observations,
+      FIGURE2_JFT_VALIDATION_LOSS.map((p) => p.tpuV4CoreHours),
+      laws.jftLoss.coefficients,
+    );
+    for (const o of observations)
+      expect(predictSurface(refit, o.flopsPerImage, o.imagesSeen) / o.value).toBeCloseTo(1, 6);
+  });
+
+  it("members scatter around the point law: the point's prediction of each paper run lies inside the members' range", () => {
+    for (const o of jftLossObservations()) {
+      const values = ensemble.members.map((m) => predictSurface(m.jftLoss, o.flopsPerImage, o.imagesSeen));
+      const point = predictSurface(laws.jftLoss.coefficients, o.flopsPerImage, o.imagesSeen);
+      expect(Math.min(...values)).toBeLessThan(point);
+      expect(Math.max(...values)).toBeGreaterThan(point);
+    }
+  });
+
+  it('the tabulated grid reproduces every member at random sizes and lengths within 1e-4 (oracle: the law itself)', () => {
+    const grid = context.uncertainty?.grid;
+    if (grid === undefined) throw new Error('no grid');
+    const out = new Float64Array(grid.members);
+    fc.assert(
+      fc.property(fc.constantFrom(...NFNET_VARIANTS), logUniform(1e6, 1e15), (variant, imagesSeen) => {
+        memberValues(
+          grid,
+          'jftLoss',
+          grid.variantIndex.get(variant) as number,
+          gridPosition(Math.log(imagesSeen)),
+          out,
+        );
+        const F = context.byName[variant].flopsPerImage;
+        ensemble.members.forEach((m, i) => {
+          expect(Math.abs((out[i] as number) / predictSurface(m.jftLoss, F, imagesSeen) - 1)).toBeLessThan(
+            1e-4,
+          );
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+const budget = logUniform(1, 1e7);
+const request = fc.record({
+  tpuV4CoreHours: budget,
+  strategy: fc.constantFrom(...STRATEGIES),
+  objective: fc.constantFrom(...OBJECTIVES),
+  level: fc.double({ min: 0.5, max: 0.99, noNaN: true }),
+});
+
+function planAt(
+  r: { tpuV4CoreHours: number; strategy: Plan['strategy']; objective: Plan['objective'] },
+  level: number,
+) {
+  return plan(context, {
+    budget: { amount: r.tpuV4CoreHours, unit: 'tpu_v4_core_hours' },
+    strategy: r.strategy,
+    objective: r.objective,
+    intervalLevel: level,
+  });
+}
+
+describe('intervals and pick shares in plans (properties over generated requests)', () => {
+  it('every interval contains its point, the prediction interval contains the confidence one, all within bounds', () => {
+    fc.assert(
+      fc.property(request, (r) => {
+        const p = planAt(r, r.level);
+        expect(p.uncertainty?.level).toBe(r.level);
+        for (const run of [p.recommendation, ...p.alternatives]) {
+          const q = run.predicted;
+          const checks: [Interval | undefined, Interval | undefined, number, number, number][] = [
+            [
+              q.jftValidationLossConfidenceInterval,
+              q.jftValidationLossPredictionInterval,
+              q.jftValidationLoss,
+              0,
+              Math.log(30_000),
+            ],
+            [
+              q.imagenetTop1PercentConfidenceInterval,
+              q.imagenetTop1PercentPredictionInterval,
+              q.imagenetTop1Percent,
+              0.1,
+              100,
+            ],
+          ];
+          for (const [ci, pi, point, min, max] of checks) {
+            if (ci === undefined || pi === undefined) throw new Error('missing interval');
+            expect(ci.lower).toBeLessThanOrEqual(point);
+            expect(ci.upper).toBeGreaterThanOrEqual(point);
+            expect(pi.lower).toBeLessThanOrEqual(ci.lower);
+            expect(pi.upper).toBeGreaterThanOrEqual(ci.upper);
+            expect(pi.lower).toBeGreaterThanOrEqual(min);
+            expect(pi.upper).toBeLessThanOrEqual(max);
+          }
+        }
+        const { epochsInterval, flopsPerImageInterval } = p.ideal;
+        expect(epochsInterval?.lower).toBeLessThanOrEqual(p.ideal.epochs);
+        expect(epochsInterval?.upper).toBeGreaterThanOrEqual(p.ideal.epochs);
+        expect(flopsPerImageInterval?.lower).toBeLessThanOrEqual(p.ideal.flopsPerImage);
+        expect(flopsPerImageInterval?.upper).toBeGreaterThanOrEqual(p.ideal.flopsPerImage);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('intervals widen with the level', () => {
+    fc.assert(
+      fc.property(request, fc.double({ min: 0.5, max: 0.99, noNaN: true }), (r, other) => {
+        const [low, high] = [Math.min(r.level, other), Math.max(r.level, other)];
+        const a = planAt(r, low).recommendation.predicted;
+        const b = planAt(r, high).recommendation.predicted;
+        for (const key of [
+          'jftValidationLossConfidenceInterval',
+          'jftValidationLossPredictionInterval',
+          'imagenetTop1PercentConfidenceInterval',
+          'imagenetTop1PercentPredictionInterval',
+        ] as const) {
+          expect(b[key]?.lower).toBeLessThanOrEqual(a[key]?.lower as number);
+          expect(b[key]?.upper).toBeGreaterThanOrEqual(a[key]?.upper as number);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("shares lie in [0, 1]; the recommendation's is the largest listed, or the plan says why not", () => {
+    let nearTies = 0;
+    fc.assert(
+      fc.property(request, (r) => {
+        const p = planAt(r, 0.9);
+        const mine = p.recommendation.pickShare as number;
+        expect(mine).toBeGreaterThanOrEqual(0);
+        expect(mine).toBeLessThanOrEqual(1);
+        const codes = p.warnings.map((w) => w.code);
+        for (const alt of p.alternatives) {
+          expect(alt.pickShare).toBeGreaterThanOrEqual(0);
+          expect(alt.pickShare).toBeLessThanOrEqual(1);
+          if ((alt.pickShare as number) > mine && alt.model.name !== p.recommendation.model.name)
+            expect(codes).toContain('pick_not_most_likely_best');
+        }
+        expect(codes.includes('pick_near_tie')).toBe(mine < 0.5);
+        if (mine < 0.5) nearTies++;
+      }),
+      { numRuns: 1_000 },
+    );
+    expect(nearTies).toBeGreaterThan(0);
+  });
+
+  it('shares of distinct runs sum to at most 1, and to 1 when the runner-up is listed with the pick alone winning the rest', () => {
+    const p = plan(context, { budget: { amount: 20_000, unit: 'tpu_v4_core_hours' }, strategy: 'fitted' });
+    const distinct = new Map<string, number>();
+    for (const run of [p.recommendation, ...p.alternatives])
+      distinct.set(`${run.model.name}@${run.epochs}`, run.pickShare as number);
+    const total = [...distinct.values()].reduce((a, b) => a + b, 0);
+    expect(total).toBeLessThanOrEqual(1 + 1e-12);
+    expect(p.recommendation.pickShare).toBeGreaterThan(0.5);
+  });
+
+  it('equal_rate at 20,000 core hours follows the rule, not the laws: pick_near_tie and pick_not_most_likely_best name the fitted pick', () => {
+    const p = plan(context, {
+      budget: { amount: 20_000, unit: 'tpu_v4_core_hours' },
+      strategy: 'equal_rate',
+    });
+    const fitted = plan(context, {
+      budget: { amount: 20_000, unit: 'tpu_v4_core_hours' },
+      strategy: 'fitted',
+    });
+    const codes = p.warnings.map((w) => w.code);
+    expect(codes).toContain('pick_near_tie');
+    expect(codes).toContain('pick_not_most_likely_best');
+    expect(p.warnings.find((w) => w.code === 'pick_not_most_likely_best')?.message).toMatch(
+      new RegExp(`^${fitted.recommendation.model.name.replace('+', '\\+')} `),
+    );
+  });
+});
+
+describe('predictionIntervals on a hand-made ensemble (oracle: the formulas worked by hand)', () => {
+  it('members all above the point: the confidence interval still reaches down to it; the prediction one adds z sigma', () => {
+    const shifted = { ...laws.jftLoss.coefficients, E: laws.jftLoss.coefficients.E + 0.1 };
+    const member = {
+      jftLoss: shifted,
+      finetune: laws.finetune.coefficients,
+      costLaw: ensemble.members[0]?.costLaw,
+    };
+    const handMade: LawEnsemble = {
+      seed: 0,
+      members: Array.from({ length: 10 }, () => member as LawEnsemble['members'][number]),
+      resampling: 'identical members',
+      residualLogSd: { jftLoss: 0.01, finetune: 0.02 },
+    };
+    const uncertainty = buildPlannerUncertainty(
+      handMade,
+      Object.fromEntries(NFNET_VARIANTS.map((v) => [v, context.byName[v].flopsPerImage])) as never,
+      laws.costModel.flopsPowerLaw,
+    );
+    const D = 8e9;
+    const F = context.byName['F3+'].flopsPerImage;
+    const point = predictSurface(laws.jftLoss.coefficients, F, D);
+    const top1 = 100 - predictSurface(laws.finetune.coefficients, F, D);
+    const q = predictionIntervals(
+      uncertainty,
+      'F3+',
+      D,
+      { jftValidationLoss: point, imagenetTop1Percent: top1 },
+      0.9,
+      {
+        maxJftValidationLoss: Math.log(30_000),
+        minImagenetTop1Percent: 0.1,
+      },
+    );
+    const z = 1.6448536269514722;
+    const w = point + 0.1;
+    expect(q.jftValidationLossConfidenceInterval.lower).toBeCloseTo(point, 12);
+    // The grid's interpolation: within 1e-4 relative (see above).
+    expect(q.jftValidationLossConfidenceInterval.upper / w).toBeCloseTo(1, 4);
+    expect(q.jftValidationLossPredictionInterval.lower).toBeCloseTo(point * Math.exp(-z * 0.01), 12);
+    expect(
+      q.jftValidationLossPredictionInterval.upper /
+        (point * Math.exp(Math.sqrt(Math.log(w / point) ** 2 + (z * 0.01) ** 2))),
+    ).toBeCloseTo(1, 4);
+    // Members equal to the point law for top-1: a zero-width confidence interval, and +-z sigma in log error.
+    const error = 100 - top1;
+    expect(q.imagenetTop1PercentConfidenceInterval.lower).toBeCloseTo(top1, 3);
+    expect(q.imagenetTop1PercentPredictionInterval.lower).toBeCloseTo(100 - error * Math.exp(z * 0.02), 3);
+    expect(q.imagenetTop1PercentPredictionInterval.upper).toBeCloseTo(100 - error * Math.exp(-z * 0.02), 3);
+  });
+});
