@@ -88,7 +88,8 @@ async function execute(command: Command, out: CliOutput): Promise<number> {
       return EXIT_OK;
     }
     case 'laws': {
-      const report = lawsReport(fitPaperLaws());
+      const laws = fitPaperLaws();
+      const report = lawsReport(laws, fitLawEnsemble(laws));
       out.stdout(`${command.json ? lawsJson(report) : renderLaws(report)}\n`);
       return EXIT_OK;
     }

@@ -1,6 +1,9 @@
 import { compareCostLaws } from '../cost/costModel.js';
 import { FACTS } from '../dataset/facts.js';
 import { PAPER_TRAINED_VARIANTS } from '../dataset/figures.js';
+import { exponentIntervals } from '../uncertainty/exponentIntervals.js';
+import { DEFAULT_INTERVAL_LEVEL } from '../uncertainty/intervals.js';
+import type { LawEnsemble } from '../uncertainty/lawEnsemble.js';
 import {
   type AllocationExponents,
   EQUAL_RATE_ANCHOR_TPU_V4_CORE_HOURS,
@@ -53,7 +56,11 @@ export interface SurfaceLawReport {
  * what GET /v1/laws serves and `scaleplan laws` prints. A view of the fitted laws; computes only the closed-form
  * exponents and the fine-tuning finding check.
  */
-export function lawsReport(laws: PaperLaws) {
+export function lawsReport(laws: PaperLaws, ensemble?: LawEnsemble) {
+  const intervalsOf = (surfaceOf: (m: LawEnsemble['members'][number]) => SurfaceCoefficients) =>
+    ensemble && {
+      exponentIntervals: exponentIntervals(ensemble, surfaceOf, DEFAULT_INTERVAL_LEVEL, EQUAL_RATE_EXPONENT),
+    };
   const costLaw = laws.costModel.flopsPowerLaw;
   const surface = (law: PaperLaws['jftLoss'] | PaperLaws['finetune']): SurfaceLawReport => ({
     id: law.id,
@@ -156,10 +163,12 @@ export function lawsReport(laws: PaperLaws) {
       },
       fitted: {
         exponents: exponents(fittedAllocationExponents(laws.jftLoss.coefficients, costLaw)),
+        ...intervalsOf((m) => m.jftLoss),
         source: `closed form: minimise ${laws.jftLoss.id} subject to cost = C under the cost law`,
       },
       fittedImagenetTop1: {
         exponents: exponents(fittedAllocationExponents(laws.finetune.coefficients, costLaw)),
+        ...intervalsOf((m) => m.finetune),
         source: `closed form: minimise ${laws.finetune.id} subject to cost = C under the cost law`,
       },
       measured: {

@@ -138,7 +138,7 @@ export const buildingBlockRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async () => lawsReport(app.planner.laws),
+    async () => lawsReport(app.planner.laws, app.planner.uncertainty?.ensemble),
   );
 };
 

@@ -63,6 +63,18 @@ const SurfaceLawSchema = z.object({
     })
     .describe('Every candidate form or weighting, its errors, and which won.'),
 });
+const IntervalSchema = z.object({ lower: z.number(), upper: z.number() });
+const ExponentIntervalsSchema = z
+  .object({
+    level: z.number(),
+    flopsPerImage: IntervalSchema,
+    costPerEpoch: IntervalSchema,
+    epochs: IntervalSchema,
+    paperRuleInside: z.boolean().describe("Whether the paper's 0.5 / 0.5 rule lies inside both intervals."),
+    statement: z.string(),
+  })
+  .describe("The exponents' percentile intervals over the ensemble's members (when the ensemble is ready).");
+
 const ExponentsSchema = z
   .object({ flopsPerImage: z.number(), costPerEpoch: z.number(), epochs: z.number() })
   .describe('Each quantity grows as C^exponent with the budget C.');
@@ -140,8 +152,16 @@ export const LawsResponseSchema = z
         anchorTpuV4CoreHours: z.number(),
         source: z.string(),
       }),
-      fitted: z.object({ exponents: ExponentsSchema, source: z.string() }),
-      fittedImagenetTop1: z.object({ exponents: ExponentsSchema, source: z.string() }),
+      fitted: z.object({
+        exponents: ExponentsSchema,
+        exponentIntervals: ExponentIntervalsSchema.optional(),
+        source: z.string(),
+      }),
+      fittedImagenetTop1: z.object({
+        exponents: ExponentsSchema,
+        exponentIntervals: ExponentIntervalsSchema.optional(),
+        source: z.string(),
+      }),
       measured: z.object({ exponents: ExponentsSchema, r2Log: ExponentsSchema, source: z.string() }),
     }),
     finetuneFinding: z.object({

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NFNET_VARIANTS } from '../../../src/core/architecture/variants.js';
 import { FIGURE2_JFT_VALIDATION_LOSS } from '../../../src/core/dataset/figures.js';
+import { fittedAllocationExponents } from '../../../src/core/laws/allocation.js';
 import { refitCandidate } from '../../../src/core/laws/lawSelection.js';
 import { jftLossObservations } from '../../../src/core/laws/lossLaw.js';
 import { fitPaperLaws } from '../../../src/core/laws/paperLaws.js';
@@ -15,6 +16,7 @@ import { predictSurface } from '../../../src/core/laws/surface.js';
 import { createPlannerContext, type PlannerContext } from '../../../src/core/planner/context.js';
 import { type Plan, plan } from '../../../src/core/planner/plan.js';
 import { OBJECTIVES, STRATEGIES } from '../../../src/core/planner/request.js';
+import { exponentIntervals } from '../../../src/core/uncertainty/exponentIntervals.js';
 import { type Interval, predictionIntervals } from '../../../src/core/uncertainty/intervals.js';
 import {
   ENSEMBLE_MEMBERS,
@@ -308,5 +310,34 @@ describe('predictionIntervals on a hand-made ensemble (oracle: the formulas work
     expect(q.imagenetTop1PercentConfidenceInterval.lower).toBeCloseTo(top1, 3);
     expect(q.imagenetTop1PercentPredictionInterval.lower).toBeCloseTo(100 - error * Math.exp(z * 0.02), 3);
     expect(q.imagenetTop1PercentPredictionInterval.upper).toBeCloseTo(100 - error * Math.exp(-z * 0.02), 3);
+  });
+});
+
+describe('exponent intervals for GET /v1/laws', () => {
+  it("contain the point fit's exponents, and say whether 0.5 lies inside both, as the intervals show", () => {
+    for (const [surfaceOf, point] of [
+      [(m: LawEnsemble['members'][number]) => m.jftLoss, laws.jftLoss.coefficients],
+      [(m: LawEnsemble['members'][number]) => m.finetune, laws.finetune.coefficients],
+    ] as const) {
+      const e = exponentIntervals(ensemble, surfaceOf, 0.9, 0.5);
+      const exact = fittedAllocationExponents(point, laws.costModel.flopsPowerLaw);
+      expect(e.costPerEpoch.lower).toBeLessThanOrEqual(exact.costPerEpoch);
+      expect(e.costPerEpoch.upper).toBeGreaterThanOrEqual(exact.costPerEpoch);
+      expect(e.epochs.lower).toBeLessThanOrEqual(exact.epochs);
+      expect(e.epochs.upper).toBeGreaterThanOrEqual(exact.epochs);
+      const inside = (i: Interval) => i.lower <= 0.5 && 0.5 <= i.upper;
+      expect(e.paperRuleInside).toBe(inside(e.costPerEpoch) && inside(e.epochs));
+      expect(e.statement).toMatch(e.paperRuleInside ? /inside/ : /outside/);
+    }
+  });
+
+  it('identical members give a zero-width interval at their exponent (hand-worked: alpha / (alpha + g beta))', () => {
+    const member = ensemble.members[0] as LawEnsemble['members'][number];
+    const same: LawEnsemble = { ...ensemble, members: [member, member, member] };
+    const e = exponentIntervals(same, (m) => m.jftLoss, 0.9, 0.5);
+    const { alpha, beta } = member.jftLoss;
+    const g = member.costLaw.exponent;
+    expect(e.epochs.lower).toBeCloseTo(alpha / (alpha + g * beta), 12);
+    expect(e.epochs.upper).toBeCloseTo(alpha / (alpha + g * beta), 12);
   });
 });
