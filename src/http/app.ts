@@ -95,7 +95,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(workerPool, {
     workers: config.workers,
     checkResponses: options.checkResponses ?? false,
-    closeTimeoutMs: Math.floor(config.shutdownGraceMs / 2),
   });
   await app.register(operations, {
     asyncWorkThreshold: config.asyncWorkThreshold,

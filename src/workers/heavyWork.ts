@@ -1,16 +1,17 @@
 /**
- * Entry of the worker threads (piscina loads this file): each thread fits the paper's laws once, at start-up, into
- * its own PlannerContext, so a task carries only the request. The core is the same pure code the event loop runs.
+ * Entry of the worker threads (piscina loads this file). Each thread receives the event loop's PlannerContext once,
+ * at start-up (plain data, about 45 kB structured-cloned), so every task carries only the request and a thread
+ * answers exactly as the event loop would: the same fitted laws, the same pure core functions, no refit.
  */
 import { Piscina } from 'piscina';
-import { fitPaperLaws } from '../core/laws/paperLaws.js';
-import { createPlannerContext } from '../core/planner/context.js';
+import type { PlannerContext } from '../core/planner/context.js';
 import { createTaskRunner, type HeavyTask, type TaskOutcome } from './tasks.js';
 
-const { checkResponses } = (Piscina.workerData ?? {}) as { checkResponses?: boolean };
-const runner = createTaskRunner(createPlannerContext(fitPaperLaws()), {
-  checkResponses: checkResponses === true,
-});
+const { planner, checkResponses } = Piscina.workerData as {
+  planner: PlannerContext;
+  checkResponses: boolean;
+};
+const runner = createTaskRunner(planner, { checkResponses });
 
 export default function runHeavyTask(task: HeavyTask): TaskOutcome {
   task.started?.postMessage('started');

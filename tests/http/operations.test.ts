@@ -97,6 +97,7 @@ describe('operations', () => {
     // Below the threshold the same route answers synchronously, as before.
     const small = await post(`${base}/v1/plans/batch`, { items: items.slice(0, 40) });
     expect(small.status).toBe(200);
+    expect(((await small.json()) as { succeeded: number }).succeeded).toBe(40);
   });
 
   it('ends Failed with the problem the synchronous call would answer', async () => {
@@ -138,6 +139,17 @@ describe('operations', () => {
 });
 
 describe('worker pool', () => {
+  it('plans on a worker thread exactly as the event loop does (a batch large enough for the pool)', async () => {
+    const base = await serve();
+    const items = Array.from({ length: 30 }, (_, i) => ({
+      budget: { amount: 700 * (i + 1), unit: 'tpu_v4_core_hours' },
+      ...(i % 2 ? { objective: 'imagenet_top1' } : {}),
+    }));
+    const batch = (await (await post(`${base}/v1/plans/batch`, { items })).json()) as { results: unknown[] };
+    for (const [index, item] of items.entries())
+      expect(batch.results[index]).toEqual(await (await post(`${base}/v1/plans`, item)).json());
+  });
+
   it('answers 503 with Retry-After when every thread is busy and the queue is full, never a hang', async () => {
     const base = await serve({ WORKER_THREADS: '1', WORKER_QUEUE_LIMIT: '1' });
     const first = await post(`${base}/v1/fits`, LONG_FIT, { prefer: 'respond-async' });

@@ -1,14 +1,16 @@
 /**
  * Load shedding in three steps, so heavy work is refused before cheap work and the pod leaves the Service before it
- * sheds plans. @fastify/under-pressure samples the event loop's mean delay and the process' RSS (worker threads
- * included) every sampleIntervalMs; its own single threshold cannot order the steps, so this plugin compares the
- * samples with the configured delay limit D and memory budget M:
+ * sheds plans. @fastify/under-pressure samples the event loop's mean delay, the event loop's heap and the process'
+ * RSS (worker threads included) every sampleIntervalMs; its own single threshold cannot order the steps, so this
+ * plugin compares the samples with the configured delay limit D and memory budget M:
  *
- *   heavy   delay > D/4 or RSS > 60 % M: fits, targets and batches get 503 with Retry-After (plugins/admission.ts);
- *   unready delay > D/2 or RSS > 70 % M: /readyz answers 503, so the orchestrator stops sending new traffic;
- *   shed    delay > D   or RSS > 85 % M: every request but the probes gets 503 with Retry-After (problemDetails.ts,
- *           FST_UNDER_PRESSURE).
+ *   heavy   delay > D/4, heap > 25 % M or RSS > 75 % M: fits, targets and batches get 503 (plugins/admission.ts);
+ *   unready delay > D/2, heap > 35 % M or RSS > 80 % M: /readyz answers 503, so no new traffic is routed here;
+ *   shed    delay > D,   heap > 45 % M or RSS > 90 % M: every request but the probes gets 503 with Retry-After.
  *
+ * The heap is what clients fill (bodies, results, responses being written); the worker threads' heaps are capped by
+ * WORKER_HEAP_MIB and the rest of RSS (code, isolates, about 100 MB) is fixed. RSS alone would be a poor signal: the
+ * allocator keeps freed pages, so RSS stays high after a burst and would refuse heavy work long after it is over.
  * /healthz always answers (a busy process is not a wedged one). With D = 0 the delay is not watched; memory still is.
  */
 import underPressure from '@fastify/under-pressure';
@@ -29,8 +31,9 @@ declare module 'fastify' {
 
 export type PressureLevel = 'ok' | 'heavy' | 'unready' | 'shed';
 
-/** Fractions of the memory budget at which each step starts. */
-export const MEMORY_STEPS = { heavy: 0.6, unready: 0.7, shed: 0.85 } as const;
+/** Fractions of the memory budget at which each step starts: of the event loop's heap, and of the process' RSS. */
+export const HEAP_STEPS = { heavy: 0.25, unready: 0.35, shed: 0.45 } as const;
+export const RSS_STEPS = { heavy: 0.75, unready: 0.8, shed: 0.9 } as const;
 /** Fractions of the delay limit at which each step starts. */
 export const DELAY_STEPS = { heavy: 0.25, unready: 0.5, shed: 1 } as const;
 
@@ -54,12 +57,15 @@ const underPressurePlugin: FastifyPluginAsync<LoadSheddingOptions> = async (app,
   // Start-up lag (compiling schemas, starting threads) is not load: the delay counts once a clear sample was seen.
   let delayCounts = false;
   const levelNow = (): PressureLevel => {
-    const { eventLoopDelay, rssBytes } = app.memoryUsage();
+    const { eventLoopDelay, heapUsed, rssBytes } = app.memoryUsage();
     const delay = delayCounts && maxEventLoopDelayMs > 0 ? eventLoopDelay / maxEventLoopDelayMs : 0;
-    const rss = rssBytes / memory;
-    if (delay > DELAY_STEPS.shed || rss > MEMORY_STEPS.shed) return 'shed';
-    if (delay > DELAY_STEPS.unready || rss > MEMORY_STEPS.unready) return 'unready';
-    return delay > DELAY_STEPS.heavy || rss > MEMORY_STEPS.heavy ? 'heavy' : 'ok';
+    const past = (step: keyof typeof DELAY_STEPS) =>
+      delay > DELAY_STEPS[step] ||
+      heapUsed > memory * HEAP_STEPS[step] ||
+      rssBytes > memory * RSS_STEPS[step];
+    if (past('shed')) return 'shed';
+    if (past('unready')) return 'unready';
+    return past('heavy') ? 'heavy' : 'ok';
   };
   app.decorate('pressureLevel', levelNow);
 

@@ -7,7 +7,6 @@
  * Under vitest and tsx the worker is the TypeScript source, which a worker thread can only load through tsx's loader;
  * the build runs the compiled .js as is.
  */
-import { availableParallelism } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
@@ -56,28 +55,31 @@ const POOL_FULL_MESSAGES = new Set([
 export interface WorkerPoolOptions {
   workers: AppConfig['workers'];
   checkResponses: boolean;
-  /** How long close() lets running tasks finish before their threads are stopped. */
-  closeTimeoutMs: number;
 }
 
 const workerPoolPlugin: FastifyPluginAsync<WorkerPoolOptions> = async (app, options) => {
   const { threads, queueLimit, heapMib } = options.workers;
-  const pool = new Piscina<HeavyTask, TaskOutcome>({
-    filename: WORKER_URL.href,
-    minThreads: threads,
-    maxThreads: threads,
-    maxQueue: queueLimit,
-    // Each thread fits the laws at start-up (tens of ms); an idle one is kept rather than refitted on the next task.
-    idleTimeout: 60 * 60 * 1000,
-    execArgv: WORKER_URL.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [],
-    workerData: { checkResponses: options.checkResponses },
-    resourceLimits: { maxOldGenerationSizeMb: heapMib },
-    // Heavy work yields the CPU to the event loop when both want it (through @napi-rs/nice, piscina's optional
-    // dependency; without it the increment is silently ignored).
-    niceIncrement: availableParallelism() > threads ? 0 : 10,
-    closeTimeout: options.closeTimeoutMs,
-  });
-  pool.on('error', (error: unknown) => app.log.error({ err: error }, 'worker pool error'));
+  // Started on first use, once the laws are fitted: each thread gets the event loop's PlannerContext.
+  let started: Piscina<HeavyTask, TaskOutcome> | undefined;
+  const pool = (): Piscina<HeavyTask, TaskOutcome> => {
+    if (started !== undefined) return started;
+    started = new Piscina<HeavyTask, TaskOutcome>({
+      filename: WORKER_URL.href,
+      minThreads: threads,
+      maxThreads: threads,
+      maxQueue: queueLimit,
+      // An idle thread is kept rather than started again (with its copy of the laws) on the next task.
+      idleTimeout: 60 * 60 * 1000,
+      execArgv: WORKER_URL.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [],
+      workerData: { planner: app.planner, checkResponses: options.checkResponses },
+      resourceLimits: { maxOldGenerationSizeMb: heapMib },
+      // Heavy work yields the CPU to the event loop when both want it (through @napi-rs/nice, piscina's optional
+      // dependency; without it the increment is silently ignored).
+      niceIncrement: 10,
+    });
+    started.on('error', (error: unknown) => app.log.error({ err: error }, 'worker pool error'));
+    return started;
+  };
 
   let inline: TaskRunner | undefined;
   let inFlight = 0;
@@ -86,8 +88,8 @@ const workerPoolPlugin: FastifyPluginAsync<WorkerPoolOptions> = async (app, opti
     return rethrow(result.error);
   };
   const retryAfterSeconds = (): number => {
-    const meanRunMs = pool.histogram.runTime.mean;
-    const waitMs = Number.isFinite(meanRunMs) ? (meanRunMs * (pool.queueSize + threads)) / threads : 1000;
+    const meanRunMs = pool().histogram.runTime.mean;
+    const waitMs = Number.isFinite(meanRunMs) ? (meanRunMs * (pool().queueSize + threads)) / threads : 1000;
     return Math.min(60, Math.max(1, Math.ceil(waitMs / 1000)));
   };
 
@@ -107,7 +109,7 @@ const workerPoolPlugin: FastifyPluginAsync<WorkerPoolOptions> = async (app, opti
       inFlight += 1;
       try {
         return outcome(
-          await pool.run(task, {
+          await pool().run(task, {
             signal: runOptions.signal ?? null,
             ...(runOptions.transferList ? { transferList: runOptions.transferList } : {}),
           }),
@@ -123,14 +125,16 @@ const workerPoolPlugin: FastifyPluginAsync<WorkerPoolOptions> = async (app, opti
       return inFlight < threads + queueLimit;
     },
     get queued() {
-      return pool.queueSize;
+      return started?.queueSize ?? 0;
     },
     get capacity() {
       return threads + queueLimit;
     },
   };
   app.decorate('heavyWork', heavyWork);
-  app.addHook('onClose', async () => pool.close());
+  // onClose runs once the server has closed, so no request is waiting on a thread, and operations were cancelled at
+  // preClose: the threads are stopped at once rather than drained.
+  app.addHook('onClose', async () => started?.destroy());
 };
 
 export default fp(workerPoolPlugin, { name: 'worker-pool', dependencies: ['planner'] });
