@@ -168,7 +168,8 @@ const EnvSchema = z.object({
   METRICS_PORT: integer(1, 65_535, 0),
   // One thread for the API and one for heavy work: the manifests give a pod 2 cores.
   WORKER_THREADS: integer(1, 64, 1),
-  WORKER_QUEUE_LIMIT: integer(0, 10_000, 8),
+  // Each waiting batch holds its request and, once done, about 10 MB of JSON: a short queue bounds memory.
+  WORKER_QUEUE_LIMIT: integer(0, 10_000, 2),
   // A maximum-size fit or batch needs about 40 MB of heap in a worker; a runaway task is stopped at this.
   WORKER_HEAP_MIB: integer(32, 16_384, 128),
   // About 1 s of CPU (a plan unit is about 10 us): past it a client is better served by polling than by waiting.

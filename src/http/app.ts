@@ -86,8 +86,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(admission, {
     rateLimit: config.rateLimit,
     workMax: config.rateLimitWorkMax,
-    // A tenth of the memory budget for heavy responses still in flight: about ten full batches.
-    responseBytesLimit: Math.floor(config.memoryLimitBytes / 10),
+    // A sixteenth of the memory budget for heavy responses still being written: two or three full batches (7 MB of
+    // JSON each, counted twice: the text and its socket buffer).
+    responseBytesLimit: Math.floor(config.memoryLimitBytes / 16),
     sendTimeoutMs: config.sendTimeoutMs,
     retryAfterSeconds: config.underPressure.retryAfterSeconds,
   });

@@ -98,7 +98,8 @@ const admissionPlugin: FastifyPluginAsync<AdmissionOptions> = async (app, option
   app.addHook('onSend', (request, reply, payload, done) => {
     if (request.routeOptions.config.work === undefined || typeof payload !== 'string')
       return done(null, payload);
-    const bytes = payload.length;
+    // The JSON text, and the buffer Node copies it into for the socket, both live until the client has read it.
+    const bytes = 2 * payload.length;
     responseBytesInFlight += bytes;
     const cut = setTimeout(() => reply.raw.destroy(), options.sendTimeoutMs);
     cut.unref();
