@@ -57,9 +57,18 @@ export interface SurfaceLawReport {
  * exponents and the fine-tuning finding check.
  */
 export function lawsReport(laws: PaperLaws, ensemble?: LawEnsemble) {
-  const intervalsOf = (surfaceOf: (m: LawEnsemble['members'][number]) => SurfaceCoefficients) =>
+  const intervalsOf = (
+    surfaceOf: (m: LawEnsemble['members'][number]) => SurfaceCoefficients,
+    point: SurfaceCoefficients,
+  ) =>
     ensemble && {
-      exponentIntervals: exponentIntervals(ensemble, surfaceOf, DEFAULT_INTERVAL_LEVEL, EQUAL_RATE_EXPONENT),
+      exponentIntervals: exponentIntervals(
+        ensemble,
+        surfaceOf,
+        DEFAULT_INTERVAL_LEVEL,
+        EQUAL_RATE_EXPONENT,
+        fittedAllocationExponents(point, laws.costModel.flopsPowerLaw),
+      ),
     };
   const costLaw = laws.costModel.flopsPowerLaw;
   const surface = (law: PaperLaws['jftLoss'] | PaperLaws['finetune']): SurfaceLawReport => ({
@@ -163,12 +172,12 @@ export function lawsReport(laws: PaperLaws, ensemble?: LawEnsemble) {
       },
       fitted: {
         exponents: exponents(fittedAllocationExponents(laws.jftLoss.coefficients, costLaw)),
-        ...intervalsOf((m) => m.jftLoss),
+        ...intervalsOf((m) => m.jftLoss, laws.jftLoss.coefficients),
         source: `closed form: minimise ${laws.jftLoss.id} subject to cost = C under the cost law`,
       },
       fittedImagenetTop1: {
         exponents: exponents(fittedAllocationExponents(laws.finetune.coefficients, costLaw)),
-        ...intervalsOf((m) => m.finetune),
+        ...intervalsOf((m) => m.finetune, laws.finetune.coefficients),
         source: `closed form: minimise ${laws.finetune.id} subject to cost = C under the cost law`,
       },
       measured: {

@@ -99,7 +99,7 @@ const START_BETAS = [0.2, 0.7];
 const START_FLOOR_FRACTIONS = [0.5, 0.9];
 
 /** Exponents are kept in [0, 3]; the log-coefficients get generous bounds that only stop runaway starts. */
-const EXPONENT_MAX = 3;
+export const SURFACE_EXPONENT_MAX = 3;
 const LOG_COEFFICIENT_SPAN = 40;
 const OPTIMISER = { maxIterations: 400, gradientTolerance: 1e-13, relativeValueTolerance: 1e-15 } as const;
 
@@ -234,7 +234,7 @@ export function surfaceStarts(
 /**
  * The box and optimiser settings: log E, log A, log B within LOG_COEFFICIENT_SPAN below the smallest log observation,
  * log E at most the largest (the floor cannot exceed every observation), log A, log B at most SPAN above it, and the
- * exponents in [0, EXPONENT_MAX]; over the observations of weight > 0.
+ * exponents in [0, SURFACE_EXPONENT_MAX]; over the observations of weight > 0.
  */
 export function surfaceBounds(
   data: PreparedSurfaceObservations,
@@ -258,7 +258,13 @@ export function surfaceBounds(
       0,
       0,
     ],
-    upper: [logMax, logMax + LOG_COEFFICIENT_SPAN, logMax + LOG_COEFFICIENT_SPAN, EXPONENT_MAX, EXPONENT_MAX],
+    upper: [
+      logMax,
+      logMax + LOG_COEFFICIENT_SPAN,
+      logMax + LOG_COEFFICIENT_SPAN,
+      SURFACE_EXPONENT_MAX,
+      SURFACE_EXPONENT_MAX,
+    ],
     ...OPTIMISER,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Intervals on the fitted strategy's allocation exponents (cost per epoch ~ C^a, epochs ~ C^b, FLOPs per image ~
  * C^c): the closed form of allocation.ts evaluated for each ensemble member, with that member's surface and cost-law
- * exponent, and the level's percentile interval over the members (Efron & Tibshirani 1993 ch. 13).
+ * exponent, and the level's percentile interval over the members (Efron & Tibshirani 1993 ch. 13), widened if need be
+ * to contain the point fit's exponent.
  */
 
 import { type AllocationExponents, fittedAllocationExponents } from '../laws/allocation.js';
@@ -19,7 +20,7 @@ export interface ExponentIntervals {
   readonly statement: string;
 }
 
-function percentile(values: number[], level: number): Interval {
+function percentile(values: number[], level: number, point: number): Interval {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p: number) => {
     const h = (sorted.length - 1) * p;
@@ -27,7 +28,7 @@ function percentile(values: number[], level: number): Interval {
     const hi = Math.min(lo + 1, sorted.length - 1);
     return (sorted[lo] as number) + (h - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
   };
-  return { lower: at((1 - level) / 2), upper: at((1 + level) / 2) };
+  return { lower: Math.min(at((1 - level) / 2), point), upper: Math.max(at((1 + level) / 2), point) };
 }
 
 export function exponentIntervals(
@@ -35,6 +36,7 @@ export function exponentIntervals(
   surfaceOf: (member: LawEnsemble['members'][number]) => SurfaceCoefficients,
   level: number,
   paperRule: number,
+  point: AllocationExponents,
 ): ExponentIntervals {
   const exponents: AllocationExponents[] = ensemble.members.map((m) =>
     // The exponents depend on the cost law's exponent only, not on its coefficients.
@@ -43,10 +45,12 @@ export function exponentIntervals(
   const costPerEpoch = percentile(
     exponents.map((e) => e.costPerEpoch),
     level,
+    point.costPerEpoch,
   );
   const epochs = percentile(
     exponents.map((e) => e.epochs),
     level,
+    point.epochs,
   );
   const inside = (i: Interval) => i.lower <= paperRule && paperRule <= i.upper;
   const paperRuleInside = inside(costPerEpoch) && inside(epochs);
@@ -56,6 +60,7 @@ export function exponentIntervals(
     flopsPerImage: percentile(
       exponents.map((e) => e.flopsPerImage),
       level,
+      point.flopsPerImage,
     ),
     costPerEpoch,
     epochs,

@@ -67,6 +67,11 @@ function intervalsOf(
   };
 }
 
+/** An interval on top-1 error turned into one on top-1, 100 - error, held at chance (the subtraction can round under). */
+function topOne(error: Interval, minTop1: number): Interval {
+  return { lower: Math.max(100 - error.upper, minTop1), upper: Math.max(100 - error.lower, minTop1) };
+}
+
 /**
  * Both predictions' intervals for `variant` after `imagesSeen` images. `jftValidationLoss` and `imagenetTop1Percent`
  * are the point predictions (already held within the physical bounds); the top-1 interval is the fine-tuning law's
@@ -91,13 +96,7 @@ export function predictionIntervals(
   return {
     jftValidationLossConfidenceInterval: loss.confidence,
     jftValidationLossPredictionInterval: loss.prediction,
-    imagenetTop1PercentConfidenceInterval: {
-      lower: 100 - error.confidence.upper,
-      upper: 100 - error.confidence.lower,
-    },
-    imagenetTop1PercentPredictionInterval: {
-      lower: 100 - error.prediction.upper,
-      upper: 100 - error.prediction.lower,
-    },
+    imagenetTop1PercentConfidenceInterval: topOne(error.confidence, bounds.minImagenetTop1Percent),
+    imagenetTop1PercentPredictionInterval: topOne(error.prediction, bounds.minImagenetTop1Percent),
   };
 }

@@ -1,38 +1,47 @@
 /**
  * An ensemble of the paper's laws: the JFT-4B loss surface (Figure 2), the fine-tuning law (Figure 1) and the family
- * cost law (the six measured costs), each refitted to many replicates of its data, from which every prediction gets
- * its interval and every plan the share of members under which its pick is the best.
+ * cost law (the six measured costs), from which every prediction gets its interval and every plan the share of
+ * members under which its pick is the best.
  *
- * Resampling: the wild cluster bootstrap (Cameron, Gelbach & Miller 2008, "Bootstrap-based improvements for inference
- * with clustered errors", REStat 90(3)) with one weight per trained model, drawn from Webb's six-point distribution
- * (Webb 2023, "Reworking wild bootstrap-based inference for clustered errors", CJE 56(3): +-sqrt(1/2), +-1,
- * +-sqrt(3/2), each with probability 1/6, mean 0, variance 1). A replicate keeps every run and moves each model's
- * log residuals together: value* = fitted x exp(w_model x residual). Why: the points of one model's curve are not
- * independent (one pipeline, one learning-rate sweep; the paper names the F7+ curve's anomaly), so the model is the
- * honest unit; but there are only six, and resampling whole models with replacement would leave most replicates with
- * four or fewer distinct sizes, where the five-coefficient surface is not identified. The wild bootstrap keeps the
- * design (every size and length) and resamples the model-level errors instead; Webb's weights give 6^6 = 46,656
- * distinct replicates where Rademacher signs give 64. The same model weight moves the model's loss, fine-tuning and
- * cost residuals, so a member's three laws are a coherent alternative world.
+ * How the members are made: a Gaussian draw around each law's fit with the cluster-jackknife covariance of its
+ * parameters, the trained model as the cluster. The law is refitted without each model in turn (the
+ * leave-one-model-out fits the law selection already makes, lawSelection.ts); with G models and d_g the deviation of
+ * the fit without model g from the mean of those fits, the jackknife covariance is (G - 1) / G sum_g d_g d_g^T
+ * (Efron & Stein 1981; the cluster form is MacKinnon, Nielsen & Webb 2023's CV3, "Cluster-robust inference: a guide
+ * to empirical practice", J. Econometrics 232(2)), and a member is
+ *   theta_m = theta + sqrt((G - 1) / G) sum_g z_(m,g) d_g,   z ~ N(0, 1) independent,
+ * which has exactly that covariance without factoring it. Parameters are the optimiser's (log E, log A, log B, alpha,
+ * beta, and gamma for the joint form), in which the fits are close to Gaussian.
  *
- * Each member is refitted from the law's own optimum (refitCandidate: one bounded L-BFGS run), so a member costs a
- * few milliseconds; members are independent and determined by (seed, index), so any subset can be fitted apart (in
- * slices between other work, or on another thread) and the ensemble is the same on every pod.
+ * Why the model is the unit: the points of one model's curve are not independent (one pipeline, one learning-rate
+ * sweep; the paper names the F7+ curve's anomaly), so a model's errors move together. Why the jackknife rather than a
+ * resampling bootstrap: with six models, resampling models leaves most replicates with four or fewer sizes, where
+ * the surface is not identified; and a wild bootstrap of the model-level residuals is far too narrow, because the
+ * fit absorbs most of a model's error into the size term, so its residuals understate it. On synthetic Figure 2 runs
+ * with a known surface and per-model errors, the wild cluster bootstrap's 90 % interval on the epochs exponent held
+ * the truth in about half the repeats, the jackknife's in the 80-97 % the level calls for
+ * (tests/core/uncertainty/calibration.test.ts).
+ *
+ * Seeded: member k's normal draws come from a generator seeded by (seed, k) alone, so the ensemble is the same on
+ * every pod and every thread, and any subset can be drawn apart.
  */
 
 import {
   type CostFamily,
-  costFamilyOf,
+  type FamilyCostLaw,
   fitFamilyCostLaw,
   type MeasuredVariantCost,
 } from '../cost/costModel.js';
-import { FIGURE1_NFNET_IMAGENET_ERROR, FIGURE2_JFT_VALIDATION_LOSS } from '../dataset/figures.js';
 import { mulberry32 } from '../fits/random.js';
-import { finetuneObservations } from '../laws/finetuneLaw.js';
-import { refitCandidate, type SurfaceCandidateId } from '../laws/lawSelection.js';
-import { jftLossObservations } from '../laws/lossLaw.js';
+import { JOINT_GAMMA_MAX, JOINT_GAMMA_MIN } from '../laws/jointSurface.js';
 import type { PaperLaws } from '../laws/paperLaws.js';
-import { predictSurface, type SurfaceCoefficients, type SurfaceObservation } from '../laws/surface.js';
+import {
+  type GroupHoldout,
+  SURFACE_EXPONENT_MAX,
+  type SurfaceCoefficients,
+  surfaceCoefficientsOf,
+  surfaceParametersOf,
+} from '../laws/surface.js';
 
 /** Members: the issue's floor of 200; a 90 % interval's ends then rest on the 10th and 190th members. */
 export const ENSEMBLE_MEMBERS = 200;
@@ -40,9 +49,7 @@ export const ENSEMBLE_MEMBERS = 200;
 export const ENSEMBLE_SEED = 20_231_025;
 
 export const ENSEMBLE_RESAMPLING =
-  "wild cluster bootstrap (Cameron, Gelbach & Miller 2008): one weight per trained model from Webb's six-point distribution (Webb 2023), moving that model's log residuals of the loss, fine-tuning and cost laws together; every member refitted from the law's optimum";
-
-const WEBB_WEIGHTS = [-Math.sqrt(1.5), -1, -Math.sqrt(0.5), Math.sqrt(0.5), 1, Math.sqrt(1.5)] as const;
+  "Gaussian draws with each law's cluster-jackknife covariance (the law refitted without each trained model in turn; MacKinnon, Nielsen & Webb 2023's CV3), for the loss, fine-tuning and cost laws";
 
 export interface EnsembleMember {
   readonly jftLoss: SurfaceCoefficients;
@@ -54,104 +61,176 @@ export interface EnsembleMember {
   };
 }
 
-/** A law's data as the ensemble resamples it: the fitted values and the log residuals, with each run's model. */
-interface ResampledLaw {
-  readonly id: SurfaceCandidateId;
-  readonly observations: readonly SurfaceObservation[];
-  readonly tpuV4CoreHours: readonly number[];
-  readonly fitted: Float64Array;
-  readonly logResiduals: Float64Array;
-  readonly coefficients: SurfaceCoefficients;
+/** A law's parameters and the jackknife's scaled deviations, sqrt((G - 1) / G) d_g, one per model left out. */
+export interface JackknifeLaw {
+  readonly theta: readonly number[];
+  readonly deviations: readonly (readonly number[])[];
 }
 
-export interface EnsembleInputs {
-  readonly models: readonly string[];
-  readonly jftLoss: ResampledLaw;
-  readonly finetune: ResampledLaw;
-  readonly costs: readonly MeasuredVariantCost[];
-  readonly costFitted: Float64Array;
-  readonly costLogResiduals: Float64Array;
-}
-
-function resampledLaw(
-  id: SurfaceCandidateId,
-  coefficients: SurfaceCoefficients,
-  observations: readonly SurfaceObservation[],
-  tpuV4CoreHours: readonly number[],
-): ResampledLaw {
-  const fitted = Float64Array.from(observations, (o) =>
-    predictSurface(coefficients, o.flopsPerImage, o.imagesSeen),
-  );
-  const logResiduals = Float64Array.from(observations, (o, i) => Math.log(o.value / (fitted[i] as number)));
-  return { id, observations, tpuV4CoreHours, fitted, logResiduals, coefficients };
-}
-
-/** What every member is refitted to, computed once from the fitted paper laws. */
-export function ensembleInputs(laws: PaperLaws): EnsembleInputs {
-  const costs = laws.costModel.measuredCosts;
-  const { familyCostLaw } = laws.costModel;
-  const costFitted = Float64Array.from(
-    costs,
-    (m) =>
-      familyCostLaw.coefficientByFamily[costFamilyOf(m.variant)] * m.flopsPerImage ** familyCostLaw.exponent,
-  );
+/** The cluster jackknife of a law: its parameters and those of the fits without each cluster. */
+export function jackknifeLaw(
+  theta: readonly number[],
+  leaveOneOut: readonly (readonly number[])[],
+): JackknifeLaw {
+  const G = leaveOneOut.length;
+  const mean = theta.map((_, j) => leaveOneOut.reduce((sum, t) => sum + (t[j] as number), 0) / G);
+  const scale = Math.sqrt((G - 1) / G);
   return {
-    models: costs.map((m) => m.variant),
-    jftLoss: resampledLaw(
-      laws.jftLoss.selection.selected,
-      laws.jftLoss.coefficients,
-      jftLossObservations(),
-      FIGURE2_JFT_VALIDATION_LOSS.map((p) => p.tpuV4CoreHours),
-    ),
-    finetune: resampledLaw(
-      laws.finetune.selection.selected,
-      laws.finetune.coefficients,
-      finetuneObservations(),
-      FIGURE1_NFNET_IMAGENET_ERROR.map((p) => p.tpuV4CoreHours),
-    ),
-    costs,
-    costFitted,
-    costLogResiduals: Float64Array.from(costs, (m, i) =>
-      Math.log(m.costPerEpochTpuV4CoreHours / (costFitted[i] as number)),
-    ),
+    theta,
+    deviations: leaveOneOut.map((t) => t.map((x, j) => scale * (x - (mean[j] as number)))),
   };
 }
 
-/** Webb weights for each model of member `index`: a generator seeded by (seed, index) alone. */
-export function memberWeights(models: readonly string[], seed: number, index: number): Map<string, number> {
-  // The golden-ratio increment spreads consecutive indices over the 32-bit seed space.
-  const next = mulberry32((seed + Math.imul(index + 1, 0x9e3779b9)) >>> 0);
-  return new Map(models.map((m) => [m, WEBB_WEIGHTS[Math.floor(next() * 6)] as number]));
+/** One member's parameters: theta + sum_g z_g deviation_g, with the z drawn from `normal`. */
+export function drawMember(law: JackknifeLaw, normal: () => number): number[] {
+  const member = [...law.theta];
+  for (const deviation of law.deviations) {
+    const z = normal();
+    deviation.forEach((d, j) => {
+      member[j] = (member[j] as number) + z * d;
+    });
+  }
+  return member;
 }
 
-function refitLaw(law: ResampledLaw, weights: ReadonlyMap<string, number>): SurfaceCoefficients {
-  const observations = law.observations.map((o, i) => ({
-    ...o,
-    value:
-      (law.fitted[i] as number) *
-      Math.exp((weights.get(o.group as string) ?? 0) * (law.logResiduals[i] as number)),
-  }));
-  return refitCandidate(law.id, observations, law.tpuV4CoreHours, law.coefficients);
+/** Most draws tried for one member before it is refused: a law whose draws leave its box this often is no law. */
+const MAX_DRAWS = 1_000;
+
+/**
+ * drawMember, again until the draw lies where the law was fitted (`valid`: positive exponents, gamma in its box), so
+ * no member predicts with a shape the fit could not have taken: the Gaussian truncated to the fitting box.
+ */
+function drawValidMember(
+  law: JackknifeLaw,
+  normal: () => number,
+  valid: (theta: number[]) => boolean,
+): number[] {
+  for (let k = 0; k < MAX_DRAWS; k++) {
+    const member = drawMember(law, normal);
+    if (valid(member)) return member;
+  }
+  throw new RangeError(`no valid ensemble member in ${MAX_DRAWS} draws`);
 }
 
-/** Member `index` of the ensemble of `seed`: the three laws refitted to one wild-bootstrap replicate. */
-export function fitEnsembleMember(
+/** Inside the surfaces' fitting box (surface.ts, jointSurface.ts): exponents in (0, 3], gamma in [0.2, 5]. */
+function validSurface(theta: number[]): boolean {
+  const [, , , alpha, beta, gamma] = theta as [number, number, number, number, number, number?];
+  return (
+    alpha > 0 &&
+    alpha <= SURFACE_EXPONENT_MAX &&
+    beta > 0 &&
+    beta <= SURFACE_EXPONENT_MAX &&
+    (gamma === undefined || (gamma >= JOINT_GAMMA_MIN && gamma <= JOINT_GAMMA_MAX))
+  );
+}
+
+const validCostLaw = (theta: number[]) => (theta[2] as number) > 0;
+
+/** Standard normal draws by Box-Muller (Box & Muller 1958) from a seeded uniform generator. */
+export function normalGenerator(seed: number): () => number {
+  const next = mulberry32(seed);
+  let spare: number | undefined;
+  return () => {
+    if (spare !== undefined) {
+      const z = spare;
+      spare = undefined;
+      return z;
+    }
+    const u = 1 - next(); // (0, 1]: the logarithm stays finite
+    const v = next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  };
+}
+
+/** A surface's optimiser parameters, with gamma last for the joint form. */
+function surfaceTheta(c: SurfaceCoefficients): number[] {
+  const theta = [...surfaceParametersOf(c)];
+  if (c.gamma !== undefined) theta.push(c.gamma);
+  return theta;
+}
+
+function surfaceOf(theta: readonly number[]): SurfaceCoefficients {
+  const [logE, logA, logB, alpha, beta, gamma] = theta as [number, number, number, number, number, number?];
+  const c = surfaceCoefficientsOf([logE, logA, logB, alpha, beta]);
+  return gamma === undefined ? c : { ...c, gamma };
+}
+
+/** The cost law's parameters: ln c_deep, ln c_wide, g. */
+function costTheta(law: Pick<FamilyCostLaw, 'exponent' | 'coefficientByFamily'>): number[] {
+  return [Math.log(law.coefficientByFamily.deep), Math.log(law.coefficientByFamily.wide), law.exponent];
+}
+
+export interface EnsembleInputs {
+  readonly jftLoss: JackknifeLaw;
+  readonly finetune: JackknifeLaw;
+  readonly costLaw: JackknifeLaw;
+  /** sqrt(sum r^2 / (n - p)) of each surface's log residuals: the scatter one new run adds. */
+  readonly residualLogSd: { readonly jftLoss: number; readonly finetune: number };
+}
+
+function surfaceJackknife(fit: SurfaceCoefficients, holdouts: readonly GroupHoldout[]): JackknifeLaw {
+  return jackknifeLaw(
+    surfaceTheta(fit),
+    holdouts.map((h) => surfaceTheta(h.coefficients)),
+  );
+}
+
+function costJackknife(costs: readonly MeasuredVariantCost[], law: FamilyCostLaw): JackknifeLaw {
+  return jackknifeLaw(
+    costTheta(law),
+    costs.map((left) => costTheta(fitFamilyCostLaw(costs.filter((c) => c !== left)))),
+  );
+}
+
+/**
+ * The unbiased residual standard deviation of a law on its data, from its relative RMSE: the log residuals of fits
+ * this close are the relative ones to within their square.
+ */
+function residualLogSd(rmseRelative: number, n: number, coefficients: SurfaceCoefficients): number {
+  const p = coefficients.gamma === undefined ? 5 : 6;
+  return rmseRelative * Math.sqrt(n / (n - p));
+}
+
+/** What every member is drawn from, computed once from the fitted paper laws. */
+export function ensembleInputs(laws: PaperLaws): EnsembleInputs {
+  return {
+    jftLoss: surfaceJackknife(laws.jftLoss.coefficients, laws.jftLoss.leaveOneModelOut),
+    finetune: surfaceJackknife(laws.finetune.coefficients, laws.finetune.leaveOneModelOut),
+    costLaw: costJackknife(laws.costModel.measuredCosts, laws.costModel.familyCostLaw),
+    residualLogSd: {
+      jftLoss: residualLogSd(
+        laws.jftLoss.quality.rmseRelative,
+        laws.jftLoss.quality.n,
+        laws.jftLoss.coefficients,
+      ),
+      finetune: residualLogSd(
+        laws.finetune.quality.rmseRelative,
+        laws.finetune.quality.n,
+        laws.finetune.coefficients,
+      ),
+    },
+  };
+}
+
+/** Member `index` of the ensemble of `seed`: one draw of each law. */
+export function drawEnsembleMember(
   inputs: EnsembleInputs,
   index: number,
   seed = ENSEMBLE_SEED,
 ): EnsembleMember {
-  const weights = memberWeights(inputs.models, seed, index);
-  const costs = inputs.costs.map((m, i) => ({
-    ...m,
-    costPerEpochTpuV4CoreHours:
-      (inputs.costFitted[i] as number) *
-      Math.exp((weights.get(m.variant) ?? 0) * (inputs.costLogResiduals[i] as number)),
-  }));
-  const costLaw = fitFamilyCostLaw(costs);
+  // The golden-ratio increment spreads consecutive indices over the 32-bit seed space.
+  const normal = normalGenerator((seed + Math.imul(index + 1, 0x9e3779b9)) >>> 0);
+  const [lnDeep, lnWide, exponent] = drawValidMember(inputs.costLaw, normal, validCostLaw) as [
+    number,
+    number,
+    number,
+  ];
   return {
-    jftLoss: refitLaw(inputs.jftLoss, weights),
-    finetune: refitLaw(inputs.finetune, weights),
-    costLaw: { exponent: costLaw.exponent, coefficientByFamily: costLaw.coefficientByFamily },
+    jftLoss: surfaceOf(drawValidMember(inputs.jftLoss, normal, validSurface)),
+    finetune: surfaceOf(drawValidMember(inputs.finetune, normal, validSurface)),
+    costLaw: { exponent, coefficientByFamily: { deep: Math.exp(lnDeep), wide: Math.exp(lnWide) } },
   };
 }
 
@@ -159,42 +238,22 @@ export interface LawEnsemble {
   readonly seed: number;
   readonly members: readonly EnsembleMember[];
   readonly resampling: string;
-  /**
-   * The residual scatter a new run adds to a law's prediction: sqrt(sum r^2 / (n - p)) of the log residuals on the
-   * law's data, p its coefficients (5, or 6 with gamma), the usual unbiased residual standard deviation.
-   */
+  /** The residual scatter a new run adds to a law's prediction, in log space (EnsembleInputs.residualLogSd). */
   readonly residualLogSd: { readonly jftLoss: number; readonly finetune: number };
 }
 
-function residualLogSd(law: ResampledLaw): number {
-  const p = law.coefficients.gamma === undefined ? 5 : 6;
-  let sum = 0;
-  for (const r of law.logResiduals) sum += r * r;
-  return Math.sqrt(sum / (law.logResiduals.length - p));
-}
-
-/** The whole ensemble at once (for tests, the CLI and benchmarks; a server fits members in slices). */
 export function fitLawEnsemble(
   laws: PaperLaws,
   options: { readonly members?: number; readonly seed?: number } = {},
 ): LawEnsemble {
   const inputs = ensembleInputs(laws);
   const seed = options.seed ?? ENSEMBLE_SEED;
-  const members = Array.from({ length: options.members ?? ENSEMBLE_MEMBERS }, (_, k) =>
-    fitEnsembleMember(inputs, k, seed),
-  );
-  return assembleEnsemble(inputs, members, seed);
-}
-
-export function assembleEnsemble(
-  inputs: EnsembleInputs,
-  members: readonly EnsembleMember[],
-  seed: number,
-): LawEnsemble {
   return {
     seed,
-    members,
+    members: Array.from({ length: options.members ?? ENSEMBLE_MEMBERS }, (_, k) =>
+      drawEnsembleMember(inputs, k, seed),
+    ),
     resampling: ENSEMBLE_RESAMPLING,
-    residualLogSd: { jftLoss: residualLogSd(inputs.jftLoss), finetune: residualLogSd(inputs.finetune) },
+    residualLogSd: inputs.residualLogSd,
   };
 }
