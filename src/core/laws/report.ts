@@ -57,17 +57,13 @@ export interface SurfaceLawReport {
  * exponents and the fine-tuning finding check.
  */
 export function lawsReport(laws: PaperLaws, ensemble?: LawEnsemble) {
-  const intervalsOf = (
-    surfaceOf: (m: LawEnsemble['members'][number]) => SurfaceCoefficients,
-    point: SurfaceCoefficients,
-  ) =>
+  const intervalsOf = (fits: (e: LawEnsemble) => LawEnsemble['jftLoss']) =>
     ensemble && {
       exponentIntervals: exponentIntervals(
         ensemble,
-        surfaceOf,
+        fits(ensemble),
         DEFAULT_INTERVAL_LEVEL,
         EQUAL_RATE_EXPONENT,
-        fittedAllocationExponents(point, laws.costModel.flopsPowerLaw),
       ),
     };
   const costLaw = laws.costModel.flopsPowerLaw;
@@ -172,12 +168,12 @@ export function lawsReport(laws: PaperLaws, ensemble?: LawEnsemble) {
       },
       fitted: {
         exponents: exponents(fittedAllocationExponents(laws.jftLoss.coefficients, costLaw)),
-        ...intervalsOf((m) => m.jftLoss, laws.jftLoss.coefficients),
+        ...intervalsOf((e) => e.jftLoss),
         source: `closed form: minimise ${laws.jftLoss.id} subject to cost = C under the cost law`,
       },
       fittedImagenetTop1: {
         exponents: exponents(fittedAllocationExponents(laws.finetune.coefficients, costLaw)),
-        ...intervalsOf((m) => m.finetune, laws.finetune.coefficients),
+        ...intervalsOf((e) => e.finetune),
         source: `closed form: minimise ${laws.finetune.id} subject to cost = C under the cost law`,
       },
       measured: {

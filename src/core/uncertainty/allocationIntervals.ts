@@ -11,6 +11,7 @@ import { FACTS } from '../dataset/facts.js';
 import type { CostPowerLaw } from '../laws/allocation.js';
 import type { SurfaceCoefficients } from '../laws/surface.js';
 import type { Interval } from './intervals.js';
+import { type JackknifeFits, type LawEnsemble, memberQuantity } from './lawEnsemble.js';
 
 /** ln F*_m(C) = intercept_m + slope_m ln C for each member m. */
 export interface OptimumLines {
@@ -18,17 +19,29 @@ export interface OptimumLines {
   readonly slope: Float64Array;
 }
 
-export function optimumLines(surfaces: readonly SurfaceCoefficients[], costLaw: CostPowerLaw): OptimumLines {
+/** The closed form's line for one surface: ln F* = intercept + slope ln C. */
+function lineOf({ A, B, alpha, beta }: SurfaceCoefficients, costLaw: CostPowerLaw): [number, number] {
   const { coefficient: c, exponent: g } = costLaw;
-  const N = FACTS.jftImages.value;
-  const intercept = new Float64Array(surfaces.length);
-  const slope = new Float64Array(surfaces.length);
-  surfaces.forEach(({ A, B, alpha, beta }, m) => {
-    const denominator = alpha + g * beta;
-    intercept[m] = (Math.log((alpha * A) / (g * beta * B)) + beta * Math.log(N / c)) / denominator;
-    slope[m] = beta / denominator;
-  });
-  return { intercept, slope };
+  const denominator = alpha + g * beta;
+  return [
+    (Math.log((alpha * A) / (g * beta * B)) + beta * Math.log(FACTS.jftImages.value / c)) / denominator,
+    beta / denominator,
+  ];
+}
+
+/**
+ * The members' lines: a line's intercept and slope are each a quantity of the law, so each is mixed from the
+ * jackknife's fits (lawEnsemble.ts), with the point cost law (the plan prices by it).
+ */
+export function optimumLines(
+  ensemble: LawEnsemble,
+  fits: JackknifeFits<SurfaceCoefficients>,
+  costLaw: CostPowerLaw,
+): OptimumLines {
+  return {
+    intercept: memberQuantity(ensemble, fits, (law) => lineOf(law, costLaw)[0]),
+    slope: memberQuantity(ensemble, fits, (law) => lineOf(law, costLaw)[1]),
+  };
 }
 
 export interface AllocationIntervals {

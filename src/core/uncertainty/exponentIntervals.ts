@@ -1,14 +1,18 @@
 /**
  * Intervals on the fitted strategy's allocation exponents (cost per epoch ~ C^a, epochs ~ C^b, FLOPs per image ~
- * C^c): the closed form of allocation.ts evaluated for each ensemble member, with that member's surface and cost-law
- * exponent, and the level's percentile interval over the members (Efron & Tibshirani 1993 ch. 13), widened if need be
- * to contain the point fit's exponent.
+ * C^c): the closed form of allocation.ts for the fit and for each fit without a model (the surface's and the cost
+ * law's without that model), mixed into the ensemble's members (lawEnsemble.ts), and the level's percentile interval
+ * over the members, widened if need be to contain the point fit's exponent.
  */
 
-import { type AllocationExponents, fittedAllocationExponents } from '../laws/allocation.js';
+import {
+  type AllocationExponents,
+  type CostPowerLaw,
+  fittedAllocationExponents,
+} from '../laws/allocation.js';
 import type { SurfaceCoefficients } from '../laws/surface.js';
 import type { Interval } from './intervals.js';
-import type { LawEnsemble } from './lawEnsemble.js';
+import { type JackknifeFits, type LawEnsemble, mixMembers } from './lawEnsemble.js';
 
 export interface ExponentIntervals {
   readonly level: number;
@@ -33,35 +37,36 @@ function percentile(values: number[], level: number, point: number): Interval {
 
 export function exponentIntervals(
   ensemble: LawEnsemble,
-  surfaceOf: (member: LawEnsemble['members'][number]) => SurfaceCoefficients,
+  fits: JackknifeFits<SurfaceCoefficients>,
   level: number,
   paperRule: number,
-  point: AllocationExponents,
 ): ExponentIntervals {
-  const exponents: AllocationExponents[] = ensemble.members.map((m) =>
-    // The exponents depend on the cost law's exponent only, not on its coefficients.
-    fittedAllocationExponents(surfaceOf(m), { coefficient: 1, exponent: m.costLaw.exponent }),
+  // Each model left out of the surface is left out of the cost law too: the exponents without it.
+  const costWithout = new Map(ensemble.costLaw.leaveOneOut.map((f) => [f.model, f.law]));
+  const exponentsOf = (law: SurfaceCoefficients, cost: CostPowerLaw) => fittedAllocationExponents(law, cost);
+  const point = exponentsOf(fits.point, ensemble.costLaw.point);
+  const without = fits.leaveOneOut.map((f) =>
+    exponentsOf(f.law, costWithout.get(f.model) ?? ensemble.costLaw.point),
   );
-  const costPerEpoch = percentile(
-    exponents.map((e) => e.costPerEpoch),
-    level,
-    point.costPerEpoch,
-  );
-  const epochs = percentile(
-    exponents.map((e) => e.epochs),
-    level,
-    point.epochs,
-  );
+  const members = (key: keyof AllocationExponents) => {
+    const out = new Float64Array(ensemble.memberCount);
+    mixMembers(
+      ensemble,
+      fits.leaveOneOut.map((f) => f.model),
+      point[key],
+      without.map((e) => e[key]),
+      out,
+    );
+    return [...out];
+  };
+  const costPerEpoch = percentile(members('costPerEpoch'), level, point.costPerEpoch);
+  const epochs = percentile(members('epochs'), level, point.epochs);
   const inside = (i: Interval) => i.lower <= paperRule && paperRule <= i.upper;
   const paperRuleInside = inside(costPerEpoch) && inside(epochs);
   const range = (i: Interval) => `[${i.lower.toFixed(3)}, ${i.upper.toFixed(3)}]`;
   return {
     level,
-    flopsPerImage: percentile(
-      exponents.map((e) => e.flopsPerImage),
-      level,
-      point.flopsPerImage,
-    ),
+    flopsPerImage: percentile(members('flopsPerImage'), level, point.flopsPerImage),
     costPerEpoch,
     epochs,
     paperRuleInside,

@@ -3,15 +3,17 @@
  * cost law (the six measured costs), from which every prediction gets its interval and every plan the share of
  * members under which its pick is the best.
  *
- * How the members are made: a Gaussian draw around each law's fit with the cluster-jackknife covariance of its
- * parameters, the trained model as the cluster. The law is refitted without each model in turn (the
- * leave-one-model-out fits the law selection already makes, lawSelection.ts); with G models and d_g the deviation of
- * the fit without model g from the mean of those fits, the jackknife covariance is (G - 1) / G sum_g d_g d_g^T
- * (Efron & Stein 1981; the cluster form is MacKinnon, Nielsen & Webb 2023's CV3, "Cluster-robust inference: a guide
- * to empirical practice", J. Econometrics 232(2)), and a member is
- *   theta_m = theta + sqrt((G - 1) / G) sum_g z_(m,g) d_g,   z ~ N(0, 1) independent,
- * which has exactly that covariance without factoring it. Parameters are the optimiser's (log E, log A, log B, alpha,
- * beta, and gamma for the joint form), in which the fits are close to Gaussian.
+ * How the members are made: the cluster jackknife, the trained model as the cluster. Each law is refitted without
+ * each model in turn (the leave-one-model-out fits the law selection already makes, lawSelection.ts). For any
+ * quantity q the law gives (a prediction, an optimum, an exponent), with q_g its value under the fit without model g
+ * and q-bar their mean, member m's value is
+ *   q_m = q + sqrt((G - 1) / G) sum_g z_(m,g) (q_g - q-bar),   z ~ N(0, 1) independent, one z per model and member,
+ * a Gaussian draw with the jackknife variance (G - 1) / G sum_g (q_g - q-bar)^2 (Efron & Stein 1981; the cluster form
+ * is MacKinnon, Nielsen & Webb 2023's CV3, "Cluster-robust inference: a guide to empirical practice", J. Econometrics
+ * 232(2)). The same z for a model across laws and quantities keeps a member one coherent alternative: its predictions
+ * for two candidates, or its loss and top-1, move together as the data allow. The mixing is in the quantity, not in
+ * the law's parameters: mixing parameters instead puts members in the long curved valleys a five-coefficient surface
+ * leaves, where they fit none of the data (a 90 % interval of 0.1 to 98.5 % top-1 at the paper's own best run).
  *
  * Why the model is the unit: the points of one model's curve are not independent (one pipeline, one learning-rate
  * sweep; the paper names the F7+ curve's anomaly), so a model's errors move together. Why the jackknife rather than a
@@ -26,22 +28,11 @@
  * every pod and every thread, and any subset can be drawn apart.
  */
 
-import {
-  type CostFamily,
-  type FamilyCostLaw,
-  fitFamilyCostLaw,
-  type MeasuredVariantCost,
-} from '../cost/costModel.js';
+import { type FamilyCostLaw, fitFamilyCostLaw } from '../cost/costModel.js';
 import { mulberry32 } from '../fits/random.js';
-import { JOINT_GAMMA_MAX, JOINT_GAMMA_MIN } from '../laws/jointSurface.js';
+import type { CostPowerLaw } from '../laws/allocation.js';
 import type { PaperLaws } from '../laws/paperLaws.js';
-import {
-  type GroupHoldout,
-  SURFACE_EXPONENT_MAX,
-  type SurfaceCoefficients,
-  surfaceCoefficientsOf,
-  surfaceParametersOf,
-} from '../laws/surface.js';
+import type { SurfaceCoefficients } from '../laws/surface.js';
 
 /** Members: the issue's floor of 200; a 90 % interval's ends then rest on the 10th and 190th members. */
 export const ENSEMBLE_MEMBERS = 200;
@@ -49,82 +40,32 @@ export const ENSEMBLE_MEMBERS = 200;
 export const ENSEMBLE_SEED = 20_231_025;
 
 export const ENSEMBLE_RESAMPLING =
-  "Gaussian draws with each law's cluster-jackknife covariance (the law refitted without each trained model in turn; MacKinnon, Nielsen & Webb 2023's CV3), for the loss, fine-tuning and cost laws";
+  "cluster jackknife (each law refitted without each trained model; MacKinnon, Nielsen & Webb 2023's CV3): every quantity's members are Gaussian draws of its jackknife deviations, one standard normal weight per model and member, shared across laws";
 
-export interface EnsembleMember {
-  readonly jftLoss: SurfaceCoefficients;
+/** A law's fit and its fits without each model, for the jackknife. */
+export interface JackknifeFits<L> {
+  readonly point: L;
+  readonly leaveOneOut: readonly { readonly model: string; readonly law: L }[];
+}
+
+export interface LawEnsemble {
+  readonly seed: number;
+  readonly memberCount: number;
+  /** Every model any law leaves out, in order: the columns of `weights`. */
+  readonly models: readonly string[];
+  /** memberCount x models standard normal weights, row-major. */
+  readonly weights: Float64Array;
+  readonly jftLoss: JackknifeFits<SurfaceCoefficients>;
   /** ImageNet top-1 error (%) after fine-tuning. */
-  readonly finetune: SurfaceCoefficients;
-  readonly costLaw: {
-    readonly exponent: number;
-    readonly coefficientByFamily: Readonly<Record<CostFamily, number>>;
-  };
+  readonly finetune: JackknifeFits<SurfaceCoefficients>;
+  readonly costLaw: JackknifeFits<CostPowerLaw>;
+  readonly resampling: string;
+  /**
+   * The residual scatter a new run adds to a law's prediction, in log space: sqrt(sum r^2 / (n - p)), p the law's
+   * coefficients (5, or 6 with gamma), the unbiased residual standard deviation, from the relative RMSE.
+   */
+  readonly residualLogSd: { readonly jftLoss: number; readonly finetune: number };
 }
-
-/** A law's parameters and the jackknife's scaled deviations, sqrt((G - 1) / G) d_g, one per model left out. */
-export interface JackknifeLaw {
-  readonly theta: readonly number[];
-  readonly deviations: readonly (readonly number[])[];
-}
-
-/** The cluster jackknife of a law: its parameters and those of the fits without each cluster. */
-export function jackknifeLaw(
-  theta: readonly number[],
-  leaveOneOut: readonly (readonly number[])[],
-): JackknifeLaw {
-  const G = leaveOneOut.length;
-  const mean = theta.map((_, j) => leaveOneOut.reduce((sum, t) => sum + (t[j] as number), 0) / G);
-  const scale = Math.sqrt((G - 1) / G);
-  return {
-    theta,
-    deviations: leaveOneOut.map((t) => t.map((x, j) => scale * (x - (mean[j] as number)))),
-  };
-}
-
-/** One member's parameters: theta + sum_g z_g deviation_g, with the z drawn from `normal`. */
-export function drawMember(law: JackknifeLaw, normal: () => number): number[] {
-  const member = [...law.theta];
-  for (const deviation of law.deviations) {
-    const z = normal();
-    deviation.forEach((d, j) => {
-      member[j] = (member[j] as number) + z * d;
-    });
-  }
-  return member;
-}
-
-/** Most draws tried for one member before it is refused: a law whose draws leave its box this often is no law. */
-const MAX_DRAWS = 1_000;
-
-/**
- * drawMember, again until the draw lies where the law was fitted (`valid`: positive exponents, gamma in its box), so
- * no member predicts with a shape the fit could not have taken: the Gaussian truncated to the fitting box.
- */
-function drawValidMember(
-  law: JackknifeLaw,
-  normal: () => number,
-  valid: (theta: number[]) => boolean,
-): number[] {
-  for (let k = 0; k < MAX_DRAWS; k++) {
-    const member = drawMember(law, normal);
-    if (valid(member)) return member;
-  }
-  throw new RangeError(`no valid ensemble member in ${MAX_DRAWS} draws`);
-}
-
-/** Inside the surfaces' fitting box (surface.ts, jointSurface.ts): exponents in (0, 3], gamma in [0.2, 5]. */
-function validSurface(theta: number[]): boolean {
-  const [, , , alpha, beta, gamma] = theta as [number, number, number, number, number, number?];
-  return (
-    alpha > 0 &&
-    alpha <= SURFACE_EXPONENT_MAX &&
-    beta > 0 &&
-    beta <= SURFACE_EXPONENT_MAX &&
-    (gamma === undefined || (gamma >= JOINT_GAMMA_MIN && gamma <= JOINT_GAMMA_MAX))
-  );
-}
-
-const validCostLaw = (theta: number[]) => (theta[2] as number) > 0;
 
 /** Standard normal draws by Box-Muller (Box & Muller 1958) from a seeded uniform generator. */
 export function normalGenerator(seed: number): () => number {
@@ -144,61 +85,103 @@ export function normalGenerator(seed: number): () => number {
   };
 }
 
-/** A surface's optimiser parameters, with gamma last for the joint form. */
-function surfaceTheta(c: SurfaceCoefficients): number[] {
-  const theta = [...surfaceParametersOf(c)];
-  if (c.gamma !== undefined) theta.push(c.gamma);
-  return theta;
-}
-
-function surfaceOf(theta: readonly number[]): SurfaceCoefficients {
-  const [logE, logA, logB, alpha, beta, gamma] = theta as [number, number, number, number, number, number?];
-  const c = surfaceCoefficientsOf([logE, logA, logB, alpha, beta]);
-  return gamma === undefined ? c : { ...c, gamma };
-}
-
-/** The cost law's parameters: ln c_deep, ln c_wide, g. */
-function costTheta(law: Pick<FamilyCostLaw, 'exponent' | 'coefficientByFamily'>): number[] {
-  return [Math.log(law.coefficientByFamily.deep), Math.log(law.coefficientByFamily.wide), law.exponent];
-}
-
-export interface EnsembleInputs {
-  readonly jftLoss: JackknifeLaw;
-  readonly finetune: JackknifeLaw;
-  readonly costLaw: JackknifeLaw;
-  /** sqrt(sum r^2 / (n - p)) of each surface's log residuals: the scatter one new run adds. */
-  readonly residualLogSd: { readonly jftLoss: number; readonly finetune: number };
-}
-
-function surfaceJackknife(fit: SurfaceCoefficients, holdouts: readonly GroupHoldout[]): JackknifeLaw {
-  return jackknifeLaw(
-    surfaceTheta(fit),
-    holdouts.map((h) => surfaceTheta(h.coefficients)),
-  );
-}
-
-function costJackknife(costs: readonly MeasuredVariantCost[], law: FamilyCostLaw): JackknifeLaw {
-  return jackknifeLaw(
-    costTheta(law),
-    costs.map((left) => costTheta(fitFamilyCostLaw(costs.filter((c) => c !== left)))),
-  );
-}
-
 /**
- * The unbiased residual standard deviation of a law on its data, from its relative RMSE: the log residuals of fits
- * this close are the relative ones to within their square.
+ * Writes each member's value of a quantity into `out` (length memberCount): q + sqrt((G - 1) / G) sum_g z_(m,g)
+ * (q_g - q-bar), with q = `point` and q_g = `leaveOneOut[g]`, the value without model `models[g]`.
  */
+export function mixMembers(
+  ensemble: Pick<LawEnsemble, 'memberCount' | 'models' | 'weights'>,
+  models: readonly string[],
+  point: number,
+  leaveOneOut: ArrayLike<number>,
+  out: Float64Array,
+): void {
+  const G = models.length;
+  let mean = 0;
+  for (let g = 0; g < G; g++) mean += (leaveOneOut[g] as number) / G;
+  const scale = Math.sqrt((G - 1) / G);
+  const columns = ensemble.models.length;
+  const column = models.map((m) => ensemble.models.indexOf(m));
+  for (let m = 0; m < ensemble.memberCount; m++) {
+    let sum = 0;
+    for (let g = 0; g < G; g++)
+      sum +=
+        (ensemble.weights[m * columns + (column[g] as number)] as number) *
+        ((leaveOneOut[g] as number) - mean);
+    out[m] = point + scale * sum;
+  }
+}
+
+/** Each member's value of `quantity` of a law: mixMembers over the law's fits. */
+export function memberQuantity<L>(
+  ensemble: LawEnsemble,
+  fits: JackknifeFits<L>,
+  quantity: (law: L) => number,
+): Float64Array {
+  const out = new Float64Array(ensemble.memberCount);
+  mixMembers(
+    ensemble,
+    fits.leaveOneOut.map((f) => f.model),
+    quantity(fits.point),
+    fits.leaveOneOut.map((f) => quantity(f.law)),
+    out,
+  );
+  return out;
+}
+
 function residualLogSd(rmseRelative: number, n: number, coefficients: SurfaceCoefficients): number {
   const p = coefficients.gamma === undefined ? 5 : 6;
   return rmseRelative * Math.sqrt(n / (n - p));
 }
 
-/** What every member is drawn from, computed once from the fitted paper laws. */
-export function ensembleInputs(laws: PaperLaws): EnsembleInputs {
+function midline(law: Pick<FamilyCostLaw, 'exponent' | 'coefficientByFamily'>): CostPowerLaw {
   return {
-    jftLoss: surfaceJackknife(laws.jftLoss.coefficients, laws.jftLoss.leaveOneModelOut),
-    finetune: surfaceJackknife(laws.finetune.coefficients, laws.finetune.leaveOneModelOut),
-    costLaw: costJackknife(laws.costModel.measuredCosts, laws.costModel.familyCostLaw),
+    coefficient: Math.sqrt(law.coefficientByFamily.deep * law.coefficientByFamily.wide),
+    exponent: law.exponent,
+  };
+}
+
+/** The ensemble of the paper's laws: their jackknife fits and the members' seeded weights. */
+export function fitLawEnsemble(
+  laws: PaperLaws,
+  options: { readonly members?: number; readonly seed?: number } = {},
+): LawEnsemble {
+  const seed = options.seed ?? ENSEMBLE_SEED;
+  const memberCount = options.members ?? ENSEMBLE_MEMBERS;
+  const costs = laws.costModel.measuredCosts;
+  const surface = (
+    fits: PaperLaws['jftLoss'] | PaperLaws['finetune'],
+  ): JackknifeFits<SurfaceCoefficients> => ({
+    point: fits.coefficients,
+    leaveOneOut: fits.leaveOneModelOut.map((h) => ({ model: h.heldOut, law: h.coefficients })),
+  });
+  const jftLoss = surface(laws.jftLoss);
+  const finetune = surface(laws.finetune);
+  const costLaw: JackknifeFits<CostPowerLaw> = {
+    point: laws.costModel.flopsPowerLaw,
+    leaveOneOut: costs.map((left) => ({
+      model: left.variant,
+      law: midline(fitFamilyCostLaw(costs.filter((c) => c !== left))),
+    })),
+  };
+  const models = [
+    ...new Set([...jftLoss.leaveOneOut, ...finetune.leaveOneOut, ...costLaw.leaveOneOut].map((f) => f.model)),
+  ];
+  const weights = new Float64Array(memberCount * models.length);
+  for (let m = 0; m < memberCount; m++) {
+    // One generator per member, seeded by (seed, index) alone; the golden-ratio increment spreads the indices.
+    const normal = normalGenerator((seed + Math.imul(m + 1, 0x9e3779b9)) >>> 0);
+    for (let g = 0; g < models.length; g++) weights[m * models.length + g] = normal();
+  }
+  return {
+    seed,
+    memberCount,
+    models,
+    weights,
+    jftLoss,
+    finetune,
+    costLaw,
+    resampling: ENSEMBLE_RESAMPLING,
     residualLogSd: {
       jftLoss: residualLogSd(
         laws.jftLoss.quality.rmseRelative,
@@ -211,49 +194,5 @@ export function ensembleInputs(laws: PaperLaws): EnsembleInputs {
         laws.finetune.coefficients,
       ),
     },
-  };
-}
-
-/** Member `index` of the ensemble of `seed`: one draw of each law. */
-export function drawEnsembleMember(
-  inputs: EnsembleInputs,
-  index: number,
-  seed = ENSEMBLE_SEED,
-): EnsembleMember {
-  // The golden-ratio increment spreads consecutive indices over the 32-bit seed space.
-  const normal = normalGenerator((seed + Math.imul(index + 1, 0x9e3779b9)) >>> 0);
-  const [lnDeep, lnWide, exponent] = drawValidMember(inputs.costLaw, normal, validCostLaw) as [
-    number,
-    number,
-    number,
-  ];
-  return {
-    jftLoss: surfaceOf(drawValidMember(inputs.jftLoss, normal, validSurface)),
-    finetune: surfaceOf(drawValidMember(inputs.finetune, normal, validSurface)),
-    costLaw: { exponent, coefficientByFamily: { deep: Math.exp(lnDeep), wide: Math.exp(lnWide) } },
-  };
-}
-
-export interface LawEnsemble {
-  readonly seed: number;
-  readonly members: readonly EnsembleMember[];
-  readonly resampling: string;
-  /** The residual scatter a new run adds to a law's prediction, in log space (EnsembleInputs.residualLogSd). */
-  readonly residualLogSd: { readonly jftLoss: number; readonly finetune: number };
-}
-
-export function fitLawEnsemble(
-  laws: PaperLaws,
-  options: { readonly members?: number; readonly seed?: number } = {},
-): LawEnsemble {
-  const inputs = ensembleInputs(laws);
-  const seed = options.seed ?? ENSEMBLE_SEED;
-  return {
-    seed,
-    members: Array.from({ length: options.members ?? ENSEMBLE_MEMBERS }, (_, k) =>
-      drawEnsembleMember(inputs, k, seed),
-    ),
-    resampling: ENSEMBLE_RESAMPLING,
-    residualLogSd: inputs.residualLogSd,
   };
 }

@@ -25,14 +25,8 @@ export function buildPlannerUncertainty(
     ensemble,
     grid: buildPredictionGrid(ensemble, flopsPerImage),
     optimum: {
-      jftLoss: optimumLines(
-        ensemble.members.map((m) => m.jftLoss),
-        costLaw,
-      ),
-      finetune: optimumLines(
-        ensemble.members.map((m) => m.finetune),
-        costLaw,
-      ),
+      jftLoss: optimumLines(ensemble, ensemble.jftLoss, costLaw),
+      finetune: optimumLines(ensemble, ensemble.finetune, costLaw),
     },
   };
 }

@@ -1,14 +1,15 @@
 /**
  * Every ensemble member's predictions for every NFNet variant, tabulated once on a grid of images seen, so that a
- * plan reads its intervals and pick shares by interpolation instead of evaluating 200 laws per candidate. A member's
- * prediction for one variant is a smooth function of ln D (a power law in D under one exponent), so linear
+ * plan reads its intervals and pick shares by interpolation instead of mixing the jackknife's fits per candidate. A
+ * member's prediction for one variant is a smooth function of ln D (a mix of power laws in D), so linear
  * interpolation on GRID_POINTS points is exact to far below the laws' own error (tests/core/uncertainty: under 1e-4
  * relative, a fortieth of the loss law's residual scatter). Values are stored as 32-bit floats (7 significant digits, 6.5 MB for the table and its sorted copy).
  */
 
 import { NFNET_VARIANTS, type NfnetVariant } from '../architecture/variants.js';
+import { FACTS } from '../dataset/facts.js';
 import { predictSurface, type SurfaceCoefficients } from '../laws/surface.js';
-import type { LawEnsemble } from './lawEnsemble.js';
+import { type JackknifeFits, type LawEnsemble, mixMembers } from './lawEnsemble.js';
 
 /** Images seen from 1e4 (a few thousand images, far below any run the laws speak for) to 1e16 (past 1e9 core hours). */
 export const GRID_MIN_LN_IMAGES = Math.log(1e4);
@@ -17,6 +18,12 @@ export const GRID_POINTS = 256;
 const STEP = (GRID_MAX_LN_IMAGES - GRID_MIN_LN_IMAGES) / (GRID_POINTS - 1);
 
 export type GridLaw = 'jftLoss' | 'finetune';
+
+/**
+ * The physical range a member's prediction is held in: a loss from just above 0 to ln 30,000 (a uniform guess over
+ * JFT-4B's classes), a top-1 error from just above 0 to 100 - 0.1 (chance over ImageNet's 1,000).
+ */
+const MIN_PREDICTION = 1e-6;
 
 export interface PredictionGrid {
   readonly members: number;
@@ -31,31 +38,36 @@ export function buildPredictionGrid(
   ensemble: LawEnsemble,
   flopsPerImage: Readonly<Record<NfnetVariant, number>>,
 ): PredictionGrid {
-  const M = ensemble.members.length;
+  const M = ensemble.memberCount;
   const size = NFNET_VARIANTS.length * GRID_POINTS * M;
-  const table = (law: (m: LawEnsemble['members'][number]) => SurfaceCoefficients) => {
+  const table = (fits: JackknifeFits<SurfaceCoefficients>, range: { min: number; max: number }) => {
+    const models = fits.leaveOneOut.map((f) => f.model);
+    const leaveOneOut = new Float64Array(models.length);
+    const members = new Float64Array(M);
     const values = new Float32Array(size);
     const sorted = new Float32Array(size);
     NFNET_VARIANTS.forEach((variant, v) => {
       const F = flopsPerImage[variant];
       for (let p = 0; p < GRID_POINTS; p++) {
         const D = Math.exp(GRID_MIN_LN_IMAGES + p * STEP);
-        const offset = (v * GRID_POINTS + p) * M;
+        fits.leaveOneOut.forEach((f, g) => {
+          leaveOneOut[g] = predictSurface(f.law, F, D);
+        });
+        mixMembers(ensemble, models, predictSurface(fits.point, F, D), leaveOneOut, members);
+        // A mix of far extrapolations can leave what is possible (a negative error): members are held within it.
         for (let m = 0; m < M; m++)
-          values[offset + m] = predictSurface(
-            law(ensemble.members[m] as LawEnsemble['members'][number]),
-            F,
-            D,
-          );
+          members[m] = Math.min(Math.max(members[m] as number, range.min), range.max);
+        const offset = (v * GRID_POINTS + p) * M;
+        values.set(members, offset);
         const slice = sorted.subarray(offset, offset + M);
-        slice.set(values.subarray(offset, offset + M));
+        slice.set(members);
         slice.sort();
       }
     });
     return { values, sorted };
   };
-  const jft = table((m) => m.jftLoss);
-  const ft = table((m) => m.finetune);
+  const jft = table(ensemble.jftLoss, { min: MIN_PREDICTION, max: Math.log(FACTS.jftClasses.value) });
+  const ft = table(ensemble.finetune, { min: MIN_PREDICTION, max: 100 - 100 / FACTS.imagenetClasses.value });
   return {
     members: M,
     values: { jftLoss: jft.values, finetune: ft.values },

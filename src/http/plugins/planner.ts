@@ -44,7 +44,7 @@ const plannerPlugin: FastifyPluginAsync<{ planner?: PlannerContext }> = async (a
       const ensemble = fitLawEnsemble(laws);
       context = createPlannerContext(laws, ensemble);
       ensembleFitted();
-      app.log.info({ members: ensemble.members.length, seed: ensemble.seed }, 'law ensemble ready');
+      app.log.info({ members: ensemble.memberCount, seed: ensemble.seed }, 'law ensemble ready');
     });
   });
   app.addHook('onClose', async () => {

@@ -15,10 +15,8 @@ import {
   leaveOneGroupOut,
   predictSurface,
   type SurfaceCoefficients,
-  surfaceCoefficientsOf,
-  surfaceParametersOf,
 } from '../../../src/core/laws/surface.js';
-import { drawMember, jackknifeLaw, normalGenerator } from '../../../src/core/uncertainty/lawEnsemble.js';
+import { mixMembers, normalGenerator } from '../../../src/core/uncertainty/lawEnsemble.js';
 
 const REPEATS = 60;
 const MEMBERS = 200;
@@ -56,24 +54,34 @@ describe('calibration on synthetic runs from a known surface (oracle: the surfac
           Math.exp((modelError.get(o.group as string) as number) + 0.004 * noise()),
       }));
       const fit = fitSurface(runs).coefficients;
-      const law = jackknifeLaw(
-        [...surfaceParametersOf(fit)],
-        leaveOneGroupOut(runs).map((h) => [...surfaceParametersOf(h.coefficients)]),
-      );
+      const without = leaveOneGroupOut(runs);
+      // The ensemble's weights: one standard normal per model and member (lawEnsemble.ts).
       const draws = normalGenerator(r + 1);
-      const members = Array.from({ length: MEMBERS }, () =>
-        surfaceCoefficientsOf(drawMember(law, draws) as [number, number, number, number, number]),
-      );
-      const valid = members.filter((m) => m.alpha > 0 && m.beta > 0);
+      const ensemble = {
+        memberCount: MEMBERS,
+        models,
+        weights: Float64Array.from({ length: MEMBERS * models.length }, () => draws()),
+      };
+      const members = (quantity: (law: SurfaceCoefficients) => number) => {
+        const out = new Float64Array(MEMBERS);
+        mixMembers(
+          ensemble,
+          without.map((h) => h.heldOut),
+          quantity(fit),
+          without.map((h) => quantity(h.coefficients)),
+          out,
+        );
+        return [...out];
+      };
       if (
         inside(
-          valid.map((m) => fittedAllocationExponents(m, costLaw).epochs),
+          members((law) => fittedAllocationExponents(law, costLaw).epochs),
           trueEpochsExponent,
         )
       )
         exponentCovered++;
       heldOut.forEach((h, i) => {
-        const values = valid.map((m) => predictSurface(m, h.flopsPerImage, h.imagesSeen));
+        const values = members((law) => predictSurface(law, h.flopsPerImage, h.imagesSeen));
         if (inside(values, predictSurface(truth, h.flopsPerImage, h.imagesSeen)))
           predictionCovered[i] = (predictionCovered[i] as number) + 1;
       });

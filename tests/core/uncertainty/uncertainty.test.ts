@@ -19,11 +19,11 @@ import { OBJECTIVES, STRATEGIES } from '../../../src/core/planner/request.js';
 import { exponentIntervals } from '../../../src/core/uncertainty/exponentIntervals.js';
 import { type Interval, predictionIntervals } from '../../../src/core/uncertainty/intervals.js';
 import {
-  drawMember,
   ENSEMBLE_MEMBERS,
   fitLawEnsemble,
-  jackknifeLaw,
   type LawEnsemble,
+  memberQuantity,
+  mixMembers,
   normalGenerator,
 } from '../../../src/core/uncertainty/lawEnsemble.js';
 import { normalQuantile } from '../../../src/core/uncertainty/normalQuantile.js';
@@ -61,11 +61,12 @@ describe('normalQuantile (oracle: Wichura 1988, AS 241, and standard tables)', (
 
 describe('the ensemble', () => {
   it(`has ${ENSEMBLE_MEMBERS} members, the same for the same seed, others for another`, () => {
-    expect(ensemble.members).toHaveLength(200);
+    expect(ensemble.memberCount).toBe(200);
+    expect(ensemble.models).toEqual(['F0', 'F1', 'F3', 'F3+', 'F7', 'F7+']);
     const again = fitLawEnsemble(laws, { members: 5 });
-    expect(again.members).toEqual(ensemble.members.slice(0, 5));
+    expect([...again.weights]).toEqual([...ensemble.weights.subarray(0, 5 * 6)]);
     const other = fitLawEnsemble(laws, { members: 5, seed: 1 });
-    expect(other.members[0]).not.toEqual(ensemble.members[0]);
+    expect(other.weights[0]).not.toBe(ensemble.weights[0]);
   });
 
   it('Box-Muller normals: mean near 0 and variance near 1 over 20,000 draws, the same for the same seed', () => {
@@ -79,20 +80,16 @@ describe('the ensemble', () => {
     expect(again()).toBe(draws[0]);
   });
 
-  it('a draw has the jackknife covariance (hand-worked: two clusters at +-1 on one axis give (G - 1) / G x 2 = 1)', () => {
-    // G = 2 leave-one-out fits at +1 and -1 (mean 0): variance (G - 1) / G x (1 + 1) = 1; the other axis never moves.
-    const law = jackknifeLaw(
-      [0, 5],
-      [
-        [1, 5],
-        [-1, 5],
-      ],
-    );
+  it('mixing has the jackknife variance (hand-worked: two leave-one-out values at +-1 give (G - 1) / G x 2 = 1)', () => {
+    const M = 20_000;
     const normal = normalGenerator(3);
-    const xs = Array.from({ length: 20_000 }, () => drawMember(law, normal));
-    const variance = xs.reduce((a, x) => a + (x[0] as number) ** 2, 0) / xs.length;
+    const weights = Float64Array.from({ length: M * 2 }, () => normal());
+    const out = new Float64Array(M);
+    mixMembers({ memberCount: M, models: ['a', 'b'], weights }, ['a', 'b'], 5, [1, -1], out);
+    const mean = out.reduce((a, b) => a + b, 0) / M;
+    const variance = out.reduce((a, b) => a + (b - mean) ** 2, 0) / M;
+    expect(mean).toBeCloseTo(5, 1);
     expect(variance).toBeCloseTo(1, 1);
-    for (const x of xs.slice(0, 100)) expect(x[1]).toBe(5);
   });
 
   it('a replicate with no residual refits to the point law (synthetic: the fitted values themselves)', () => {
@@ -112,14 +109,27 @@ describe('the ensemble', () => {
 
   it("members scatter around the point law: the point's prediction of each paper run lies inside the members' range", () => {
     for (const o of jftLossObservations()) {
-      const values = ensemble.members.map((m) => predictSurface(m.jftLoss, o.flopsPerImage, o.imagesSeen));
+      const values = memberQuantity(ensemble, ensemble.jftLoss, (law) =>
+        predictSurface(law, o.flopsPerImage, o.imagesSeen),
+      );
       const point = predictSurface(laws.jftLoss.coefficients, o.flopsPerImage, o.imagesSeen);
       expect(Math.min(...values)).toBeLessThan(point);
       expect(Math.max(...values)).toBeGreaterThan(point);
     }
   });
 
-  it('the tabulated grid reproduces every member at random sizes and lengths within 1e-4 (oracle: the law itself)', () => {
+  it("the paper's best run (F7+, 8 epochs, a data point) gets a narrow interval: the 90 % top-1 band within 2 points", () => {
+    const p = plan(context, {
+      budget: { amount: 8 * context.byName['F7+'].costPerEpochTpuV4CoreHours, unit: 'tpu_v4_core_hours' },
+      constraints: { models: ['F7+'] },
+    });
+    const ci = p.recommendation.predicted.imagenetTop1PercentConfidenceInterval as Interval;
+    expect(ci.upper - ci.lower).toBeLessThan(2);
+    expect(ci.lower).toBeLessThan(90.3 + 1);
+    expect(ci.upper).toBeGreaterThan(90.3 - 1);
+  });
+
+  it('the tabulated grid reproduces every member at random sizes and lengths within 1e-4 (oracle: mixing the fits directly)', () => {
     const grid = context.uncertainty?.grid;
     if (grid === undefined) throw new Error('no grid');
     const out = new Float64Array(grid.members);
@@ -133,10 +143,9 @@ describe('the ensemble', () => {
           out,
         );
         const F = context.byName[variant].flopsPerImage;
-        ensemble.members.forEach((m, i) => {
-          expect(Math.abs((out[i] as number) / predictSurface(m.jftLoss, F, imagesSeen) - 1)).toBeLessThan(
-            1e-4,
-          );
+        const exact = memberQuantity(ensemble, ensemble.jftLoss, (law) => predictSurface(law, F, imagesSeen));
+        exact.forEach((x, i) => {
+          expect(Math.abs((out[i] as number) / x - 1)).toBeLessThan(1e-4);
         });
       }),
       { numRuns: 200 },
@@ -280,17 +289,16 @@ describe('intervals and pick shares in plans (properties over generated requests
 });
 
 describe('predictionIntervals on a hand-made ensemble (oracle: the formulas worked by hand)', () => {
-  it('members all above the point: the confidence interval still reaches down to it; the prediction one adds z sigma', () => {
+  it('leave-one-out fits all above the point: the confidence interval still reaches down to it; the prediction one adds z sigma', () => {
+    // Every fit without a model is the point law shifted up by 0.1 in E: the jackknife deviations are all zero, so
+    // every member is the point, and only the residual scatter widens the prediction interval.
     const shifted = { ...laws.jftLoss.coefficients, E: laws.jftLoss.coefficients.E + 0.1 };
-    const member = {
-      jftLoss: shifted,
-      finetune: laws.finetune.coefficients,
-      costLaw: ensemble.members[0]?.costLaw,
-    };
     const handMade: LawEnsemble = {
-      seed: 0,
-      members: Array.from({ length: 10 }, () => member as LawEnsemble['members'][number]),
-      resampling: 'identical members',
+      ...ensemble,
+      jftLoss: {
+        point: laws.jftLoss.coefficients,
+        leaveOneOut: ensemble.jftLoss.leaveOneOut.map((f) => ({ model: f.model, law: shifted })),
+      },
       residualLogSd: { jftLoss: 0.01, finetune: 0.02 },
     };
     const uncertainty = buildPlannerUncertainty(
@@ -314,31 +322,41 @@ describe('predictionIntervals on a hand-made ensemble (oracle: the formulas work
       },
     );
     const z = 1.6448536269514722;
-    const w = point + 0.1;
-    expect(q.jftValidationLossConfidenceInterval.lower).toBeCloseTo(point, 12);
-    // The grid's interpolation: within 1e-4 relative (see above).
-    expect(q.jftValidationLossConfidenceInterval.upper / w).toBeCloseTo(1, 4);
-    expect(q.jftValidationLossPredictionInterval.lower).toBeCloseTo(point * Math.exp(-z * 0.01), 12);
-    expect(
-      q.jftValidationLossPredictionInterval.upper /
-        (point * Math.exp(Math.sqrt(Math.log(w / point) ** 2 + (z * 0.01) ** 2))),
-    ).toBeCloseTo(1, 4);
-    // Members equal to the point law for top-1: a zero-width confidence interval, and +-z sigma in log error.
-    const error = 100 - top1;
-    expect(q.imagenetTop1PercentConfidenceInterval.lower).toBeCloseTo(top1, 3);
-    expect(q.imagenetTop1PercentPredictionInterval.lower).toBeCloseTo(100 - error * Math.exp(z * 0.02), 3);
-    expect(q.imagenetTop1PercentPredictionInterval.upper).toBeCloseTo(100 - error * Math.exp(-z * 0.02), 3);
+    // The grid's interpolation and 32-bit storage: within 1e-4 relative (see above).
+    expect(q.jftValidationLossConfidenceInterval.lower / point).toBeCloseTo(1, 4);
+    expect(q.jftValidationLossConfidenceInterval.upper / point).toBeCloseTo(1, 4);
+    expect(q.jftValidationLossPredictionInterval.lower / (point * Math.exp(-z * 0.01))).toBeCloseTo(1, 4);
+    expect(q.jftValidationLossPredictionInterval.upper / (point * Math.exp(z * 0.01))).toBeCloseTo(1, 4);
+  });
+
+  it('a point below every member: the confidence interval is widened down to it (synthetic: the point law shifted down)', () => {
+    const lowered = { ...laws.jftLoss.coefficients, E: laws.jftLoss.coefficients.E - 0.1 };
+    const D = 8e9;
+    const F = context.byName['F3+'].flopsPerImage;
+    const point = predictSurface(lowered, F, D);
+    const uncertainty = context.uncertainty;
+    if (uncertainty === undefined) throw new Error('no ensemble');
+    const q = predictionIntervals(
+      uncertainty,
+      'F3+',
+      D,
+      { jftValidationLoss: point, imagenetTop1Percent: 89 },
+      0.9,
+      { maxJftValidationLoss: Math.log(30_000), minImagenetTop1Percent: 0.1 },
+    );
+    expect(q.jftValidationLossConfidenceInterval.lower).toBe(point);
+    expect(q.jftValidationLossConfidenceInterval.upper).toBeGreaterThan(point + 0.09);
   });
 });
 
 describe('exponent intervals for GET /v1/laws', () => {
   it("contain the point fit's exponents, and say whether 0.5 lies inside both, as the intervals show", () => {
-    for (const [surfaceOf, point] of [
-      [(m: LawEnsemble['members'][number]) => m.jftLoss, laws.jftLoss.coefficients],
-      [(m: LawEnsemble['members'][number]) => m.finetune, laws.finetune.coefficients],
+    for (const [fits, point] of [
+      [ensemble.jftLoss, laws.jftLoss.coefficients],
+      [ensemble.finetune, laws.finetune.coefficients],
     ] as const) {
+      const e = exponentIntervals(ensemble, fits, 0.9, 0.5);
       const exact = fittedAllocationExponents(point, laws.costModel.flopsPowerLaw);
-      const e = exponentIntervals(ensemble, surfaceOf, 0.9, 0.5, exact);
       expect(e.costPerEpoch.lower).toBeLessThanOrEqual(exact.costPerEpoch);
       expect(e.costPerEpoch.upper).toBeGreaterThanOrEqual(exact.costPerEpoch);
       expect(e.epochs.lower).toBeLessThanOrEqual(exact.epochs);
@@ -349,13 +367,27 @@ describe('exponent intervals for GET /v1/laws', () => {
     }
   });
 
-  it('identical members give a zero-width interval at their exponent (hand-worked: alpha / (alpha + g beta))', () => {
-    const member = ensemble.members[0] as LawEnsemble['members'][number];
-    const same: LawEnsemble = { ...ensemble, members: [member, member, member] };
-    const { alpha, beta } = member.jftLoss;
-    const g = member.costLaw.exponent;
-    const exact = fittedAllocationExponents(member.jftLoss, { coefficient: 1, exponent: g });
-    const e = exponentIntervals(same, (m) => m.jftLoss, 0.9, 0.5, exact);
+  it('leave-one-out fits equal to the point give a zero-width interval at its exponent (hand-worked: alpha / (alpha + g beta))', () => {
+    const same: LawEnsemble = {
+      ...ensemble,
+      jftLoss: {
+        point: laws.jftLoss.coefficients,
+        leaveOneOut: ensemble.jftLoss.leaveOneOut.map((f) => ({
+          model: f.model,
+          law: laws.jftLoss.coefficients,
+        })),
+      },
+      costLaw: {
+        point: ensemble.costLaw.point,
+        leaveOneOut: ensemble.costLaw.leaveOneOut.map((f) => ({
+          model: f.model,
+          law: ensemble.costLaw.point,
+        })),
+      },
+    };
+    const e = exponentIntervals(same, same.jftLoss, 0.9, 0.5);
+    const { alpha, beta } = laws.jftLoss.coefficients;
+    const g = ensemble.costLaw.point.exponent;
     expect(e.epochs.lower).toBeCloseTo(alpha / (alpha + g * beta), 12);
     expect(e.epochs.upper).toBeCloseTo(alpha / (alpha + g * beta), 12);
   });
