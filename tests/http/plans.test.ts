@@ -254,7 +254,10 @@ describe('warnings: each of the 10 codes through HTTP', () => {
       },
     ],
     ['pick_near_tie', { budget: { amount: 20_000, unit: 'tpu_v4_core_hours' }, strategy: 'equal_rate' }],
-    ['pick_not_most_likely_best', { budget: { amount: 20_000, unit: 'tpu_v4_core_hours' }, strategy: 'equal_rate' }],
+    [
+      'pick_not_most_likely_best',
+      { budget: { amount: 20_000, unit: 'tpu_v4_core_hours' }, strategy: 'equal_rate' },
+    ],
     [
       'finetune_outside_figure1',
       {

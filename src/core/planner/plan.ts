@@ -216,10 +216,6 @@ function allocationAtFlops(
   return allocationAtEpochs(costLaw, tpuV4CoreHours, share, epochs);
 }
 
-function equalRateRuleText(tpuV4CoreHours: number): string {
-  return `stated rule: epochs = (C / ${FACTS.epochsAboveOneFromTpuV4CoreHours.value})^${FACTS.equalRateScalingExponent.value} over JFT-4B (${equalRateAllocation(tpuV4CoreHours).source})`;
-}
-
 /** F*_finetune(C) / F*_jft(C): how much larger the fine-tuning law's compute-optimal model is than the loss law's. */
 function finetuneSizeTilt(
   context: PlannerContext,

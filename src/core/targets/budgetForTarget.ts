@@ -7,13 +7,17 @@
 
 import { FACTS } from '../dataset/facts.js';
 import { InfeasibleError, PlannerInputError } from '../errors.js';
+import type { SurfaceCoefficients } from '../laws/surface.js';
 import { predict } from '../planner/configuration.js';
 import type { LossSurface, PlannerContext } from '../planner/context.js';
 import { customLossSurface } from '../planner/customLaw.js';
 import { type Plan, plan } from '../planner/plan.js';
 import { normalizeRequest, type Objective, type PlanRequest } from '../planner/request.js';
+import { DEFAULT_INTERVAL_LEVEL, type Interval } from '../uncertainty/intervals.js';
+import { mixMembers } from '../uncertainty/lawEnsemble.js';
 import { MAX_BUDGET_TPU_V4_CORE_HOURS, MIN_BUDGET_TPU_V4_CORE_HOURS } from '../units/budget.js';
 import {
+  computeOptimalTpuV4CoreHours,
   finetuneBudgetForTop1,
   frontierBudgetForLoss,
   type LawBudget,
@@ -54,7 +58,7 @@ export interface BudgetForTarget {
   readonly target: Target;
   readonly objective: Objective;
   /** The surface the planner plans with, on its continuous compute-optimal curve. */
-  readonly byLaw: LawBudget;
+  readonly byLaw: LawBudget & { readonly tpuV4CoreHoursInterval?: Interval };
   readonly byPlanner: PlannerBudget;
   /** Loss targets: the frontier power law's budget (the paper's log-log claim), for comparison. */
   readonly frontierPowerLaw?: LawBudget;
@@ -121,6 +125,15 @@ export function budgetForTarget(context: PlannerContext, request: TargetRequest)
           target.imagenetTop1Percent,
         );
 
+  const byLawInterval = lawBudgetInterval(
+    context,
+    surface,
+    target,
+    request.intervalLevel ?? DEFAULT_INTERVAL_LEVEL,
+  );
+  const byLawWithInterval =
+    byLawInterval === undefined ? byLaw : { ...byLaw, tpuV4CoreHoursInterval: byLawInterval };
+
   let plansEvaluated = 0;
   const probe = (tpuV4CoreHours: number): Probe => {
     plansEvaluated++;
@@ -163,7 +176,7 @@ export function budgetForTarget(context: PlannerContext, request: TargetRequest)
   const answer = (found: Probe, crossing: PlannerBudget['crossing']): BudgetForTarget => ({
     target,
     objective,
-    byLaw,
+    byLaw: byLawWithInterval,
     byPlanner: { tpuV4CoreHours: found.tpuV4CoreHours, crossing, plansEvaluated, plan: found.plan as Plan },
     ...(frontierPowerLaw === undefined ? {} : { frontierPowerLaw }),
     agreement: {
@@ -235,6 +248,50 @@ function frontierLawBudget(context: PlannerContext, jftValidationLoss: number): 
     if (error instanceof InfeasibleError) return undefined;
     throw error;
   }
+}
+
+/**
+ * The ensemble's interval on byLaw's budget: the closed-form budget (computeOptimalTpuV4CoreHours) for the law and
+ * for each fit without a model, in logs, mixed into the members (lawEnsemble.ts), and the level's percentile interval,
+ * widened to contain the point. None when the context has no ensemble, the law is a caller's, or a fit without some
+ * model cannot reach the target at all (the budget is then unbounded above).
+ */
+function lawBudgetInterval(
+  context: PlannerContext,
+  surface: LossSurface,
+  target: Target,
+  level: number,
+): Interval | undefined {
+  const uncertainty = context.uncertainty;
+  if (uncertainty === undefined || surface !== context.paperLossSurface) return undefined;
+  const { ensemble } = uncertainty;
+  const fits = target.kind === 'jft_validation_loss' ? ensemble.jftLoss : ensemble.finetune;
+  const value =
+    target.kind === 'jft_validation_loss' ? target.jftValidationLoss : 100 - target.imagenetTop1Percent;
+  const costLaw = context.laws.costModel.flopsPowerLaw;
+  const logBudget = (law: SurfaceCoefficients) => Math.log(computeOptimalTpuV4CoreHours(law, costLaw, value));
+  const point = logBudget(fits.point);
+  const without = fits.leaveOneOut.map((f) => logBudget(f.law));
+  if (!Number.isFinite(point) || without.some((x) => !Number.isFinite(x))) return undefined;
+  const members = new Float64Array(ensemble.memberCount);
+  mixMembers(
+    ensemble,
+    fits.leaveOneOut.map((f) => f.model),
+    point,
+    without,
+    members,
+  );
+  members.sort();
+  const at = (p: number) => {
+    const h = (members.length - 1) * p;
+    const lo = Math.floor(h);
+    const hi = Math.min(lo + 1, members.length - 1);
+    return (members[lo] as number) + (h - lo) * ((members[hi] as number) - (members[lo] as number));
+  };
+  return {
+    lower: Math.exp(Math.min(at((1 - level) / 2), point)),
+    upper: Math.exp(Math.max(at((1 + level) / 2), point)),
+  };
 }
 
 function better(target: Target, a: Plan, b: Plan): boolean {

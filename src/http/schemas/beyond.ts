@@ -54,6 +54,12 @@ const LawBudgetSchema = z.object({
   withinFittedRange: z
     .boolean()
     .describe('Inside the compute range the law was fitted on (else extrapolated).'),
+  tpuV4CoreHoursInterval: z
+    .object({ lower: z.number(), upper: z.number() })
+    .optional()
+    .describe(
+      "byLaw only: the budget's interval over the ensemble's members at the request's intervalLevel (absent when some fit without a model never reaches the target).",
+    ),
   source: z.string(),
 });
 

@@ -16,6 +16,7 @@ import { predictSurface } from '../../../src/core/laws/surface.js';
 import { createPlannerContext, type PlannerContext } from '../../../src/core/planner/context.js';
 import { type Plan, plan } from '../../../src/core/planner/plan.js';
 import { OBJECTIVES, STRATEGIES } from '../../../src/core/planner/request.js';
+import { budgetForTarget } from '../../../src/core/targets/budgetForTarget.js';
 import { exponentIntervals } from '../../../src/core/uncertainty/exponentIntervals.js';
 import { type Interval, predictionIntervals } from '../../../src/core/uncertainty/intervals.js';
 import {
@@ -390,5 +391,28 @@ describe('exponent intervals for GET /v1/laws', () => {
     const g = ensemble.costLaw.point.exponent;
     expect(e.epochs.lower).toBeCloseTo(alpha / (alpha + g * beta), 12);
     expect(e.epochs.upper).toBeCloseTo(alpha / (alpha + g * beta), 12);
+  });
+});
+
+describe('POST /v1/targets: an interval on the budget', () => {
+  it("contains byLaw's budget, widens with the level, and is absent without an ensemble", () => {
+    const at = (level: number) =>
+      budgetForTarget(context, { target: { jftValidationLoss: 2.45 }, intervalLevel: level }).byLaw;
+    const narrow = at(0.5);
+    const wide = at(0.95);
+    for (const b of [narrow, wide]) {
+      expect(b.tpuV4CoreHoursInterval?.lower).toBeLessThanOrEqual(b.tpuV4CoreHours);
+      expect(b.tpuV4CoreHoursInterval?.upper).toBeGreaterThanOrEqual(b.tpuV4CoreHours);
+    }
+    expect(wide.tpuV4CoreHoursInterval?.lower).toBeLessThanOrEqual(
+      narrow.tpuV4CoreHoursInterval?.lower as number,
+    );
+    expect(wide.tpuV4CoreHoursInterval?.upper).toBeGreaterThanOrEqual(
+      narrow.tpuV4CoreHoursInterval?.upper as number,
+    );
+    const pointOnly = createPlannerContext(laws);
+    expect(
+      budgetForTarget(pointOnly, { target: { jftValidationLoss: 2.45 } }).byLaw.tpuV4CoreHoursInterval,
+    ).toBe(undefined);
   });
 });
