@@ -16,16 +16,22 @@ afterEach(async () => {
 });
 
 describe('the law ensemble at start-up', () => {
-  it('/healthz answers while /readyz waits for the ensemble; then plans carry intervals from it', async () => {
+  it('/healthz answers while /readyz waits for the ensemble; then plans, and batches on the worker threads, carry intervals from it', async () => {
     app = await buildApp({
       config: loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_ENABLED: 'false', MEMORY_LIMIT_MIB: '8192' }),
       checkResponses: true,
     });
     await app.ready();
     expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    // A batch large enough for the worker pool, sent while /readyz still waits: whichever context the pool starts
+    // with, batches planned after readiness must carry the ensemble's intervals.
+    const items = Array.from({ length: 30 }, (_, i) => ({
+      budget: { amount: 700 * (i + 1), unit: 'tpu_v4_core_hours' },
+    }));
     const first = await app.inject({ url: '/readyz' });
     expect(first.statusCode).toBe(503);
     expect(first.json().detail).toMatch(/ensemble/);
+    await app.inject({ method: 'POST', url: '/v1/plans/batch', payload: { items } });
     // Bounded wait: the slices yield to the event loop, so inject's requests are answered in between.
     const deadline = Date.now() + 30_000;
     let ready = first;
@@ -46,5 +52,8 @@ describe('the law ensemble at start-up', () => {
     expect(body.recommendation.predicted.jftValidationLossConfidenceInterval.lower).toBeLessThanOrEqual(
       body.recommendation.predicted.jftValidationLoss,
     );
+    const late = await app.inject({ method: 'POST', url: '/v1/plans/batch', payload: { items } });
+    expect(late.statusCode, late.body).toBe(200);
+    for (const result of late.json().results) expect(result.uncertainty?.seed).toBe(ENSEMBLE_SEED);
   });
 });

@@ -59,10 +59,20 @@ export interface WorkerPoolOptions {
 
 const workerPoolPlugin: FastifyPluginAsync<WorkerPoolOptions> = async (app, options) => {
   const { threads, queueLimit, heapMib } = options.workers;
-  // Started on first use, once the laws are fitted: each thread gets the event loop's PlannerContext.
+  // Started on first use, once the laws are fitted: each thread gets the event loop's PlannerContext. The context is
+  // replaced once, when the laws' ensemble is ready (plugins/planner.ts); a pool started before then is retired
+  // (its running tasks finish) and a new one started with the context that gives intervals.
   let started: Piscina<HeavyTask, TaskOutcome> | undefined;
+  let startedWith: unknown;
   const pool = (): Piscina<HeavyTask, TaskOutcome> => {
-    if (started !== undefined) return started;
+    if (started !== undefined && startedWith === app.planner) return started;
+    if (started !== undefined) {
+      const retired = started;
+      void retired
+        .close()
+        .catch((error: unknown) => app.log.error({ err: error }, 'retiring the worker pool'));
+    }
+    startedWith = app.planner;
     started = new Piscina<HeavyTask, TaskOutcome>({
       filename: WORKER_URL.href,
       minThreads: threads,
@@ -82,6 +92,7 @@ const workerPoolPlugin: FastifyPluginAsync<WorkerPoolOptions> = async (app, opti
   };
 
   let inline: TaskRunner | undefined;
+  let inlineWith: unknown;
   let inFlight = 0;
   const outcome = (result: TaskOutcome): string => {
     if (result.ok) return result.json;
@@ -96,7 +107,10 @@ const workerPoolPlugin: FastifyPluginAsync<WorkerPoolOptions> = async (app, opti
   const heavyWork: HeavyWork = {
     async run(task, runOptions = {}) {
       if (runOptions.inline) {
-        inline ??= createTaskRunner(app.planner, { checkResponses: options.checkResponses });
+        if (inline === undefined || inlineWith !== app.planner) {
+          inline = createTaskRunner(app.planner, { checkResponses: options.checkResponses });
+          inlineWith = app.planner;
+        }
         return outcome(inline.run(task));
       }
       const refused = () =>
