@@ -110,7 +110,8 @@ beforeAll(async () => {
   await app.listen({ host: config.host, port: config.port });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   // Traffic starts once /readyz says so, as behind an orchestrator.
-  while ((await fetch(`${base}/readyz`)).status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+  while ((await fetch(`${base}/readyz`)).status !== 200)
+    await new Promise((resolve) => setTimeout(resolve, 50));
 });
 afterAll(async () => app?.close());
 
