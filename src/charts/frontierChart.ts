@@ -32,8 +32,22 @@ export interface FrontierChartInput {
     readonly label: string;
     readonly points: readonly { readonly tpuV4CoreHours: number; readonly value: number }[];
   };
-  /** The recommended plan for a requested budget; drawn as a star. */
-  readonly marker?: { readonly label: string; readonly tpuV4CoreHours: number; readonly value: number };
+  /** A confidence band along the budget grid (the laws' best plan's interval); drawn shaded under the frontier. */
+  readonly band?: {
+    readonly label: string;
+    readonly points: readonly {
+      readonly tpuV4CoreHours: number;
+      readonly lower: number;
+      readonly upper: number;
+    }[];
+  };
+  /** The recommended plan for a requested budget; drawn as a star, with its interval as a bar when given. */
+  readonly marker?: {
+    readonly label: string;
+    readonly tpuV4CoreHours: number;
+    readonly value: number;
+    readonly interval?: { readonly lower: number; readonly upper: number };
+  };
   readonly title?: string;
 }
 
@@ -116,9 +130,18 @@ function validate(input: FrontierChartInput, axis: MetricAxis): void {
     checkCoreHours(p.tpuV4CoreHours, `frontier.points[${j}].tpuV4CoreHours`);
     checkValue(axis, p.value, `frontier.points[${j}].value`);
   });
+  input.band?.points.forEach((p, j) => {
+    checkCoreHours(p.tpuV4CoreHours, `band.points[${j}].tpuV4CoreHours`);
+    checkValue(axis, p.lower, `band.points[${j}].lower`);
+    checkValue(axis, p.upper, `band.points[${j}].upper`);
+  });
   if (input.marker) {
     checkCoreHours(input.marker.tpuV4CoreHours, 'marker.tpuV4CoreHours');
     checkValue(axis, input.marker.value, 'marker.value');
+    if (input.marker.interval) {
+      checkValue(axis, input.marker.interval.lower, 'marker.interval.lower');
+      checkValue(axis, input.marker.interval.upper, 'marker.interval.upper');
+    }
   }
 }
 
@@ -142,7 +165,17 @@ export function renderFrontierChart(input: FrontierChartInput): string {
   const all = [
     ...input.series.flatMap((s) => s.points),
     ...(input.frontier?.points ?? []),
+    ...(input.band?.points ?? []).flatMap((p) => [
+      { tpuV4CoreHours: p.tpuV4CoreHours, value: p.lower },
+      { tpuV4CoreHours: p.tpuV4CoreHours, value: p.upper },
+    ]),
     ...(input.marker ? [input.marker] : []),
+    ...(input.marker?.interval
+      ? [
+          { tpuV4CoreHours: input.marker.tpuV4CoreHours, value: input.marker.interval.lower },
+          { tpuV4CoreHours: input.marker.tpuV4CoreHours, value: input.marker.interval.upper },
+        ]
+      : []),
   ];
   const xs = all.map((p) => p.tpuV4CoreHours);
   const ys = all.map((p) => axis.toAxis(p.value));
@@ -165,6 +198,32 @@ export function renderFrontierChart(input: FrontierChartInput): string {
   const layers: Markup[] = [];
   const lines: Markup[] = [];
   const marks: Markup[] = [];
+
+  if (input.band && input.band.points.length > 0) {
+    const band = byCompute(input.band.points);
+    const outline = [
+      ...band.map((p): [number, number] => [x(p.tpuV4CoreHours), y(axis.toAxis(p.upper))]),
+      ...[...band].reverse().map((p): [number, number] => [x(p.tpuV4CoreHours), y(axis.toAxis(p.lower))]),
+    ];
+    const shade = { fill: LAW_COLOUR, 'fill-opacity': 0.15, stroke: 'none' };
+    layers.push(
+      el('polygon', { class: 'band', ...shade, points: pointsAttribute(outline) }, [
+        textEl('title', {}, input.band.label),
+      ]),
+    );
+    legend.push({
+      label: input.band.label,
+      kind: 'law',
+      swatch: (cx, cy) =>
+        el('rect', {
+          ...shade,
+          x: cx - LEGEND_SWATCH_HALF_WIDTH,
+          y: cy - 5,
+          width: 2 * LEGEND_SWATCH_HALF_WIDTH,
+          height: 10,
+        }),
+    });
+  }
 
   if (input.frontier && input.frontier.points.length > 0) {
     const line = { stroke: LAW_COLOUR, 'stroke-width': 2, 'stroke-dasharray': '7 5', fill: 'none' };
@@ -258,8 +317,32 @@ export function renderFrontierChart(input: FrontierChartInput): string {
     // Below the frontier lies what no run reached (less loss for less compute), so the space below-left of the star
     // is empty on these charts; near the left edge the label goes below-right instead.
     const labelOnLeft = cx > AREA.left + AREA.width * 0.4;
+    const interval = m.interval;
     layers.push(
       el('g', { class: 'plan' }, [
+        ...(interval
+          ? [
+              el(
+                'line',
+                {
+                  class: 'plan-interval',
+                  stroke: LAW_COLOUR,
+                  'stroke-width': 2,
+                  x1: cx,
+                  x2: cx,
+                  y1: y(axis.toAxis(interval.lower)),
+                  y2: y(axis.toAxis(interval.upper)),
+                },
+                [
+                  textEl(
+                    'title',
+                    {},
+                    `${m.label}: ${axis.describe(interval.lower)} to ${axis.describe(interval.upper)} (confidence interval)`,
+                  ),
+                ],
+              ),
+            ]
+          : []),
         el('line', { ...guide, x1: cx, y1: cy, x2: cx, y2: AREA.top + AREA.height }),
         el('line', { ...guide, x1: AREA.left, y1: cy, x2: cx, y2: cy }),
         star(

@@ -7,11 +7,16 @@ import { FIGURE3_OPTIMAL_LEARNING_RATE, PAPER_TRAINED_VARIANTS } from '../core/d
 import { logGrid } from '../core/laws/envelope.js';
 import { predictFrontierLoss } from '../core/laws/frontier.js';
 import { predictLearningRate } from '../core/laws/learningRate.js';
+import type { Predictions } from '../core/planner/configuration.js';
 import type { PlannerContext } from '../core/planner/context.js';
 import { measuredPoints } from '../core/planner/frontierSeries.js';
 import { plan } from '../core/planner/plan.js';
 import type { Objective, Strategy } from '../core/planner/request.js';
-import { type FrontierChartSeries, renderFrontierChart } from './frontierChart.js';
+import { DEFAULT_INTERVAL_LEVEL } from '../core/uncertainty/intervals.js';
+import { type FrontierChartInput, type FrontierChartSeries, renderFrontierChart } from './frontierChart.js';
+
+type FrontierChartMarker = NonNullable<FrontierChartInput['marker']>;
+
 import { renderLearningRateChart } from './learningRateChart.js';
 
 /** Samples per fitted curve: smooth at chart size, cheap to draw. */
@@ -58,7 +63,22 @@ export function frontierChartSvg(context: PlannerContext, request: FrontierChart
             }).recommendation.predicted.imagenetTop1Percent,
           })),
         };
-  let marker: { label: string; tpuV4CoreHours: number; value: number } | undefined;
+  const confidence = (q: Predictions) =>
+    metric === 'jft_loss' ? q.jftValidationLossConfidenceInterval : q.imagenetTop1PercentConfidenceInterval;
+  // With the laws' ensemble: the confidence band of the best plan the laws give at each budget (fitted strategy).
+  const band = context.uncertainty && {
+    label: `${Math.round(DEFAULT_INTERVAL_LEVEL * 100)} % band, best plan`,
+    points: grid.flatMap((C) => {
+      const q = plan(context, {
+        budget: { amount: C, unit: 'tpu_v4_core_hours' },
+        strategy: 'fitted',
+        objective: metric,
+      }).recommendation.predicted;
+      const i = confidence(q);
+      return i === undefined ? [] : [{ tpuV4CoreHours: C, lower: i.lower, upper: i.upper }];
+    }),
+  };
+  let marker: FrontierChartMarker | undefined;
   if (request.budgetTpuV4CoreHours !== undefined) {
     const p = plan(context, {
       budget: { amount: request.budgetTpuV4CoreHours, unit: 'tpu_v4_core_hours' },
@@ -66,16 +86,19 @@ export function frontierChartSvg(context: PlannerContext, request: FrontierChart
       objective: metric,
     });
     const r = p.recommendation;
+    const interval = confidence(r.predicted);
     marker = {
       label: `plan: ${r.model.name} × ${Number(r.epochs.toPrecision(3))} ep`,
       tpuV4CoreHours: p.budget.tpuV4CoreHours,
       value: metric === 'jft_loss' ? r.predicted.jftValidationLoss : r.predicted.imagenetTop1Percent,
+      ...(interval && { interval }),
     };
   }
   return renderFrontierChart({
     metric,
     series,
     frontier,
+    ...(band ? { band } : {}),
     ...(marker ? { marker } : {}),
     title:
       metric === 'jft_loss'

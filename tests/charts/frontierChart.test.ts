@@ -306,3 +306,49 @@ describe('renderFrontierChart: any finite positive input renders finitely (oracl
     },
   );
 });
+
+describe('renderFrontierChart: the confidence band and the plan interval (oracle: the geometry of the inputs)', () => {
+  const BAND = {
+    label: '90 % band',
+    points: [
+      { tpuV4CoreHours: 1000, lower: 2.9, upper: 3.0 },
+      { tpuV4CoreHours: 10000, lower: 2.6, upper: 2.7 },
+      { tpuV4CoreHours: 100000, lower: 2.3, upper: 2.36 },
+    ],
+  };
+
+  it('draws the band as one polygon through every upper then every lower point, upper above lower on screen', () => {
+    const root = parseSvg(lossChart({ band: BAND }));
+    const [polygon] = byClass(root, 'band');
+    const corners = (polygon?.attrs.points ?? '')
+      .trim()
+      .split(/\s+/)
+      .map((p) => p.split(',').map(Number));
+    expect(corners).toHaveLength(2 * BAND.points.length);
+    // SVG y grows downwards: the upper edge (smaller y) comes first, then the lower edge right to left.
+    for (let i = 0; i < BAND.points.length; i++) {
+      const upper = corners[i] as number[];
+      const lower = corners[corners.length - 1 - i] as number[];
+      expect(upper[0]).toBeCloseTo(lower[0] as number, 6);
+      expect(upper[1] as number).toBeLessThan(lower[1] as number);
+    }
+  });
+
+  it('draws the plan interval as a vertical bar through the star, spanning lower to upper', () => {
+    const root = parseSvg(lossChart({ marker: { ...MARKER, interval: { lower: 2.4, upper: 2.6 } } }));
+    const [bar] = byClass(root, 'plan-interval');
+    const [star] = byClass(root, 'plan-marker');
+    expect(num(bar as never, 'x1')).toBe(num(bar as never, 'x2'));
+    expect(num(bar as never, 'y1')).toBeGreaterThan(num(bar as never, 'y2'));
+    const { x: cx, y: cy } = centre(markBox(star as never));
+    expect(num(bar as never, 'x1')).toBeCloseTo(cx, 6);
+    expect(cy).toBeGreaterThan(num(bar as never, 'y2'));
+    expect(cy).toBeLessThan(num(bar as never, 'y1'));
+  });
+
+  it('refuses a band value the axis cannot show, naming it', () => {
+    expect(() =>
+      lossChart({ band: { label: 'b', points: [{ tpuV4CoreHours: 1000, lower: -1, upper: 2 }] } }),
+    ).toThrow(expect.objectContaining({ field: 'band.points[0].lower' }));
+  });
+});

@@ -83,7 +83,8 @@ describe('GET /v1/charts/frontier.svg', () => {
     expect(byClass(root, 'y-tick').length).toBeGreaterThanOrEqual(2);
     expect(byClass(root, 'frontier')).toHaveLength(1);
     // Six model series plus the fitted frontier, and no plan without ?budget=.
-    expect(byClass(root, 'legend-entry')).toHaveLength(countByModel(FIGURE2_JFT_VALIDATION_LOSS).size + 1);
+    // One entry per model, the fitted frontier, and (with the laws' ensemble) the confidence band.
+    expect(byClass(root, 'legend-entry')).toHaveLength(countByModel(FIGURE2_JFT_VALIDATION_LOSS).size + 2);
     expect(byClass(root, 'plan-marker')).toHaveLength(0);
     expectAllFinite(svg, root);
   });
@@ -173,5 +174,23 @@ describe('GET /v1/charts/learning-rate.svg', () => {
   it('takes no query parameters: an unknown one is a 400 naming it, as on /v1/dataset', async () => {
     const problem = expectProblem(await app.inject({ url: '/v1/charts/learning-rate.svg?budget=abc' }), 400);
     expect(problem.errors?.map((e) => e.path)).toContain('budget');
+  });
+});
+
+describe('GET /v1/charts/frontier.svg with the laws ensemble', () => {
+  it('shades the best plan’s confidence band and bars the marked plan’s interval (equal to POST /v1/plans’)', async () => {
+    const response = await app.inject({ url: '/v1/charts/frontier.svg?budget=20000' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('class="band"');
+    expect(response.body).toContain('class="plan-interval"');
+    const plan = await app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      payload: { budget: { amount: 20_000, unit: 'tpu_v4_core_hours' } },
+    });
+    const { lower, upper } = plan.json().recommendation.predicted.jftValidationLossConfidenceInterval;
+    const title = response.body.match(/class="plan-interval"[^>]*><title>([^<]*)<\/title>/)?.[1] ?? '';
+    expect(title).toContain(`validation loss ${lower.toFixed(3)}`);
+    expect(title).toContain(`validation loss ${upper.toFixed(3)}`);
   });
 });
