@@ -82,8 +82,7 @@ describe('GET /v1/charts/frontier.svg', () => {
     expect(byClass(root, 'x-tick').length).toBeGreaterThanOrEqual(3);
     expect(byClass(root, 'y-tick').length).toBeGreaterThanOrEqual(2);
     expect(byClass(root, 'frontier')).toHaveLength(1);
-    // Six model series plus the fitted frontier, and no plan without ?budget=.
-    // One entry per model, the fitted frontier, and (with the laws' ensemble) the confidence band.
+    // One entry per model, the fitted frontier and (with the laws' ensemble) the confidence band; no plan without ?budget=.
     expect(byClass(root, 'legend-entry')).toHaveLength(countByModel(FIGURE2_JFT_VALIDATION_LOSS).size + 2);
     expect(byClass(root, 'plan-marker')).toHaveLength(0);
     expectAllFinite(svg, root);
