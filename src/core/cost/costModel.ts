@@ -107,20 +107,21 @@ export interface MeasuredVariantCost {
   readonly pointsUsed: number;
 }
 
+/** Forward FLOPs per image at the pre-training setup (224 px, 30k classes), counted layer by layer (countNfnet). */
+function pretrainFlopsPerImage(variants: readonly NfnetVariant[]): Record<NfnetVariant, number> {
+  const flops = {} as Record<NfnetVariant, number>;
+  for (const variant of variants)
+    flops[variant] = countNfnet(variant, FACTS.pretrainResolution.value, FACTS.jftClasses.value).flops;
+  return flops;
+}
+
 /**
  * Builds the cost model from Figure 2 points (default: the paper's 36). Pure and deterministic; it counts 16
  * architectures, so callers build it once and keep it. Needs points for at least two trained variants of distinct
  * FLOPs (passing a subset supports leave-one-model-out checks).
  */
 export function buildCostModel(points: readonly Figure2Point[] = FIGURE2_JFT_VALIDATION_LOSS): CostModel {
-  const flopsPerImage = {} as Record<NfnetVariant, number>;
-  for (const variant of NFNET_VARIANTS)
-    flopsPerImage[variant] = countNfnet(
-      variant,
-      FACTS.pretrainResolution.value,
-      FACTS.jftClasses.value,
-    ).flops;
-
+  const flopsPerImage = pretrainFlopsPerImage(NFNET_VARIANTS);
   const measured = measuredCosts(points, flopsPerImage);
   const familyCostLaw = fitFamilyCostLaw(measured);
   const measuredByVariant = new Map(measured.map((m) => [m.variant, m]));
@@ -286,14 +287,7 @@ export interface CostLawComparison {
 export function compareCostLaws(
   points: readonly Figure2Point[] = FIGURE2_JFT_VALIDATION_LOSS,
 ): CostLawComparison[] {
-  const flopsPerImage = {} as Record<NfnetVariant, number>;
-  for (const variant of PAPER_TRAINED_VARIANTS)
-    flopsPerImage[variant] = countNfnet(
-      variant,
-      FACTS.pretrainResolution.value,
-      FACTS.jftClasses.value,
-    ).flops;
-  const measured = measuredCosts(points, flopsPerImage);
+  const measured = measuredCosts(points, pretrainFlopsPerImage(PAPER_TRAINED_VARIANTS));
   const single = (data: readonly MeasuredVariantCost[]) => {
     const law = fitPowerLaw(
       data.map((m) => m.flopsPerImage),

@@ -2,7 +2,7 @@ import { parseVariant } from '../architecture/variants.js';
 import { PlannerInputError } from '../errors.js';
 import { describeConfiguration, type TrainingConfiguration } from './configuration.js';
 import type { PlannerContext } from './context.js';
-import type { PlanUncertainty } from './plan.js';
+import { type PlanUncertainty, planUncertainty } from './plan.js';
 import { type ConfigurationProvenance, configurationProvenance } from './provenance.js';
 import { MAX_EPOCHS, normalizeRequest } from './request.js';
 import { collectWarnings, type PlanWarning } from './warnings.js';
@@ -50,14 +50,7 @@ export function evaluateConfiguration(context: PlannerContext, request: Evaluate
   const configuration = describeConfiguration(context, surface, context.byName[variant], epochs, normalized);
   const uncertainty = context.uncertainty;
   return {
-    ...(uncertainty && {
-      uncertainty: {
-        level: normalized.intervalLevel,
-        members: uncertainty.grid.members,
-        seed: uncertainty.ensemble.seed,
-        resampling: uncertainty.ensemble.resampling,
-      },
-    }),
+    ...(uncertainty && { uncertainty: planUncertainty(uncertainty, normalized.intervalLevel) }),
     ...configuration,
     warnings: collectWarnings({ context, request: normalized, recommendation: configuration, surface }),
     provenance: configurationProvenance(context, surface),

@@ -62,6 +62,16 @@ export interface PlanUncertainty {
   readonly resampling: string;
 }
 
+/** The statement of how a response's intervals were made. */
+export function planUncertainty(uncertainty: PlannerUncertainty, level: number): PlanUncertainty {
+  return {
+    level,
+    members: uncertainty.grid.members,
+    seed: uncertainty.ensemble.seed,
+    resampling: uncertainty.ensemble.resampling,
+  };
+}
+
 export interface Plan {
   readonly uncertainty?: PlanUncertainty;
   readonly budget: Pick<ConvertedBudget, 'tpuV4CoreHours' | 'requested' | 'basis' | 'trainingFlops'>;
@@ -564,14 +574,7 @@ export function plan(context: PlannerContext, request: PlanRequest): Plan {
   const recommendation = describeCandidate(state, chosen);
   const hardware = normalized.hardware;
   return {
-    ...(uncertainty && {
-      uncertainty: {
-        level: normalized.intervalLevel,
-        members: uncertainty.grid.members,
-        seed: uncertainty.ensemble.seed,
-        resampling: uncertainty.ensemble.resampling,
-      },
-    }),
+    ...(uncertainty && { uncertainty: planUncertainty(uncertainty, normalized.intervalLevel) }),
     budget: {
       tpuV4CoreHours: C,
       requested: budget.requested,
