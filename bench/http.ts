@@ -165,8 +165,16 @@ async function batch(base: string, items: number, repetitions: number) {
   let bytes = 0;
   let failed = 0;
   for (let i = 0; i < repetitions + 2; i++) {
-    const start = performance.now();
-    const response = await fetch(`${base}/v1/plans/batch`, { method: 'POST', body, headers: JSON_HEADERS });
+    let start = performance.now();
+    let response = await fetch(`${base}/v1/plans/batch`, { method: 'POST', body, headers: JSON_HEADERS });
+    // Heavy work is refused (503) while the closed-loop rounds before have the loop lagging: wait as told.
+    while (response.status === 503) {
+      await response.arrayBuffer();
+      await sleep(1000 * Number(response.headers.get('retry-after') ?? 1));
+      start = performance.now();
+      response = await fetch(`${base}/v1/plans/batch`, { method: 'POST', body, headers: JSON_HEADERS });
+    }
+    if (response.status !== 200) throw new Error(`POST /v1/plans/batch answered ${response.status}`);
     const text = await response.text();
     if (i >= 2) times.push(performance.now() - start);
     bytes = text.length;
@@ -184,6 +192,7 @@ const app = await startServer(['dist/server.js'], {
   LOG_LEVEL: 'info',
   BENCHMARK_ROUTES: 'true',
   RATE_LIMIT_MAX: '1000000000',
+  RATE_LIMIT_WORK_MAX: '1000000000000',
 });
 const targets: Target[] = [
   {

@@ -50,8 +50,8 @@ export interface AppConfig {
   /** Operations kept for ttlMs after they finish, at most maxCount of them and maxBytes of results. */
   readonly operations: { readonly ttlMs: number; readonly maxCount: number; readonly maxBytes: number };
   /**
-   * The process' memory budget (the pod's limit): heavy work is refused from 60 % of it, /readyz says 503 from 70 %,
-   * everything but the probes is shed from 85 %.
+   * The process' memory budget (the pod's limit): heavy work is refused past 25 % of it in the event loop's heap,
+   * /readyz says 503 past 35 %, everything but the probes is shed past 45 %; plugins/underPressure.ts.
    */
   readonly memoryLimitBytes: number;
   /** Work units a client may spend per rate-limit window, on top of the request count. */

@@ -86,9 +86,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(admission, {
     rateLimit: config.rateLimit,
     workMax: config.rateLimitWorkMax,
-    // A sixteenth of the memory budget for heavy responses still being written: two or three full batches (7 MB of
-    // JSON each, counted twice: the text and its socket buffer).
-    responseBytesLimit: Math.floor(config.memoryLimitBytes / 16),
+    // A thirty-second of the memory budget for heavy responses still being written: one full batch at a time (10 MB
+    // of JSON, counted twice: the text and its socket buffer).
+    responseBytesLimit: Math.floor(config.memoryLimitBytes / 32),
     sendTimeoutMs: config.sendTimeoutMs,
     retryAfterSeconds: config.underPressure.retryAfterSeconds,
   });

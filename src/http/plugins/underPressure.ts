@@ -1,18 +1,21 @@
 /**
  * Load shedding in three steps, so heavy work is refused before cheap work and the pod leaves the Service before it
- * sheds plans. @fastify/under-pressure samples the event loop's mean delay, the event loop's heap and the process'
- * RSS (worker threads included) every sampleIntervalMs; its own single threshold cannot order the steps, so this
+ * sheds plans. @fastify/under-pressure samples the event loop's mean delay every sampleIntervalMs and a GC observer
+ * records the heap each full collection leaves; under-pressure's single threshold cannot order the steps, so this
  * plugin compares the samples with the configured delay limit D and memory budget M:
  *
- *   heavy   delay > D/4, heap > 25 % M or RSS > 75 % M: fits, targets and batches get 503 (plugins/admission.ts);
- *   unready delay > D/2, heap > 35 % M or RSS > 80 % M: /readyz answers 503, so no new traffic is routed here;
- *   shed    delay > D,   heap > 45 % M or RSS > 90 % M: every request but the probes gets 503 with Retry-After.
+ *   heavy   delay > D/4 or heap > 25 % M: fits, targets and batches get 503 (plugins/admission.ts);
+ *   unready delay > D/2 or heap > 35 % M: /readyz answers 503, so no new traffic is routed here;
+ *   shed    delay > D   or heap > 45 % M: every request but the probes gets 503 with Retry-After.
  *
- * The heap is what clients fill (bodies, results, responses being written); the worker threads' heaps are capped by
- * WORKER_HEAP_MIB and the rest of RSS (code, isolates, about 100 MB) is fixed. RSS alone would be a poor signal: the
- * allocator keeps freed pages, so RSS stays high after a burst and would refuse heavy work long after it is over.
+ * The heap (as left by the last full collection) is what clients fill (bodies, results, responses being written); the
+ * worker threads' heaps are capped by WORKER_HEAP_MIB and the rest of RSS (code, isolates, about 100 MB) is fixed. RSS
+ * is no signal: the allocator keeps freed pages (400-500 MB of RSS, idle, after bench/load.ts on a machine where V8
+ * sizes its heap for 24 GB), so any RSS step would shed load long after the burst is over.
+ *
  * /healthz always answers (a busy process is not a wedged one). With D = 0 the delay is not watched; memory still is.
  */
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -31,9 +34,8 @@ declare module 'fastify' {
 
 export type PressureLevel = 'ok' | 'heavy' | 'unready' | 'shed';
 
-/** Fractions of the memory budget at which each step starts: of the event loop's heap, and of the process' RSS. */
+/** Fractions of the memory budget, in the event loop's live heap, at which each step starts. */
 export const HEAP_STEPS = { heavy: 0.25, unready: 0.35, shed: 0.45 } as const;
-export const RSS_STEPS = { heavy: 0.75, unready: 0.8, shed: 0.9 } as const;
 /** Fractions of the delay limit at which each step starts. */
 export const DELAY_STEPS = { heavy: 0.25, unready: 0.5, shed: 1 } as const;
 
@@ -54,15 +56,24 @@ const underPressurePlugin: FastifyPluginAsync<LoadSheddingOptions> = async (app,
   // Given no limits, @fastify/under-pressure only samples (app.memoryUsage()); the steps below decide.
   await app.register(underPressure, { sampleInterval: sampleIntervalMs });
 
+  // The heap that counts is what survives a full collection: heapUsed between collections includes garbage, and an
+  // idle process collects nothing, so a burst's garbage would shed load until the next request that never comes.
+  let liveHeapBytes = 0;
+  const collections = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries())
+      if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+        liveHeapBytes = process.memoryUsage().heapUsed;
+  });
+  collections.observe({ entryTypes: ['gc'] });
+  app.addHook('onClose', async () => collections.disconnect());
+
   // Start-up lag (compiling schemas, starting threads) is not load: the delay counts once a clear sample was seen.
   let delayCounts = false;
   const levelNow = (): PressureLevel => {
-    const { eventLoopDelay, heapUsed, rssBytes } = app.memoryUsage();
+    const { eventLoopDelay } = app.memoryUsage();
     const delay = delayCounts && maxEventLoopDelayMs > 0 ? eventLoopDelay / maxEventLoopDelayMs : 0;
     const past = (step: keyof typeof DELAY_STEPS) =>
-      delay > DELAY_STEPS[step] ||
-      heapUsed > memory * HEAP_STEPS[step] ||
-      rssBytes > memory * RSS_STEPS[step];
+      delay > DELAY_STEPS[step] || liveHeapBytes > memory * HEAP_STEPS[step];
     if (past('shed')) return 'shed';
     if (past('unready')) return 'unready';
     return past('heavy') ? 'heavy' : 'ok';
