@@ -32,6 +32,9 @@ export async function buildTestApp(
     MEMORY_LIMIT_MIB: '8192',
     // Sampled often, so the load sampler's start-up task (a clear sample after boot) clears in about 100 ms.
     UNDER_PRESSURE_SAMPLE_INTERVAL_MS: '50',
+    // The event-loop delay is not watched: the suite's parallel files load both cores, and a batch test refused as
+    // "heavy" (a quarter of the delay limit) would say nothing about batches. The shedding tests set their own limit.
+    UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...env,
   });
   const app = await buildApp({
