@@ -10,12 +10,15 @@ import { InfeasibleError, PlannerInputError } from '../errors.js';
 import { type AllocationExponents, fittedAllocationExponents } from '../laws/allocation.js';
 import { SURFACE_FORMULA } from '../laws/lossLaw.js';
 import {
+  fitSurface,
   fitSurfaceParameters,
+  MIN_SURFACE_OBSERVATIONS,
   prepareSurfaceObservations,
   refitSurfaceFrom,
   SURFACE_HUBER_DELTA,
   type SurfaceCoefficients,
   type SurfaceFitQuality,
+  type SurfaceObservation,
   surfaceCoefficientsOf,
   surfaceFitQuality,
 } from '../laws/surface.js';
@@ -127,6 +130,42 @@ export function identifiabilityWarnings({
   return warnings;
 }
 
+export interface RunsRollout {
+  readonly heldOutFlopsPerImage: number;
+  readonly runsHeldOut: number;
+  /** Relative RMSE of the held-out runs' losses, predicted by the fit to the others. */
+  readonly rmseRelative: number;
+  readonly maxRelativeError: number;
+  readonly source: string;
+}
+
+/**
+ * The rollout check of scaling-law ladders (OLMo-core's, and the law selection's here): refit without the runs of the
+ * largest model size and predict them, the extrapolation a plan at that size makes. Needs 3 sizes (two left to fit a
+ * size term) and MIN_SURFACE_OBSERVATIONS runs left.
+ */
+function rollout(observations: readonly SurfaceObservation[]): RunsRollout | undefined {
+  const sizes = [...new Set(observations.map((o) => o.flopsPerImage))];
+  if (sizes.length < 3) return undefined;
+  const largest = Math.max(...sizes);
+  const kept = observations.filter((o) => o.flopsPerImage !== largest);
+  const held = observations.filter((o) => o.flopsPerImage === largest);
+  if (kept.length < MIN_SURFACE_OBSERVATIONS) return undefined;
+  const quality = surfaceFitQuality(fitSurface(kept).coefficients, held);
+  return {
+    heldOutFlopsPerImage: largest,
+    runsHeldOut: held.length,
+    rmseRelative: quality.rmseRelative,
+    maxRelativeError: quality.maxRelativeError,
+    source: `fitted to the ${kept.length} runs of the ${sizes.length - 1} smaller sizes; the ${held.length} runs at ${largest.toPrecision(4)} FLOPs per image predicted`,
+  };
+}
+
+function optionalRollout(observations: readonly SurfaceObservation[]): { rollout?: RunsRollout } {
+  const check = rollout(observations);
+  return check === undefined ? {} : { rollout: check };
+}
+
 export interface RunsFit {
   readonly formula: string;
   readonly units: { readonly flopsPerImage: string; readonly imagesSeen: string; readonly value: string };
@@ -136,6 +175,8 @@ export interface RunsFit {
   readonly method: { readonly huberDelta: number; readonly startsTried: number; readonly objective: number };
   readonly allocation: RunsAllocation;
   readonly bootstrap?: BootstrapResult;
+  /** How the law extrapolates: fitted without the largest model size, its runs predicted (absent for < 3 sizes). */
+  readonly rollout?: RunsRollout;
   /** Send this back verbatim as PlanRequest.law to plan with the fitted surface. */
   readonly law: CustomLaw & { readonly id: string };
   /** Coefficients the runs do not pin down (see MIN_DISTINCT_VALUES_PER_TERM); empty when all are identified. */
@@ -237,6 +278,7 @@ export function fitRuns(request: FitRunsRequest, costModel: Pick<CostModel, 'flo
     method: { huberDelta: SURFACE_HUBER_DELTA, startsTried: fit.startsTried, objective: fit.objective },
     allocation,
     ...(bootstrap === undefined ? {} : { bootstrap }),
+    ...optionalRollout(observations),
     law: { id: RUNS_LAW_ID, coefficients },
     warnings: identifiabilityWarnings(coverageOf(runs)),
     provenance: `fitted to ${runs.length} caller-supplied runs; Huber (delta 1e-3) fit of log loss, Hoffmann et al. 2022 approach 3, as the paper's Figure 2 law`,

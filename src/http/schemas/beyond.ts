@@ -196,6 +196,18 @@ export const FitsResponseSchema = z
         samplesWithoutAllocation: z.number().int().min(0).max(MAX_BOOTSTRAP_SAMPLES),
       })
       .optional(),
+    rollout: z
+      .object({
+        heldOutFlopsPerImage: z.number(),
+        runsHeldOut: z.number().int().min(1).max(MAX_RUNS),
+        rmseRelative: z.number(),
+        maxRelativeError: z.number(),
+        source: z.string(),
+      })
+      .optional()
+      .describe(
+        'The rollout check: the surface fitted without the largest model size, its runs predicted (with 3 or more sizes).',
+      ),
     law: z
       .object({ id: z.string(), coefficients: Coefficients })
       .describe('Send this back verbatim as `law` in POST /v1/plans to plan with your surface.'),

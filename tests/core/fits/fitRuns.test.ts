@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { countNfnet } from '../../../src/core/architecture/count.js';
 import { buildCostModel } from '../../../src/core/cost/costModel.js';
 import { FACTS } from '../../../src/core/dataset/facts.js';
 import { FIGURE2_JFT_VALIDATION_LOSS, PAPER_TRAINED_VARIANTS } from '../../../src/core/dataset/figures.js';
@@ -121,6 +122,31 @@ describe('fitRuns on the paper’s 36 Figure 2 runs', () => {
       predictSurface(fit.coefficients, r.model.flopsPerImage, r.imagesSeen),
       12,
     );
+  });
+});
+
+describe('fitRuns rollout check (fit without the largest size, predict it)', () => {
+  it("on Figure 2 holds out F7+ and matches the law selection's rollout of the additive form (an independent fit)", () => {
+    const { rollout } = fitRuns({ runs: figure2Runs }, costModel);
+    const additive = fitJftLossLaw().selection.candidates.find((c) => c.candidate.id === 'additive');
+    expect(rollout?.heldOutFlopsPerImage).toBe(countNfnet('F7+').flops);
+    expect(rollout?.runsHeldOut).toBe(6);
+    expect(rollout?.rmseRelative).toBeCloseTo(additive?.rolloutRmseRelative as number, 4);
+  });
+
+  it('synthetic runs exactly on a surface are predicted exactly; fewer than 3 sizes give no rollout', () => {
+    const law = { E: 2, A: 5e3, B: 3e3, alpha: 0.4, beta: 0.35 };
+    const sizes = [1e10, 3e10, 1e11, 3e11];
+    const runs = sizes.flatMap((F) =>
+      [1e9, 4e9, 1.6e10].map((D) => ({
+        flopsPerImage: F,
+        imagesSeen: D,
+        loss: law.E + law.A / F ** law.alpha + law.B / D ** law.beta,
+      })),
+    );
+    expect(fitRuns({ runs }, costModel).rollout?.rmseRelative).toBeLessThan(1e-4);
+    const twoSizes = runs.filter((r) => r.flopsPerImage <= 3e10);
+    expect(fitRuns({ runs: twoSizes }, costModel).rollout).toBeUndefined();
   });
 });
 
