@@ -6,6 +6,7 @@
  * per run, a target search about 350 plans (289 grid budgets and up to 60 bisection steps).
  */
 import { DEFAULT_BOOTSTRAP_SAMPLES } from '../core/fits/fitRuns.js';
+import { MAX_ENSEMBLE_MODEL_SIZES, MIN_ENSEMBLE_MODEL_SIZES } from '../core/planner/customLaw.js';
 
 export const PLAN_WORK = 1;
 export const TARGET_WORK = 350;
@@ -17,13 +18,19 @@ export function batchWork(items: number): number {
 }
 
 export interface FitShape {
-  readonly runs: readonly unknown[];
+  readonly runs: readonly {
+    readonly model?: string | undefined;
+    readonly flopsPerImage?: number | undefined;
+  }[];
   readonly bootstrap?: { readonly samples?: number | undefined } | undefined;
 }
 
+/** The initial fit, the bootstrap's refits and the jackknife's, one warm-started refit per model size. */
 export function fitWork(body: FitShape): number {
   const samples = body.bootstrap === undefined ? 0 : (body.bootstrap.samples ?? DEFAULT_BOOTSTRAP_SAMPLES);
-  return Math.max(1, body.runs.length) * (FIT_WORK_PER_RUN + samples);
+  const sizes = new Set(body.runs.map((run) => run.model ?? run.flopsPerImage)).size;
+  const jackknife = sizes >= MIN_ENSEMBLE_MODEL_SIZES && sizes <= MAX_ENSEMBLE_MODEL_SIZES ? sizes : 0;
+  return Math.max(1, body.runs.length) * (FIT_WORK_PER_RUN + samples + jackknife);
 }
 
 /** Work refused rather than queued (a full pool, memory pressure): 503, and the client retries after retryAfterSeconds. */

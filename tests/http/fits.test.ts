@@ -125,6 +125,44 @@ describe("POST /v1/fits on Figure 2's 36 runs", () => {
     expect(b.bootstrap?.coefficients).not.toEqual(a.bootstrap?.coefficients);
   });
 
+  it("returns its ensemble with the law, so plans made with it carry intervals and pick shares as the paper's do", async () => {
+    const fit = (await postFits({ runs: FIGURE2_RUNS })).json() as FitsBody & {
+      law: { ensemble?: { leaveOneModelOut: { heldOut: string }[]; residualLogSd: number } };
+    };
+    // One fit without each of the six trained models, named by its forward FLOPs per image.
+    expect(fit.law.ensemble?.leaveOneModelOut.map((f) => Number(f.heldOut))).toEqual(
+      ['F0', 'F1', 'F3', 'F3+', 'F7', 'F7+'].map((m) => countNfnet(parseVariant(m)).flops),
+    );
+    const planned = await app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      payload: {
+        budget: { amount: 20_000, unit: 'tpu_v4_core_hours' },
+        strategy: 'fitted',
+        intervalLevel: 0.8,
+        law: fit.law,
+      },
+    });
+    expect(planned.statusCode, planned.body).toBe(200);
+    const body = planned.json() as {
+      uncertainty?: { level: number; members: number; resampling: string };
+      ideal: { epochs: number; epochsInterval?: Interval };
+      recommendation: {
+        pickShare?: number;
+        predicted: { jftValidationLoss: number; jftValidationLossConfidenceInterval?: Interval };
+      };
+    };
+    expect(body.uncertainty?.level).toBe(0.8);
+    expect(body.uncertainty?.members).toBe(200);
+    expect(body.uncertainty?.resampling).toContain("your runs' model sizes");
+    const { jftValidationLoss, jftValidationLossConfidenceInterval: ci } = body.recommendation.predicted;
+    expect(ci?.lower).toBeLessThan(jftValidationLoss);
+    expect(ci?.upper).toBeGreaterThan(jftValidationLoss);
+    expect(body.recommendation.pickShare).toBeGreaterThan(0);
+    expect(body.ideal.epochsInterval?.lower).toBeLessThan(body.ideal.epochs);
+    expect(body.ideal.epochsInterval?.upper).toBeGreaterThan(body.ideal.epochs);
+  });
+
   it('returns a law that POST /v1/plans accepts and names in provenance.lossLawId', async () => {
     const fit = (await postFits({ runs: FIGURE2_RUNS })).json() as FitsBody;
     const planned = await app.inject({
@@ -163,6 +201,7 @@ describe('POST /v1/fits says which coefficients the runs do not pin down', () =>
     expect(response.statusCode).toBe(200);
     expect(response.json().warnings.map((w: { code: string }) => w.code)).toEqual([
       'model_size_term_not_identified',
+      'law_without_ensemble',
     ]);
   });
 });

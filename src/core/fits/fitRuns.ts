@@ -13,21 +13,25 @@ import {
   fitSurface,
   fitSurfaceParameters,
   MIN_SURFACE_OBSERVATIONS,
+  type PreparedSurfaceObservations,
   prepareSurfaceObservations,
   refitSurfaceFrom,
   SURFACE_HUBER_DELTA,
   type SurfaceCoefficients,
   type SurfaceFitQuality,
   type SurfaceObservation,
+  type SurfaceParameters,
   surfaceCoefficientsOf,
   surfaceFitQuality,
 } from '../laws/surface.js';
-import type { CustomLaw } from '../planner/request.js';
+import { MAX_ENSEMBLE_MODEL_SIZES, MIN_ENSEMBLE_MODEL_SIZES } from '../planner/customLaw.js';
+import type { CustomLaw, CustomLawEnsemble } from '../planner/request.js';
 import { forEachResample, type PercentileInterval, percentileInterval } from './bootstrap.js';
 import { type RunsCostLaw, runsCostLaw } from './runCostLaw.js';
 import {
   coverageOf,
   observationsOf,
+  type ResolvedRun,
   type RunCoverage,
   type RunInput,
   resolveDatasetImages,
@@ -57,6 +61,8 @@ export const MAX_BOOTSTRAP_SAMPLES = 10_000;
  */
 export const MAX_BOOTSTRAP_RUN_SAMPLES = 1_000_000;
 const MAX_SEED = 2 ** 32 - 1;
+/** E, A, B, alpha and beta. */
+const SURFACE_COEFFICIENTS = 5;
 /** The interval the issue asks for: 95%, from the 2.5th to the 97.5th percentile. */
 export const BOOTSTRAP_LEVEL = 0.95;
 /** The id a fitted law carries when sent back as PlanRequest.law. */
@@ -102,7 +108,10 @@ export interface BootstrapResult {
  */
 export const MIN_DISTINCT_VALUES_PER_TERM = 3;
 
-export type FitWarningCode = 'model_size_term_not_identified' | 'length_term_not_identified';
+export type FitWarningCode =
+  | 'model_size_term_not_identified'
+  | 'length_term_not_identified'
+  | 'law_without_ensemble';
 
 export interface FitWarning {
   readonly code: FitWarningCode;
@@ -161,6 +170,47 @@ function rollout(observations: readonly SurfaceObservation[]): RunsRollout | und
   };
 }
 
+/**
+ * The law's ensemble in compact form (planner/request.ts, CustomLawEnsemble): the cluster jackknife's fits, the
+ * surface refitted without each model size's runs (one bounded L-BFGS run warm-started at the full-data optimum, as
+ * the bootstrap's refits), and the residual scatter of a run, rmseRelative sqrt(n / (n - 5)). The model size is the
+ * cluster because a model's runs share its errors (uncertainty/lawEnsemble.ts says why). None, with the reason, when
+ * the runs cover fewer than MIN_ENSEMBLE_MODEL_SIZES sizes (a fit without one would not pin down the size term), more
+ * than MAX_ENSEMBLE_MODEL_SIZES (a refit each), no more runs than coefficients, or a refit loses a term.
+ */
+function jackknifeEnsemble(
+  runs: readonly ResolvedRun[],
+  data: PreparedSurfaceObservations,
+  theta: SurfaceParameters,
+  quality: SurfaceFitQuality,
+): { ensemble: CustomLawEnsemble } | { reason: string } {
+  const sizes = [...new Set(runs.map((r) => r.flopsPerImage))];
+  if (sizes.length < MIN_ENSEMBLE_MODEL_SIZES || sizes.length > MAX_ENSEMBLE_MODEL_SIZES)
+    return {
+      reason: `the ensemble needs runs on ${MIN_ENSEMBLE_MODEL_SIZES} to ${MAX_ENSEMBLE_MODEL_SIZES} model sizes (one refit without each); these cover ${sizes.length}`,
+    };
+  if (runs.length <= SURFACE_COEFFICIENTS)
+    return {
+      reason: `the residual scatter needs more runs than the surface's ${SURFACE_COEFFICIENTS} coefficients`,
+    };
+  const leaveOneModelOut: { heldOut: string; coefficients: SurfaceCoefficients }[] = [];
+  for (const size of sizes) {
+    const weights = Float64Array.from(runs, (r) => (r.flopsPerImage === size ? 0 : 1));
+    const coefficients = surfaceCoefficientsOf(refitSurfaceFrom(theta, data, weights).theta);
+    if (!(coefficients.alpha > 0 && coefficients.beta > 0))
+      return {
+        reason: `without the runs at ${size} FLOPs per image the loss no longer falls with ${coefficients.alpha > 0 ? 'training length' : 'model size'}, so that refit is no law to plan with`,
+      };
+    leaveOneModelOut.push({ heldOut: String(size), coefficients });
+  }
+  return {
+    ensemble: {
+      leaveOneModelOut,
+      residualLogSd: quality.rmseRelative * Math.sqrt(runs.length / (runs.length - SURFACE_COEFFICIENTS)),
+    },
+  };
+}
+
 function optionalRollout(observations: readonly SurfaceObservation[]): { rollout?: RunsRollout } {
   const check = rollout(observations);
   return check === undefined ? {} : { rollout: check };
@@ -177,7 +227,7 @@ export interface RunsFit {
   readonly bootstrap?: BootstrapResult;
   /** How the law extrapolates: fitted without the largest model size, its runs predicted (absent for < 3 sizes). */
   readonly rollout?: RunsRollout;
-  /** Send this back verbatim as PlanRequest.law to plan with the fitted surface. */
+  /** Send this back verbatim as PlanRequest.law to plan with the fitted surface (and its ensemble, for intervals). */
   readonly law: CustomLaw & { readonly id: string };
   /** Coefficients the runs do not pin down (see MIN_DISTINCT_VALUES_PER_TERM); empty when all are identified. */
   readonly warnings: FitWarning[];
@@ -265,6 +315,14 @@ export function fitRuns(request: FitRunsRequest, costModel: Pick<CostModel, 'flo
     };
   }
 
+  const quality = surfaceFitQuality(coefficients, observations);
+  const jackknife = jackknifeEnsemble(runs, data, fit.theta, quality);
+  const warnings = identifiabilityWarnings(coverageOf(runs));
+  if ('reason' in jackknife)
+    warnings.push({
+      code: 'law_without_ensemble',
+      message: `Plans made with this law carry point predictions only: ${jackknife.reason}.`,
+    });
   return {
     formula: SURFACE_FORMULA,
     units: {
@@ -274,13 +332,17 @@ export function fitRuns(request: FitRunsRequest, costModel: Pick<CostModel, 'flo
     },
     datasetImages,
     coefficients,
-    quality: surfaceFitQuality(coefficients, observations),
+    quality,
     method: { huberDelta: SURFACE_HUBER_DELTA, startsTried: fit.startsTried, objective: fit.objective },
     allocation,
     ...(bootstrap === undefined ? {} : { bootstrap }),
     ...optionalRollout(observations),
-    law: { id: RUNS_LAW_ID, coefficients },
-    warnings: identifiabilityWarnings(coverageOf(runs)),
+    law: {
+      id: RUNS_LAW_ID,
+      coefficients,
+      ...('ensemble' in jackknife && { ensemble: jackknife.ensemble }),
+    },
+    warnings,
     provenance: `fitted to ${runs.length} caller-supplied runs; Huber (delta 1e-3) fit of log loss, Hoffmann et al. 2022 approach 3, as the paper's Figure 2 law`,
   };
 }

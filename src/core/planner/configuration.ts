@@ -1,10 +1,16 @@
 import { TRAINING_FLOPS_PER_FORWARD_FLOP } from '../cost/throughput.js';
 import { FACTS } from '../dataset/facts.js';
 import { InfeasibleError } from '../errors.js';
+import { quantileInPlace } from '../fits/bootstrap.js';
 import { predictImagenetTop1ErrorPercent } from '../laws/finetuneLaw.js';
 import { learningRateTrialsFrom, predictLearningRate, snapLearningRate } from '../laws/learningRate.js';
 import { predictSurface } from '../laws/surface.js';
-import { type PredictionIntervals, predictionIntervals } from '../uncertainty/intervals.js';
+import {
+  type MemberQuantiles,
+  type PredictionIntervals,
+  predictionIntervals,
+} from '../uncertainty/intervals.js';
+import { surfaceMembersAt } from '../uncertainty/surfaceMembers.js';
 import { type ResolvedHardware, runOnHardware } from '../units/hardware.js';
 import type { LossSurface, ModelEntry, PlannerContext } from './context.js';
 
@@ -108,8 +114,9 @@ export function predict(
 }
 
 /**
- * The predictions with their intervals, when the context has an ensemble of the laws in use: the paper's (a caller's
- * own law comes without members, so its predictions are points).
+ * The predictions with their intervals, when there is an ensemble of the laws in use: the paper's (the context's), or
+ * a caller's law's own (its jackknife fits, from POST /v1/fits) beside the paper's fine-tuning law's. A caller's law
+ * sent without one gives points.
  */
 function withIntervals(
   context: PlannerContext,
@@ -120,14 +127,34 @@ function withIntervals(
   level: number | undefined,
 ): Predictions {
   const uncertainty = context.uncertainty;
-  if (uncertainty === undefined || level === undefined || surface !== context.paperLossSurface)
-    return predicted;
+  if (uncertainty === undefined || level === undefined) return predicted;
+  const own = surface.ensemble;
+  if (surface !== context.paperLossSurface && own === undefined) return predicted;
+  let lossMembers: MemberQuantiles | undefined;
+  if (own !== undefined) {
+    const members = new Float64Array(own.memberCount);
+    surfaceMembersAt(
+      own,
+      own.fits,
+      own.models,
+      model.flopsPerImage,
+      imagesSeen,
+      MAX_JFT_VALIDATION_LOSS,
+      members,
+    );
+    lossMembers = { quantile: (p) => quantileInPlace(members, p), residualLogSd: own.residualLogSd };
+  }
   return {
     jftValidationLoss: predicted.jftValidationLoss,
-    ...predictionIntervals(uncertainty, model.name, imagesSeen, predicted, level, {
-      maxJftValidationLoss: MAX_JFT_VALIDATION_LOSS,
-      minImagenetTop1Percent: MIN_IMAGENET_TOP1_PERCENT,
-    }),
+    ...predictionIntervals(
+      uncertainty,
+      model.name,
+      imagesSeen,
+      predicted,
+      level,
+      { maxJftValidationLoss: MAX_JFT_VALIDATION_LOSS, minImagenetTop1Percent: MIN_IMAGENET_TOP1_PERCENT },
+      lossMembers,
+    ),
     imagenetTop1Percent: predicted.imagenetTop1Percent,
   };
 }

@@ -7,6 +7,7 @@ import type { PaperLaws } from '../laws/paperLaws.js';
 import type { SurfaceCoefficients } from '../laws/surface.js';
 import type { LawEnsemble } from '../uncertainty/lawEnsemble.js';
 import { buildPlannerUncertainty, type PlannerUncertainty } from '../uncertainty/plannerUncertainty.js';
+import type { SurfaceEnsemble } from '../uncertainty/surfaceMembers.js';
 
 /** What the planner knows about one variant, computed once so that a plan costs microseconds. */
 export interface ModelEntry {
@@ -32,6 +33,8 @@ export interface LossSurface {
   readonly coefficients: SurfaceCoefficients;
   /** Where the coefficients come from, in words. */
   readonly provenance: string;
+  /** A caller's law's own ensemble, when it came with one (the paper's is the context's `uncertainty`). */
+  readonly ensemble?: SurfaceEnsemble;
 }
 
 export interface PlannerContext {

@@ -9,13 +9,20 @@ import {
   fittedAllocation,
 } from '../laws/allocation.js';
 import type { SurfaceCoefficients } from '../laws/surface.js';
-import { type AllocationIntervals, allocationIntervals } from '../uncertainty/allocationIntervals.js';
-import { pickShares } from '../uncertainty/pickShares.js';
+import {
+  type AllocationIntervals,
+  allocationIntervals,
+  optimumLines,
+} from '../uncertainty/allocationIntervals.js';
+import type { Interval } from '../uncertainty/intervals.js';
+import { pickShares, pickSharesOfMembers } from '../uncertainty/pickShares.js';
 import type { PlannerUncertainty } from '../uncertainty/plannerUncertainty.js';
+import { surfaceMembersAt } from '../uncertainty/surfaceMembers.js';
 import { type ConvertedBudget, toTpuV4CoreHours } from '../units/budget.js';
 import type { ResolvedHardware } from '../units/hardware.js';
 import {
   describeConfiguration,
+  MAX_JFT_VALIDATION_LOSS,
   type Predictions,
   predict,
   type TrainingConfiguration,
@@ -62,14 +69,65 @@ export interface PlanUncertainty {
   readonly resampling: string;
 }
 
-/** The statement of how a response's intervals were made. */
-export function planUncertainty(uncertainty: PlannerUncertainty, level: number): PlanUncertainty {
+/**
+ * The statement of how a response's intervals were made: by the paper's laws' ensemble, or with a caller's law by its
+ * own for the JFT loss beside the paper's for top-1 (same seed and member count).
+ */
+export function planUncertainty(
+  uncertainty: PlannerUncertainty,
+  level: number,
+  surface?: LossSurface,
+): PlanUncertainty {
+  const own = surface?.ensemble;
   return {
     level,
     members: uncertainty.grid.members,
     seed: uncertainty.ensemble.seed,
-    resampling: uncertainty.ensemble.resampling,
+    resampling:
+      own === undefined
+        ? uncertainty.ensemble.resampling
+        : `JFT loss: ${own.resampling}; ImageNet top-1: the paper's fine-tuning law's ensemble, ${uncertainty.ensemble.resampling}`,
   };
+}
+
+/**
+ * Each candidate's share of members under which it is the best: from the paper's laws' table, or from a caller's
+ * law's own members computed for each candidate.
+ */
+function sharesOf(
+  uncertainty: PlannerUncertainty,
+  surface: LossSurface,
+  objective: Objective,
+  candidates: readonly Candidate[],
+  datasetImages: number,
+): Float64Array {
+  const own = surface.ensemble;
+  if (own === undefined)
+    return pickShares(
+      uncertainty.grid,
+      objective === 'jft_loss' ? 'jftLoss' : 'finetune',
+      candidates.map((c) => ({
+        variant: uncertainty.grid.variantIndex.get(c.model.name) as number,
+        imagesSeen: c.epochs * datasetImages,
+      })),
+    );
+  const scratch = new Float64Array(own.fits.leaveOneOut.length);
+  return pickSharesOfMembers(
+    candidates.map((c) => {
+      const row = new Float64Array(own.memberCount);
+      surfaceMembersAt(
+        own,
+        own.fits,
+        own.models,
+        c.model.flopsPerImage,
+        c.epochs * datasetImages,
+        MAX_JFT_VALIDATION_LOSS,
+        row,
+        scratch,
+      );
+      return row;
+    }),
+  );
 }
 
 export interface Plan {
@@ -399,12 +457,13 @@ function runnerUpOf(
 function idealIntervals(
   context: PlannerContext,
   uncertainty: PlannerUncertainty,
+  surface: LossSurface,
   strategy: Strategy,
   objective: Objective,
   tpuV4CoreHours: number,
   request: NormalizedRequest,
   point: IdealAllocation,
-): AllocationIntervals {
+): AllocationIntervals | undefined {
   if (strategy === 'equal_rate' && objective === 'jft_loss')
     return {
       epochsInterval: { lower: point.epochs, upper: point.epochs },
@@ -415,8 +474,10 @@ function idealIntervals(
       flopsPerImageInterval: { lower: point.flopsPerImage, upper: point.flopsPerImage },
     };
   const lnC = Math.log(tpuV4CoreHours);
-  const { jftLoss, finetune } = uncertainty.optimum;
   const costLaw = context.laws.costModel.flopsPowerLaw;
+  const own = surface.ensemble;
+  const { finetune } = uncertainty.optimum;
+  const jftLoss = own === undefined ? uncertainty.optimum.jftLoss : optimumLines(own, own.fits, costLaw);
   const share = request.datasetImages / FACTS.jftImages.value;
   const M = uncertainty.grid.members;
   const lnFlops = new Float64Array(M);
@@ -437,7 +498,19 @@ function idealIntervals(
         (jftLoss.intercept[m] as number) -
         (jftLoss.slope[m] as number) * lnC;
   }
-  return allocationIntervals(lnFlops, costLaw, tpuV4CoreHours, share, request, request.intervalLevel, point);
+  const intervals = allocationIntervals(
+    lnFlops,
+    costLaw,
+    tpuV4CoreHours,
+    share,
+    request,
+    request.intervalLevel,
+    point,
+  );
+  // A caller's law may have fits with no finite optimum here (coefficients at the edges of what is accepted): then
+  // the ideal has no interval rather than an infinite one.
+  const ends = Object.values(intervals).flatMap((i: Interval) => [i.lower, i.upper]);
+  return ends.every((x) => Number.isFinite(x) && x > 0) ? intervals : undefined;
 }
 
 function resolveSurface(context: PlannerContext, request: PlanRequest): LossSurface {
@@ -518,17 +591,10 @@ export function plan(context: PlannerContext, request: PlanRequest): Plan {
     );
   }
 
-  const uncertainty = surface === context.paperLossSurface ? context.uncertainty : undefined;
-  const shares =
-    uncertainty &&
-    pickShares(
-      uncertainty.grid,
-      objective === 'jft_loss' ? 'jftLoss' : 'finetune',
-      candidates.map((c) => ({
-        variant: uncertainty.grid.variantIndex.get(c.model.name) as number,
-        imagesSeen: c.epochs * datasetImages,
-      })),
-    );
+  // Intervals need an ensemble of the laws in use: the paper's, or the one a caller's law brings.
+  const uncertainty =
+    surface === context.paperLossSurface || surface.ensemble !== undefined ? context.uncertainty : undefined;
+  const shares = uncertainty && sharesOf(uncertainty, surface, objective, candidates, datasetImages);
   const state: PlanState = {
     context,
     surface,
@@ -543,7 +609,7 @@ export function plan(context: PlannerContext, request: PlanRequest): Plan {
       ? pointIdeal
       : {
           ...pointIdeal,
-          ...idealIntervals(context, uncertainty, strategy, objective, C, normalized, pointIdeal),
+          ...idealIntervals(context, uncertainty, surface, strategy, objective, C, normalized, pointIdeal),
         };
   const { chosen, bestPredicted } = pickBy(state, strategy, objective);
 
@@ -574,7 +640,7 @@ export function plan(context: PlannerContext, request: PlanRequest): Plan {
   const recommendation = describeCandidate(state, chosen);
   const hardware = normalized.hardware;
   return {
-    ...(uncertainty && { uncertainty: planUncertainty(uncertainty, normalized.intervalLevel) }),
+    ...(uncertainty && { uncertainty: planUncertainty(uncertainty, normalized.intervalLevel, surface) }),
     budget: {
       tpuV4CoreHours: C,
       requested: budget.requested,

@@ -38,6 +38,23 @@ export interface PlanConstraints {
 export interface CustomLaw {
   readonly id?: string;
   readonly coefficients: SurfaceCoefficients;
+  /** What its plans need for intervals and pick shares; without it they carry point predictions. */
+  readonly ensemble?: CustomLawEnsemble;
+}
+
+/**
+ * A caller's law's ensemble in compact form: the surface refitted without each model size's runs (the cluster
+ * jackknife's fits) and the residual scatter of a run around it. A plan mixes its 200 members from these as it mixes
+ * the paper's laws' (uncertainty/lawEnsemble.ts).
+ */
+export interface CustomLawEnsemble {
+  readonly leaveOneModelOut: readonly {
+    /** The model size left out, as the runs named it (a variant, or its FLOPs per image). */
+    readonly heldOut: string;
+    readonly coefficients: SurfaceCoefficients;
+  }[];
+  /** Standard deviation of a run's log loss around the surface: sqrt(sum r^2 / (n - p)), r the log residuals. */
+  readonly residualLogSd: number;
 }
 
 export interface PlanRequest {

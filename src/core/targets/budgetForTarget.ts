@@ -253,8 +253,8 @@ function frontierLawBudget(context: PlannerContext, jftValidationLoss: number): 
 /**
  * The ensemble's interval on byLaw's budget: the closed-form budget (computeOptimalTpuV4CoreHours) for the law and
  * for each fit without a model, in logs, mixed into the members (lawEnsemble.ts), and the level's percentile interval,
- * widened to contain the point. None when the context has no ensemble, the law is a caller's, or a fit without some
- * model cannot reach the target at all (the budget is then unbounded above).
+ * widened to contain the point. None when the context has no ensemble, a caller's law came without its own, or a fit
+ * without some model cannot reach the target at all (the budget is then unbounded above).
  */
 function lawBudgetInterval(
   context: PlannerContext,
@@ -263,9 +263,15 @@ function lawBudgetInterval(
   level: number,
 ): Interval | undefined {
   const uncertainty = context.uncertainty;
-  if (uncertainty === undefined || surface !== context.paperLossSurface) return undefined;
-  const { ensemble } = uncertainty;
-  const fits = target.kind === 'jft_validation_loss' ? ensemble.jftLoss : ensemble.finetune;
+  if (uncertainty === undefined) return undefined;
+  // A top-1 target is the paper's fine-tuning law's, whatever the loss law; a loss target needs the loss law's members.
+  const own = target.kind === 'jft_validation_loss' ? surface.ensemble : undefined;
+  const fits =
+    target.kind !== 'jft_validation_loss'
+      ? uncertainty.ensemble.finetune
+      : (own?.fits ?? (surface === context.paperLossSurface ? uncertainty.ensemble.jftLoss : undefined));
+  if (fits === undefined) return undefined;
+  const ensemble = own ?? uncertainty.ensemble;
   const value =
     target.kind === 'jft_validation_loss' ? target.jftValidationLoss : 100 - target.imagenetTop1Percent;
   const costLaw = context.laws.costModel.flopsPowerLaw;

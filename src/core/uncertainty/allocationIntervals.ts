@@ -11,7 +11,7 @@ import { FACTS } from '../dataset/facts.js';
 import type { CostPowerLaw } from '../laws/allocation.js';
 import type { SurfaceCoefficients } from '../laws/surface.js';
 import type { Interval } from './intervals.js';
-import { type JackknifeFits, type LawEnsemble, memberQuantity } from './lawEnsemble.js';
+import { type EnsembleWeights, type JackknifeFits, memberQuantity } from './lawEnsemble.js';
 
 /** ln F*_m(C) = intercept_m + slope_m ln C for each member m. */
 export interface OptimumLines {
@@ -34,7 +34,7 @@ function lineOf({ A, B, alpha, beta }: SurfaceCoefficients, costLaw: CostPowerLa
  * jackknife's fits (lawEnsemble.ts), with the point cost law (the plan prices by it).
  */
 export function optimumLines(
-  ensemble: LawEnsemble,
+  ensemble: EnsembleWeights,
   fits: JackknifeFits<SurfaceCoefficients>,
   costLaw: CostPowerLaw,
 ): OptimumLines {

@@ -36,28 +36,24 @@ export interface PredictionIntervals {
   readonly imagenetTop1PercentPredictionInterval: Interval;
 }
 
-interface Bounds {
-  readonly max: number;
+/** Quantiles of the members' predictions at one configuration, and the residual scatter of the law they come from. */
+export interface MemberQuantiles {
+  quantile(p: number): number;
+  readonly residualLogSd: number;
 }
 
-/** A confidence and a prediction interval around a positive point value, from the members at one position. */
+/** A confidence and a prediction interval around a positive point value, held at or below `max`. */
 function intervalsOf(
-  uncertainty: PlannerUncertainty,
-  law: GridLaw,
-  variant: number,
-  lnImagesSeen: number,
+  members: MemberQuantiles,
   point: number,
   level: number,
-  bounds: Bounds,
+  max: number,
 ): { confidence: Interval; prediction: Interval } {
-  const at = gridPosition(lnImagesSeen);
-  const { grid, ensemble } = uncertainty;
-  const low = Math.min(memberQuantile(grid, law, variant, at, (1 - level) / 2), point);
-  const high = Math.max(memberQuantile(grid, law, variant, at, (1 + level) / 2), point);
-  const scatter = normalQuantile((1 + level) / 2) * ensemble.residualLogSd[law];
+  const low = Math.min(members.quantile((1 - level) / 2), point);
+  const high = Math.max(members.quantile((1 + level) / 2), point);
+  const scatter = normalQuantile((1 + level) / 2) * members.residualLogSd;
   const below = Math.log(point / low);
   const above = Math.log(high / point);
-  const max = bounds.max;
   return {
     confidence: { lower: Math.min(low, max), upper: Math.min(high, max) },
     prediction: {
@@ -73,7 +69,8 @@ function topOne(error: Interval, minTop1: number): Interval {
 }
 
 /**
- * Both predictions' intervals for `variant` after `imagesSeen` images. `jftValidationLoss` and `imagenetTop1Percent`
+ * Both predictions' intervals for `variant` after `imagesSeen` images, the loss's from `lossMembers` when the plan
+ * uses a caller's law (its own ensemble), else from the paper's laws' table. `jftValidationLoss` and `imagenetTop1Percent`
  * are the point predictions (already held within the physical bounds); the top-1 interval is the fine-tuning law's
  * error interval turned over, 100 - error.
  */
@@ -84,15 +81,27 @@ export function predictionIntervals(
   point: { readonly jftValidationLoss: number; readonly imagenetTop1Percent: number },
   level: number,
   bounds: { readonly maxJftValidationLoss: number; readonly minImagenetTop1Percent: number },
+  lossMembers?: MemberQuantiles,
 ): PredictionIntervals {
-  const index = uncertainty.grid.variantIndex.get(variant) as number;
-  const lnD = Math.log(imagesSeen);
-  const loss = intervalsOf(uncertainty, 'jftLoss', index, lnD, point.jftValidationLoss, level, {
-    max: bounds.maxJftValidationLoss,
+  const { grid, ensemble } = uncertainty;
+  const index = grid.variantIndex.get(variant) as number;
+  const at = gridPosition(Math.log(imagesSeen));
+  const tabulated = (law: GridLaw): MemberQuantiles => ({
+    quantile: (p) => memberQuantile(grid, law, index, at, p),
+    residualLogSd: ensemble.residualLogSd[law],
   });
-  const error = intervalsOf(uncertainty, 'finetune', index, lnD, 100 - point.imagenetTop1Percent, level, {
-    max: 100 - bounds.minImagenetTop1Percent,
-  });
+  const loss = intervalsOf(
+    lossMembers ?? tabulated('jftLoss'),
+    point.jftValidationLoss,
+    level,
+    bounds.maxJftValidationLoss,
+  );
+  const error = intervalsOf(
+    tabulated('finetune'),
+    100 - point.imagenetTop1Percent,
+    level,
+    100 - bounds.minImagenetTop1Percent,
+  );
   return {
     jftValidationLossConfidenceInterval: loss.confidence,
     jftValidationLossPredictionInterval: loss.prediction,

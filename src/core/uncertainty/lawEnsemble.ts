@@ -85,12 +85,29 @@ export function normalGenerator(seed: number): () => number {
   };
 }
 
+/** What mixing needs of an ensemble: its members' standard normal weights, one column per model left out. */
+export type EnsembleWeights = Pick<LawEnsemble, 'memberCount' | 'models' | 'weights'>;
+
+/**
+ * memberCount x columns standard normal weights, row-major. Member m's row comes from a generator seeded by
+ * (seed, m) alone, so the same seed gives the same members on every pod and thread.
+ */
+export function memberWeights(seed: number, memberCount: number, columns: number): Float64Array {
+  const weights = new Float64Array(memberCount * columns);
+  for (let m = 0; m < memberCount; m++) {
+    // The golden-ratio increment spreads the member indices over the seeds.
+    const normal = normalGenerator((seed + Math.imul(m + 1, 0x9e3779b9)) >>> 0);
+    for (let g = 0; g < columns; g++) weights[m * columns + g] = normal();
+  }
+  return weights;
+}
+
 /**
  * Writes each member's value of a quantity into `out` (length memberCount): q + sqrt((G - 1) / G) sum_g z_(m,g)
  * (q_g - q-bar), with q = `point` and q_g = `leaveOneOut[g]`, the value without model `models[g]`.
  */
 export function mixMembers(
-  ensemble: Pick<LawEnsemble, 'memberCount' | 'models' | 'weights'>,
+  ensemble: EnsembleWeights,
   models: readonly string[],
   point: number,
   leaveOneOut: ArrayLike<number>,
@@ -114,7 +131,7 @@ export function mixMembers(
 
 /** Each member's value of `quantity` of a law: mixMembers over the law's fits. */
 export function memberQuantity<L>(
-  ensemble: LawEnsemble,
+  ensemble: EnsembleWeights,
   fits: JackknifeFits<L>,
   quantity: (law: L) => number,
 ): Float64Array {
@@ -167,17 +184,11 @@ export function fitLawEnsemble(
   const models = [
     ...new Set([...jftLoss.leaveOneOut, ...finetune.leaveOneOut, ...costLaw.leaveOneOut].map((f) => f.model)),
   ];
-  const weights = new Float64Array(memberCount * models.length);
-  for (let m = 0; m < memberCount; m++) {
-    // One generator per member, seeded by (seed, index) alone; the golden-ratio increment spreads the indices.
-    const normal = normalGenerator((seed + Math.imul(m + 1, 0x9e3779b9)) >>> 0);
-    for (let g = 0; g < models.length; g++) weights[m * models.length + g] = normal();
-  }
   return {
     seed,
     memberCount,
     models,
-    weights,
+    weights: memberWeights(seed, memberCount, models.length),
     jftLoss,
     finetune,
     costLaw,

@@ -60,9 +60,33 @@ export function pickShares(
       }
     }
   }
+  return sharesOfWinners(winner, candidates.length);
+}
+
+/**
+ * The same shares from each candidate's member predictions given directly (one row of memberCount values per
+ * candidate), as a caller's law's ensemble gives them (surfaceMembers.ts).
+ */
+export function pickSharesOfMembers(rows: readonly Float64Array[]): Float64Array {
+  const M = rows[0]?.length ?? 0;
+  const best = new Float64Array(M).fill(Number.POSITIVE_INFINITY);
+  const winner = new Int32Array(M);
+  rows.forEach((row, i) => {
+    for (let m = 0; m < M; m++)
+      if ((row[m] as number) < (best[m] as number)) {
+        best[m] = row[m] as number;
+        winner[m] = i;
+      }
+  });
+  return sharesOfWinners(winner, rows.length);
+}
+
+/** Each candidate's share of the members it wins under. */
+function sharesOfWinners(winner: Int32Array, candidates: number): Float64Array {
   // Counted, then divided once: a sum of 200 increments of 1/200 overshoots 1 in the last digit.
-  const wins = new Float64Array(candidates.length);
-  for (let m = 0; m < M; m++) wins[winner[m] as number] = (wins[winner[m] as number] as number) + 1;
-  for (let i = 0; i < wins.length; i++) wins[i] = (wins[i] as number) / M;
+  const wins = new Float64Array(candidates);
+  for (let m = 0; m < winner.length; m++)
+    wins[winner[m] as number] = (wins[winner[m] as number] as number) + 1;
+  for (let i = 0; i < wins.length; i++) wins[i] = (wins[i] as number) / winner.length;
   return wins;
 }

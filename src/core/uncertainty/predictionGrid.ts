@@ -8,8 +8,9 @@
 
 import { NFNET_VARIANTS, type NfnetVariant } from '../architecture/variants.js';
 import { FACTS } from '../dataset/facts.js';
-import { predictSurface, type SurfaceCoefficients } from '../laws/surface.js';
-import { type JackknifeFits, type LawEnsemble, mixMembers } from './lawEnsemble.js';
+import type { SurfaceCoefficients } from '../laws/surface.js';
+import type { JackknifeFits, LawEnsemble } from './lawEnsemble.js';
+import { surfaceMembersAt } from './surfaceMembers.js';
 
 /** Images seen from 1e4 (a few thousand images, far below any run the laws speak for) to 1e16 (past 1e9 core hours). */
 export const GRID_MIN_LN_IMAGES = Math.log(1e4);
@@ -20,10 +21,10 @@ const STEP = (GRID_MAX_LN_IMAGES - GRID_MIN_LN_IMAGES) / (GRID_POINTS - 1);
 export type GridLaw = 'jftLoss' | 'finetune';
 
 /**
- * The physical range a member's prediction is held in: a loss from just above 0 to ln 30,000 (a uniform guess over
- * JFT-4B's classes), a top-1 error from just above 0 to 100 - 0.1 (chance over ImageNet's 1,000).
+ * The physical range a member's prediction is held in (surfaceMembers.ts): a loss up to ln 30,000 (a uniform guess
+ * over JFT-4B's classes), a top-1 error up to 100 - 0.1 (chance over ImageNet's 1,000).
  */
-const MIN_PREDICTION = 1e-6;
+export const MAX_JFT_MEMBER_LOSS = Math.log(FACTS.jftClasses.value);
 
 export interface PredictionGrid {
   readonly members: number;
@@ -40,9 +41,9 @@ export function buildPredictionGrid(
 ): PredictionGrid {
   const M = ensemble.memberCount;
   const size = NFNET_VARIANTS.length * GRID_POINTS * M;
-  const table = (fits: JackknifeFits<SurfaceCoefficients>, range: { min: number; max: number }) => {
+  const table = (fits: JackknifeFits<SurfaceCoefficients>, max: number) => {
     const models = fits.leaveOneOut.map((f) => f.model);
-    const leaveOneOut = new Float64Array(models.length);
+    const scratch = new Float64Array(models.length);
     const members = new Float64Array(M);
     const values = new Float32Array(size);
     const sorted = new Float32Array(size);
@@ -50,13 +51,7 @@ export function buildPredictionGrid(
       const F = flopsPerImage[variant];
       for (let p = 0; p < GRID_POINTS; p++) {
         const D = Math.exp(GRID_MIN_LN_IMAGES + p * STEP);
-        fits.leaveOneOut.forEach((f, g) => {
-          leaveOneOut[g] = predictSurface(f.law, F, D);
-        });
-        mixMembers(ensemble, models, predictSurface(fits.point, F, D), leaveOneOut, members);
-        // A mix of far extrapolations can leave what is possible (a negative error): members are held within it.
-        for (let m = 0; m < M; m++)
-          members[m] = Math.min(Math.max(members[m] as number, range.min), range.max);
+        surfaceMembersAt(ensemble, fits, models, F, D, max, members, scratch);
         const offset = (v * GRID_POINTS + p) * M;
         values.set(members, offset);
         const slice = sorted.subarray(offset, offset + M);
@@ -66,8 +61,8 @@ export function buildPredictionGrid(
     });
     return { values, sorted };
   };
-  const jft = table(ensemble.jftLoss, { min: MIN_PREDICTION, max: Math.log(FACTS.jftClasses.value) });
-  const ft = table(ensemble.finetune, { min: MIN_PREDICTION, max: 100 - 100 / FACTS.imagenetClasses.value });
+  const jft = table(ensemble.jftLoss, MAX_JFT_MEMBER_LOSS);
+  const ft = table(ensemble.finetune, 100 - 100 / FACTS.imagenetClasses.value);
   return {
     members: M,
     values: { jftLoss: jft.values, finetune: ft.values },

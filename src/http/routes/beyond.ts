@@ -58,7 +58,7 @@ export const beyondRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'fitRuns',
         summary: 'Fit the loss surface to your own runs, with bootstrap intervals',
         description:
-          "Fits L(F, D) = E + A / F^alpha + B / D^beta to your runs exactly as the paper's law is fitted, returns coefficients, fit quality, the implied allocation exponents and, with bootstrap, seeded 95% percentile intervals. At least 5 runs (fewer is a 422). The returned `law` can be sent as `law` to POST /v1/plans.",
+          "Fits L(F, D) = E + A / F^alpha + B / D^beta to your runs exactly as the paper's law is fitted, returns coefficients, fit quality, the implied allocation exponents, the rollout check and, with bootstrap, seeded 95% percentile intervals. At least 5 runs (fewer is a 422). The returned `law` can be sent as `law` to POST /v1/plans; with runs on 4 to 32 model sizes it carries its ensemble (the fits without each size), so those plans have intervals and pick shares as the paper's laws give.",
         tags: ['fits'],
         body: FitsRequestSchema.meta({ examples: [FITS_REQUEST_EXAMPLE] }),
         response: {

@@ -17,7 +17,7 @@ import {
 } from '../../core/fits/runs.js';
 import { MIN_DATASET_IMAGES } from '../../core/planner/request.js';
 import { ConstraintsSchema, ObjectiveSchema, StrategySchema } from './common.js';
-import { CustomLawSchema, PlanSchema } from './plan.js';
+import { CustomLawEnsembleSchema, CustomLawSchema, PlanSchema } from './plan.js';
 
 export const TargetRequestSchema = z
   .strictObject({
@@ -209,17 +209,27 @@ export const FitsResponseSchema = z
         'The rollout check: the surface fitted without the largest model size, its runs predicted (with 3 or more sizes).',
       ),
     law: z
-      .object({ id: z.string(), coefficients: Coefficients })
-      .describe('Send this back verbatim as `law` in POST /v1/plans to plan with your surface.'),
+      .object({
+        id: z.string(),
+        coefficients: Coefficients,
+        ensemble: CustomLawEnsembleSchema.optional(),
+      })
+      .describe(
+        'Send this back verbatim as `law` in POST /v1/plans to plan with your surface; with its `ensemble` (runs on 4 to 32 model sizes), those plans carry intervals and pick shares.',
+      ),
     warnings: z
       .array(
         z.object({
-          code: z.enum(['model_size_term_not_identified', 'length_term_not_identified']),
+          code: z.enum([
+            'model_size_term_not_identified',
+            'length_term_not_identified',
+            'law_without_ensemble',
+          ]),
           message: z.string(),
         }),
       )
       .describe(
-        `Coefficients your runs do not pin down: each power-law term needs runs on at least ${MIN_DISTINCT_VALUES_PER_TERM} distinct values of its variable. Empty when every coefficient is identified.`,
+        `Coefficients your runs do not pin down (each power-law term needs runs on at least ${MIN_DISTINCT_VALUES_PER_TERM} distinct values of its variable), and law_without_ensemble when the law comes without what plans need for intervals, with the reason. Empty when every coefficient is identified and the ensemble made.`,
       ),
     provenance: z.string(),
   })

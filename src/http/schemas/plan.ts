@@ -3,6 +3,11 @@
  */
 import { z } from 'zod';
 import {
+  MAX_ENSEMBLE_MODEL_SIZES,
+  MAX_RESIDUAL_LOG_SD,
+  MIN_ENSEMBLE_MODEL_SIZES,
+} from '../../core/planner/customLaw.js';
+import {
   BatchSizeSchema,
   BudgetSchema,
   ConfigurationProvenanceSchema,
@@ -22,24 +27,53 @@ import {
 import { ProblemSchema } from './problem.js';
 
 const positiveCoefficient = z.number().positive().max(1e300);
+const SurfaceCoefficientsSchema = z
+  .strictObject({
+    E: positiveCoefficient.describe('Irreducible loss.'),
+    A: positiveCoefficient.describe('Model-size term coefficient (F in FLOPs per image).'),
+    B: positiveCoefficient.describe('Data term coefficient (D in images seen).'),
+    alpha: z.number().positive().max(5).describe('Model-size exponent.'),
+    beta: z.number().positive().max(5).describe('Data exponent.'),
+    gamma: z
+      .number()
+      .positive()
+      .max(5)
+      .optional()
+      .describe('Joint exponent of the two terms (default 1, the additive form).'),
+  })
+  .describe('L(F, D) = E + (A / F^alpha + B / D^beta)^gamma; gamma 1 is the additive form.');
+
+export const CustomLawEnsembleSchema = z
+  .strictObject({
+    leaveOneModelOut: z
+      .array(
+        z.strictObject({
+          heldOut: z
+            .string()
+            .min(1)
+            .max(100)
+            .describe('The model size left out (POST /v1/fits names it by its forward FLOPs per image).'),
+          coefficients: SurfaceCoefficientsSchema,
+        }),
+      )
+      .min(MIN_ENSEMBLE_MODEL_SIZES)
+      .max(MAX_ENSEMBLE_MODEL_SIZES)
+      .describe('The surface refitted without each model size’s runs: the cluster jackknife’s fits.'),
+    residualLogSd: z
+      .number()
+      .min(0)
+      .max(MAX_RESIDUAL_LOG_SD)
+      .describe('Standard deviation of a run’s log loss around the surface, sqrt(sum r^2 / (n - 5)).'),
+  })
+  .describe(
+    'What plans made with this law need for intervals and pick shares: 200 members are mixed from these fits with the paper ensemble’s seed.',
+  );
+
 export const CustomLawSchema = z
   .strictObject({
     id: z.string().min(1).max(100).optional().describe('A name for the law, echoed in provenance.lossLawId.'),
-    coefficients: z
-      .strictObject({
-        E: positiveCoefficient.describe('Irreducible loss.'),
-        A: positiveCoefficient.describe('Model-size term coefficient (F in FLOPs per image).'),
-        B: positiveCoefficient.describe('Data term coefficient (D in images seen).'),
-        alpha: z.number().positive().max(5).describe('Model-size exponent.'),
-        beta: z.number().positive().max(5).describe('Data exponent.'),
-        gamma: z
-          .number()
-          .positive()
-          .max(5)
-          .optional()
-          .describe('Joint exponent of the two terms (default 1, the additive form).'),
-      })
-      .describe('L(F, D) = E + (A / F^alpha + B / D^beta)^gamma; gamma 1 is the additive form.'),
+    coefficients: SurfaceCoefficientsSchema,
+    ensemble: CustomLawEnsembleSchema.optional(),
   })
   .describe(
     "Plan with your own JFT-style loss surface instead of the paper's (send the `law` POST /v1/fits returned).",

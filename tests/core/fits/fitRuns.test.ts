@@ -9,7 +9,11 @@ import { MAX_RUNS, type RunInput } from '../../../src/core/fits/runs.js';
 import { fittedAllocationExponents } from '../../../src/core/laws/allocation.js';
 import { fitJftLossLaw, jftLossObservations, pretrainFlopsPerImage } from '../../../src/core/laws/lossLaw.js';
 import { fitPaperLaws } from '../../../src/core/laws/paperLaws.js';
-import { predictSurface, type SurfaceCoefficients } from '../../../src/core/laws/surface.js';
+import {
+  leaveOneGroupOut,
+  predictSurface,
+  type SurfaceCoefficients,
+} from '../../../src/core/laws/surface.js';
 import { fitPowerLaw } from '../../../src/core/numeric/leastSquares.js';
 import { createPlannerContext } from '../../../src/core/planner/context.js';
 import { plan } from '../../../src/core/planner/plan.js';
@@ -150,6 +154,55 @@ describe('fitRuns rollout check (fit without the largest size, predict it)', () 
   });
 });
 
+describe('fitRuns ensemble (the jackknife fits a plan mixes its members from)', () => {
+  it('on Figure 2 refits without each model as a full multi-start fit does (oracle: leaveOneGroupOut, 8 starts each)', () => {
+    const { law } = fitRuns({ runs: figure2Runs }, costModel);
+    const oracle = leaveOneGroupOut(jftLossObservations());
+    const fits = law.ensemble?.leaveOneModelOut ?? [];
+    expect(fits.map((f) => Number(f.heldOut))).toEqual(
+      oracle.map((h) => countNfnet(h.heldOut as never).flops),
+    );
+    fits.forEach((fit, g) => {
+      const expected = oracle[g]?.coefficients as SurfaceCoefficients;
+      // Compared where it matters, in predictions over the paper's range: the valley lets coefficients trade off.
+      for (const p of FIGURE2_JFT_VALIDATION_LOSS) {
+        const F = countNfnet(p.model).flops;
+        const D = p.epochs * FACTS.jftImages.value;
+        expect(
+          Math.abs(predictSurface(fit.coefficients, F, D) / predictSurface(expected, F, D) - 1),
+        ).toBeLessThan(1e-3);
+      }
+    });
+  });
+
+  it('states the residual scatter as rmseRelative sqrt(n / (n - 5)) (hand-worked from the fit quality)', () => {
+    const fit = fitRuns({ runs: figure2Runs }, costModel);
+    expect(fit.law.ensemble?.residualLogSd).toBeCloseTo(fit.quality.rmseRelative * Math.sqrt(36 / 31), 12);
+  });
+
+  it('synthetic runs exactly on a surface: every fit without a size is the surface itself', () => {
+    const truth = { E: 2, A: 5e3, B: 3e3, alpha: 0.4, beta: 0.35 };
+    const runs = [1e10, 3e10, 1e11, 3e11, 1e12].flatMap((F) =>
+      [1e9, 4e9, 1.6e10].map((D) => ({ flopsPerImage: F, imagesSeen: D, loss: predictSurface(truth, F, D) })),
+    );
+    const { law } = fitRuns({ runs }, costModel);
+    expect(law.ensemble?.leaveOneModelOut).toHaveLength(5);
+    for (const fit of law.ensemble?.leaveOneModelOut ?? [])
+      for (const r of runs)
+        expect(
+          Math.abs(predictSurface(fit.coefficients, r.flopsPerImage, r.imagesSeen) / r.loss - 1),
+        ).toBeLessThan(1e-5);
+  });
+
+  it('is left out, saying why, below 4 model sizes (a fit without one would not pin down the size term)', () => {
+    const threeSizes = figure2Runs.filter((r) => ['F0', 'F1', 'F3'].includes(r.model as string));
+    const fit = fitRuns({ runs: threeSizes }, costModel);
+    expect(fit.law.ensemble).toBeUndefined();
+    expect(fit.warnings.map((w) => w.code)).toEqual(['law_without_ensemble']);
+    expect(fit.warnings[0]?.message).toContain('4 to 32 model sizes');
+  });
+});
+
 describe('fitRuns bootstrap', () => {
   const request: FitRunsRequest = { runs: figure2Runs, bootstrap: { samples: 200, seed: 11 } };
   const fit = fitRuns(request, costModel);
@@ -249,7 +302,10 @@ describe('fitRuns on synthetic runs', () => {
       expect(predictSurface(other, r.flopsPerImage, r.imagesSeen) / r.loss - 1).toBeCloseTo(0, 12);
 
     const fit = fitRuns({ runs: twoSizes }, costModel);
-    expect(fit.warnings.map((w) => w.code)).toEqual(['model_size_term_not_identified']);
+    expect(fit.warnings.map((w) => w.code)).toEqual([
+      'model_size_term_not_identified',
+      'law_without_ensemble',
+    ]);
     expect(fit.warnings[0]?.message).toContain('2');
   });
 

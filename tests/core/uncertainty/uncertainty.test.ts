@@ -8,6 +8,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NFNET_VARIANTS } from '../../../src/core/architecture/variants.js';
 import { FIGURE2_JFT_VALIDATION_LOSS } from '../../../src/core/dataset/figures.js';
+import { InfeasibleError, PlannerInputError } from '../../../src/core/errors.js';
+import { fitRuns } from '../../../src/core/fits/fitRuns.js';
 import { fittedAllocationExponents } from '../../../src/core/laws/allocation.js';
 import { refitCandidate } from '../../../src/core/laws/lawSelection.js';
 import { jftLossObservations } from '../../../src/core/laws/lossLaw.js';
@@ -15,7 +17,7 @@ import { fitPaperLaws } from '../../../src/core/laws/paperLaws.js';
 import { predictSurface } from '../../../src/core/laws/surface.js';
 import { createPlannerContext, type PlannerContext } from '../../../src/core/planner/context.js';
 import { type Plan, plan } from '../../../src/core/planner/plan.js';
-import { OBJECTIVES, STRATEGIES } from '../../../src/core/planner/request.js';
+import { type CustomLaw, OBJECTIVES, STRATEGIES } from '../../../src/core/planner/request.js';
 import { budgetForTarget } from '../../../src/core/targets/budgetForTarget.js';
 import { exponentIntervals } from '../../../src/core/uncertainty/exponentIntervals.js';
 import { type Interval, predictionIntervals } from '../../../src/core/uncertainty/intervals.js';
@@ -155,112 +157,138 @@ describe('the ensemble', () => {
 });
 
 const budget = logUniform(1, 1e7);
-const request = fc.record({
-  tpuV4CoreHours: budget,
-  strategy: fc.constantFrom(...STRATEGIES),
-  objective: fc.constantFrom(...OBJECTIVES),
-  level: fc.double({ min: 0.5, max: 0.99, noNaN: true }),
-});
 
-function planAt(
-  r: { tpuV4CoreHours: number; strategy: Plan['strategy']; objective: Plan['objective'] },
-  level: number,
-) {
-  return plan(context, {
-    budget: { amount: r.tpuV4CoreHours, unit: 'tpu_v4_core_hours' },
-    strategy: r.strategy,
-    objective: r.objective,
-    intervalLevel: level,
+/** The laws a plan may use: the paper's, and a caller's as POST /v1/fits returns it for Figure 2's runs. */
+let callerLaw: CustomLaw;
+beforeAll(() => {
+  const runs = FIGURE2_JFT_VALIDATION_LOSS.map((p) => ({
+    model: p.model,
+    epochs: p.epochs,
+    loss: p.jftValidationLoss,
+  }));
+  callerLaw = fitRuns({ runs }, laws.costModel).law;
+});
+const LAW_CASES = [
+  { laws: "the paper's laws", law: (): CustomLaw | undefined => undefined, objectives: OBJECTIVES },
+  {
+    laws: "a caller's law with its ensemble (POST /v1/fits on Figure 2's runs)",
+    law: (): CustomLaw | undefined => callerLaw,
+    objectives: ['jft_loss'] as const,
+  },
+];
+
+for (const lawCase of LAW_CASES) {
+  const request = fc.record({
+    tpuV4CoreHours: budget,
+    strategy: fc.constantFrom(...STRATEGIES),
+    objective: fc.constantFrom(...lawCase.objectives),
+    level: fc.double({ min: 0.5, max: 0.99, noNaN: true }),
+  });
+
+  function planAt(
+    r: { tpuV4CoreHours: number; strategy: Plan['strategy']; objective: Plan['objective'] },
+    level: number,
+  ) {
+    const law = lawCase.law();
+    return plan(context, {
+      budget: { amount: r.tpuV4CoreHours, unit: 'tpu_v4_core_hours' },
+      strategy: r.strategy,
+      objective: r.objective,
+      intervalLevel: level,
+      ...(law && { law }),
+    });
+  }
+
+  describe(`intervals and pick shares in plans with ${lawCase.laws} (properties over generated requests)`, () => {
+    it('every interval contains its point, the prediction interval contains the confidence one, all within bounds', () => {
+      fc.assert(
+        fc.property(request, (r) => {
+          const p = planAt(r, r.level);
+          expect(p.uncertainty?.level).toBe(r.level);
+          for (const run of [p.recommendation, ...p.alternatives]) {
+            const q = run.predicted;
+            const checks: [Interval | undefined, Interval | undefined, number, number, number][] = [
+              [
+                q.jftValidationLossConfidenceInterval,
+                q.jftValidationLossPredictionInterval,
+                q.jftValidationLoss,
+                0,
+                Math.log(30_000),
+              ],
+              [
+                q.imagenetTop1PercentConfidenceInterval,
+                q.imagenetTop1PercentPredictionInterval,
+                q.imagenetTop1Percent,
+                0.1,
+                100,
+              ],
+            ];
+            for (const [ci, pi, point, min, max] of checks) {
+              if (ci === undefined || pi === undefined) throw new Error('missing interval');
+              expect(ci.lower).toBeLessThanOrEqual(point);
+              expect(ci.upper).toBeGreaterThanOrEqual(point);
+              expect(pi.lower).toBeLessThanOrEqual(ci.lower);
+              expect(pi.upper).toBeGreaterThanOrEqual(ci.upper);
+              expect(pi.lower).toBeGreaterThanOrEqual(min);
+              expect(pi.upper).toBeLessThanOrEqual(max);
+            }
+          }
+          const { epochsInterval, flopsPerImageInterval } = p.ideal;
+          expect(epochsInterval?.lower).toBeLessThanOrEqual(p.ideal.epochs);
+          expect(epochsInterval?.upper).toBeGreaterThanOrEqual(p.ideal.epochs);
+          expect(flopsPerImageInterval?.lower).toBeLessThanOrEqual(p.ideal.flopsPerImage);
+          expect(flopsPerImageInterval?.upper).toBeGreaterThanOrEqual(p.ideal.flopsPerImage);
+        }),
+        { numRuns: 1_000 },
+      );
+    });
+
+    it('intervals widen with the level', () => {
+      fc.assert(
+        fc.property(request, fc.double({ min: 0.5, max: 0.99, noNaN: true }), (r, other) => {
+          const [low, high] = [Math.min(r.level, other), Math.max(r.level, other)];
+          const a = planAt(r, low).recommendation.predicted;
+          const b = planAt(r, high).recommendation.predicted;
+          for (const key of [
+            'jftValidationLossConfidenceInterval',
+            'jftValidationLossPredictionInterval',
+            'imagenetTop1PercentConfidenceInterval',
+            'imagenetTop1PercentPredictionInterval',
+          ] as const) {
+            expect(b[key]?.lower).toBeLessThanOrEqual(a[key]?.lower as number);
+            expect(b[key]?.upper).toBeGreaterThanOrEqual(a[key]?.upper as number);
+          }
+        }),
+        { numRuns: 500 },
+      );
+    });
+
+    it("shares lie in [0, 1]; the recommendation's is the largest listed, or the plan says why not", () => {
+      let nearTies = 0;
+      fc.assert(
+        fc.property(request, (r) => {
+          const p = planAt(r, 0.9);
+          const mine = p.recommendation.pickShare as number;
+          expect(mine).toBeGreaterThanOrEqual(0);
+          expect(mine).toBeLessThanOrEqual(1);
+          const codes = p.warnings.map((w) => w.code);
+          for (const alt of p.alternatives) {
+            expect(alt.pickShare).toBeGreaterThanOrEqual(0);
+            expect(alt.pickShare).toBeLessThanOrEqual(1);
+            if ((alt.pickShare as number) > mine && alt.model.name !== p.recommendation.model.name)
+              expect(codes).toContain('pick_not_most_likely_best');
+          }
+          expect(codes.includes('pick_near_tie')).toBe(mine < 0.5);
+          if (mine < 0.5) nearTies++;
+        }),
+        { numRuns: 1_000 },
+      );
+      expect(nearTies).toBeGreaterThan(0);
+    });
   });
 }
 
-describe('intervals and pick shares in plans (properties over generated requests)', () => {
-  it('every interval contains its point, the prediction interval contains the confidence one, all within bounds', () => {
-    fc.assert(
-      fc.property(request, (r) => {
-        const p = planAt(r, r.level);
-        expect(p.uncertainty?.level).toBe(r.level);
-        for (const run of [p.recommendation, ...p.alternatives]) {
-          const q = run.predicted;
-          const checks: [Interval | undefined, Interval | undefined, number, number, number][] = [
-            [
-              q.jftValidationLossConfidenceInterval,
-              q.jftValidationLossPredictionInterval,
-              q.jftValidationLoss,
-              0,
-              Math.log(30_000),
-            ],
-            [
-              q.imagenetTop1PercentConfidenceInterval,
-              q.imagenetTop1PercentPredictionInterval,
-              q.imagenetTop1Percent,
-              0.1,
-              100,
-            ],
-          ];
-          for (const [ci, pi, point, min, max] of checks) {
-            if (ci === undefined || pi === undefined) throw new Error('missing interval');
-            expect(ci.lower).toBeLessThanOrEqual(point);
-            expect(ci.upper).toBeGreaterThanOrEqual(point);
-            expect(pi.lower).toBeLessThanOrEqual(ci.lower);
-            expect(pi.upper).toBeGreaterThanOrEqual(ci.upper);
-            expect(pi.lower).toBeGreaterThanOrEqual(min);
-            expect(pi.upper).toBeLessThanOrEqual(max);
-          }
-        }
-        const { epochsInterval, flopsPerImageInterval } = p.ideal;
-        expect(epochsInterval?.lower).toBeLessThanOrEqual(p.ideal.epochs);
-        expect(epochsInterval?.upper).toBeGreaterThanOrEqual(p.ideal.epochs);
-        expect(flopsPerImageInterval?.lower).toBeLessThanOrEqual(p.ideal.flopsPerImage);
-        expect(flopsPerImageInterval?.upper).toBeGreaterThanOrEqual(p.ideal.flopsPerImage);
-      }),
-      { numRuns: 1_000 },
-    );
-  });
-
-  it('intervals widen with the level', () => {
-    fc.assert(
-      fc.property(request, fc.double({ min: 0.5, max: 0.99, noNaN: true }), (r, other) => {
-        const [low, high] = [Math.min(r.level, other), Math.max(r.level, other)];
-        const a = planAt(r, low).recommendation.predicted;
-        const b = planAt(r, high).recommendation.predicted;
-        for (const key of [
-          'jftValidationLossConfidenceInterval',
-          'jftValidationLossPredictionInterval',
-          'imagenetTop1PercentConfidenceInterval',
-          'imagenetTop1PercentPredictionInterval',
-        ] as const) {
-          expect(b[key]?.lower).toBeLessThanOrEqual(a[key]?.lower as number);
-          expect(b[key]?.upper).toBeGreaterThanOrEqual(a[key]?.upper as number);
-        }
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  it("shares lie in [0, 1]; the recommendation's is the largest listed, or the plan says why not", () => {
-    let nearTies = 0;
-    fc.assert(
-      fc.property(request, (r) => {
-        const p = planAt(r, 0.9);
-        const mine = p.recommendation.pickShare as number;
-        expect(mine).toBeGreaterThanOrEqual(0);
-        expect(mine).toBeLessThanOrEqual(1);
-        const codes = p.warnings.map((w) => w.code);
-        for (const alt of p.alternatives) {
-          expect(alt.pickShare).toBeGreaterThanOrEqual(0);
-          expect(alt.pickShare).toBeLessThanOrEqual(1);
-          if ((alt.pickShare as number) > mine && alt.model.name !== p.recommendation.model.name)
-            expect(codes).toContain('pick_not_most_likely_best');
-        }
-        expect(codes.includes('pick_near_tie')).toBe(mine < 0.5);
-        if (mine < 0.5) nearTies++;
-      }),
-      { numRuns: 1_000 },
-    );
-    expect(nearTies).toBeGreaterThan(0);
-  });
-
+describe("pick shares in plans with the paper's laws", () => {
   it('shares of distinct runs sum to at most 1, and to 1 when the runner-up is listed with the pick alone winning the rest', () => {
     const p = plan(context, { budget: { amount: 20_000, unit: 'tpu_v4_core_hours' }, strategy: 'fitted' });
     const distinct = new Map<string, number>();
@@ -414,5 +442,52 @@ describe('POST /v1/targets: an interval on the budget', () => {
     expect(
       budgetForTarget(pointOnly, { target: { jftValidationLoss: 2.45 } }).byLaw.tpuV4CoreHoursInterval,
     ).toBe(undefined);
+  });
+});
+
+describe("plans with any caller's law and ensemble the API accepts (property over laws at the edges of the schema)", () => {
+  it('answer a plan whose every number is finite, or refuse with a planner error; never NaN or Infinity', () => {
+    const positive = fc.double({ min: 1e-300, max: 1e300, noNaN: true });
+    const exponent = fc.double({ min: 1e-300, max: 5, noNaN: true });
+    const coefficients = fc.record({
+      E: positive,
+      A: positive,
+      B: positive,
+      alpha: exponent,
+      beta: exponent,
+    });
+    fc.assert(
+      fc.property(
+        coefficients,
+        fc.array(coefficients, { minLength: 4, maxLength: 8 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        logUniform(1, 1e8),
+        fc.constantFrom(...STRATEGIES),
+        (point, leaveOneOut, residualLogSd, amount, strategy) => {
+          const law: CustomLaw = {
+            coefficients: point,
+            ensemble: {
+              leaveOneModelOut: leaveOneOut.map((c, i) => ({ heldOut: `size ${i}`, coefficients: c })),
+              residualLogSd,
+            },
+          };
+          let p: Plan;
+          try {
+            p = plan(context, { budget: { amount, unit: 'tpu_v4_core_hours' }, strategy, law });
+          } catch (error) {
+            expect(error).toSatisfy((e) => e instanceof InfeasibleError || e instanceof PlannerInputError);
+            return;
+          }
+          const numbers = (value: unknown): number[] =>
+            typeof value === 'number'
+              ? [value]
+              : typeof value === 'object' && value !== null
+                ? Object.values(value).flatMap(numbers)
+                : [];
+          expect(numbers(p).every(Number.isFinite)).toBe(true);
+        },
+      ),
+      { numRuns: 1_000 },
+    );
   });
 });
