@@ -25,6 +25,7 @@ import { FIGURE2_JFT_VALIDATION_LOSS } from '../src/core/dataset/figures.js';
 import { fitPaperLaws } from '../src/core/laws/paperLaws.js';
 import { createPlannerContext } from '../src/core/planner/context.js';
 import { plan } from '../src/core/planner/plan.js';
+import { fitLawEnsemble } from '../src/core/uncertainty/lawEnsemble.js';
 
 interface AutocannonResult {
   latency: { p50: number; p99: number };
@@ -209,7 +210,9 @@ try {
   };
   const identityBatch = await batchCost('identity');
   const brBatch = await batchCost('br');
-  const planner = createPlannerContext(fitPaperLaws());
+  // The baseline plans as the server does: with the laws' ensemble, so every plan carries intervals and pick shares.
+  const laws = fitPaperLaws();
+  const planner = createPlannerContext(laws, fitLawEnsemble(laws));
   for (let i = 0; i < 3_000; i++) plan(planner, items[i % items.length] as never);
   const planStart = performance.now();
   for (let round = 0; round < 5; round++) for (const item of items) plan(planner, item as never);

@@ -13,8 +13,8 @@ export interface OperationRecord {
   status: OperationStatus;
   readonly createdDateTime: string;
   lastUpdatedDateTime: string;
-  /** JSON text of the result, exactly the body the synchronous call would have answered. */
-  resultJson?: string;
+  /** The result's JSON as UTF-8 bytes, exactly the body the synchronous call would have answered. */
+  result?: Buffer;
   error?: Problem;
 }
 
@@ -76,7 +76,7 @@ export class InMemoryOperationStore implements OperationStore {
     Object.assign(entry.record, change, { lastUpdatedDateTime: new Date(this.nowMs()).toISOString() });
     if (FINISHED.has(entry.record.status)) {
       // The reservation becomes what the result really holds (a failed or cancelled one holds a small problem).
-      const bytes = (entry.record.resultJson?.length ?? 0) + 1024;
+      const bytes = (entry.record.result?.byteLength ?? 0) + 1024;
       this.#bytes += bytes - entry.bytes;
       entry.bytes = bytes;
       entry.expiresAtMs = this.nowMs() + this.limits.ttlMs;

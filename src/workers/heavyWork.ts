@@ -13,8 +13,15 @@ const { planner, checkResponses } = Piscina.workerData as {
 };
 const runner = createTaskRunner(planner, { checkResponses });
 
+/**
+ * Runs a task; a body's bytes are moved to the event loop, not copied: a 10 MB batch then exists once, as the buffer
+ * the socket writes, instead of a string here, its structured clone there and the buffer Node encodes for the socket.
+ */
 export default function runHeavyTask(task: HeavyTask): TaskOutcome {
   task.started?.postMessage('started');
   task.started?.close();
-  return runner.run(task);
+  const outcome = runner.run(task);
+  if (!outcome.ok) return outcome;
+  const movable = { [Piscina.transferableSymbol]: [outcome.body.buffer], [Piscina.valueSymbol]: outcome };
+  return Piscina.move(movable as never) as unknown as TaskOutcome;
 }

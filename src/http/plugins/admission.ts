@@ -96,10 +96,13 @@ const admissionPlugin: FastifyPluginAsync<AdmissionOptions> = async (app, option
   });
 
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (request.routeOptions.config.work === undefined || typeof payload !== 'string')
-      return done(null, payload);
-    // The JSON text, and the buffer Node copies it into for the socket, both live until the client has read it.
-    const bytes = 2 * payload.length;
+    if (request.routeOptions.config.work === undefined) return done(null, payload);
+    // Heavy work answers with the bytes its thread wrote, which the socket holds until the client has read them; a
+    // string (an error) would also be copied into a buffer for the socket. A compressed stream is bounded by its
+    // own buffers.
+    const bytes =
+      typeof payload === 'string' ? 2 * payload.length : Buffer.isBuffer(payload) ? payload.byteLength : 0;
+    if (bytes === 0) return done(null, payload);
     responseBytesInFlight += bytes;
     const cut = setTimeout(() => reply.raw.destroy(), options.sendTimeoutMs);
     cut.unref();

@@ -41,8 +41,8 @@ export interface Operations {
   get(id: string): OperationRecord | undefined;
   /** Cancels an unfinished operation; returns it (unchanged when it had already finished). */
   cancel(id: string): OperationRecord | undefined;
-  /** The status monitor's JSON text; the result is spliced in as stored, so it is the synchronous body exactly. */
-  json(record: OperationRecord): string;
+  /** The status monitor's JSON; the result is spliced in as stored, so it is the synchronous body exactly. */
+  json(record: OperationRecord): string | Buffer;
   retryAfterSeconds(id: string): number;
 }
 
@@ -52,9 +52,10 @@ declare module 'fastify' {
   }
 }
 
-export function operationJson(record: OperationRecord): string {
+export function operationJson(record: OperationRecord): string | Buffer {
   const head = `{"id":${JSON.stringify(record.id)},"status":"${record.status}","createdDateTime":"${record.createdDateTime}","lastUpdatedDateTime":"${record.lastUpdatedDateTime}"`;
-  if (record.resultJson !== undefined) return `${head},"result":${record.resultJson}}`;
+  if (record.result !== undefined)
+    return Buffer.concat([Buffer.from(`${head},"result":`), record.result, Buffer.from('}')]);
   if (record.error !== undefined) return `${head},"error":${JSON.stringify(record.error)}}`;
   return `${head}}`;
 }
@@ -89,8 +90,8 @@ const operationsPlugin: FastifyPluginAsync<OperationsOptions> = async (app, opti
     app.heavyWork
       .run({ ...task, started: started.port2 }, { signal: controller.signal, transferList: [started.port2] })
       .then(
-        (resultJson) => {
-          store.update(record.id, { status: 'Succeeded', resultJson });
+        (result) => {
+          store.update(record.id, { status: 'Succeeded', result });
         },
         (error: unknown) => {
           if (record.status === 'Canceled') return;
@@ -111,11 +112,11 @@ const operationsPlugin: FastifyPluginAsync<OperationsOptions> = async (app, opti
     async answer(request, reply, task, work, answerOptions = {}) {
       const preferred = RESPOND_ASYNC.test(String(request.headers.prefer ?? ''));
       if (!preferred && work <= options.asyncWorkThreshold) {
-        const json = await app.heavyWork.run(task, {
+        const body = await app.heavyWork.run(task, {
           signal: abortOnDisconnect(reply),
           ...(answerOptions.inline ? { inline: true } : {}),
         });
-        return reply.type(JSON_CONTENT_TYPE).send(json);
+        return reply.type(JSON_CONTENT_TYPE).send(body);
       }
       if (!app.heavyWork.hasRoom())
         throw new WorkRefusedError('The worker threads are busy and their queue is full.', 5);

@@ -1,7 +1,7 @@
 /**
  * The worker pool (piscina: cancellation by AbortSignal, a bounded queue, run-time statistics) for CPU-heavy work:
  * fits, targets and large batches run on worker threads, so the event loop keeps answering probes and plans while they
- * compute. `app.heavyWork.run(task)` resolves to the JSON text of the 200 body, or throws what the route would have
+ * compute. `app.heavyWork.run(task)` resolves to the 200 body's bytes (JSON), or throws what the route would have
  * thrown: a core error (400/422), WorkRefusedError (503 with Retry-After) when the queue is full, or an AbortError.
  *
  * Under vitest and tsx the worker is the TypeScript source, which a worker thread can only load through tsx's loader;
@@ -26,7 +26,7 @@ export interface HeavyWork {
   run(
     task: HeavyTask,
     options?: { signal?: AbortSignal; inline?: boolean; transferList?: MessagePort[] },
-  ): Promise<string>;
+  ): Promise<Buffer>;
   /** Whether one more task would be accepted (running or queued) rather than refused. */
   hasRoom(): boolean;
   /** Tasks waiting for a thread. */
@@ -94,8 +94,8 @@ const workerPoolPlugin: FastifyPluginAsync<WorkerPoolOptions> = async (app, opti
   let inline: TaskRunner | undefined;
   let inlineWith: unknown;
   let inFlight = 0;
-  const outcome = (result: TaskOutcome): string => {
-    if (result.ok) return result.json;
+  const outcome = (result: TaskOutcome): Buffer => {
+    if (result.ok) return Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength);
     return rethrow(result.error);
   };
   const retryAfterSeconds = (): number => {
