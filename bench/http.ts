@@ -9,7 +9,7 @@
  *
  *   - bare Fastify hello-world (bench/http-bare-server.ts): the framework's ceiling on this machine;
  *   - GET /bench/hello: the same answer from the app, behind its plugins;
- *   - POST /bench/plans-reference: validates the same bodies as POST /v1/plans and sends one precomputed plan through
+ *   - POST /bench/plans-reference: validates the same bodies as POST /v1/plans and sends each body its own precomputed plan through
  *     the same compiled serializer: the limit for POST /v1/plans on this stack, everything but the planning;
  *   - POST /v1/plans with the same typical bodies.
  *
