@@ -3,15 +3,15 @@
  * Field names are part of the API contract (issue: planner and REST API v1).
  */
 import { z } from 'zod';
-import { NFNET_VARIANTS } from '../../core/architecture/variants.js';
-import { MAX_DATASET_IMAGES } from '../../core/cost/costModel.js';
-import { MAX_BATCH_SIZE, MAX_CORES, MAX_EPOCHS, MIN_DATASET_IMAGES } from '../../core/planner/request.js';
-import { WARNING_CODES } from '../../core/planner/warnings.js';
-import { MAX_INTERVAL_LEVEL, MIN_INTERVAL_LEVEL } from '../../core/uncertainty/intervals.js';
-import { ACCELERATORS, GPU_ACCELERATORS } from '../../core/units/accelerators.js';
-import { BUDGET_UNITS } from '../../core/units/budget.js';
-import { MAX_ACCELERATOR_COUNT, MAX_PRICE_PER_ACCELERATOR_HOUR } from '../../core/units/hardware.js';
-import { TPU_V3_BASES } from '../../core/units/tpuV3.js';
+import { NFNET_VARIANTS } from '../core/architecture/variants.js';
+import { MAX_DATASET_IMAGES } from '../core/cost/costModel.js';
+import { MAX_BATCH_SIZE, MAX_CORES, MAX_EPOCHS, MIN_DATASET_IMAGES } from '../core/planner/request.js';
+import { WARNING_CODES } from '../core/planner/warnings.js';
+import { MAX_INTERVAL_LEVEL, MIN_INTERVAL_LEVEL } from '../core/uncertainty/intervals.js';
+import { ACCELERATORS, GPU_ACCELERATORS } from '../core/units/accelerators.js';
+import { BUDGET_UNITS } from '../core/units/budget.js';
+import { MAX_ACCELERATOR_COUNT, MAX_PRICE_PER_ACCELERATOR_HOUR } from '../core/units/hardware.js';
+import { TPU_V3_BASES } from '../core/units/tpuV3.js';
 
 /** Upper bound of any amount a client may send: past FLOP budgets of 1e9 TPU-v4 core hours (~2e26), far past sense. */
 const MAX_AMOUNT = 1e30;

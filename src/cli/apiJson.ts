@@ -5,7 +5,7 @@
  */
 import fastJson from 'fast-json-stringify';
 import type { z } from 'zod';
-import { responseJsonSchema } from '../http/serializer.js';
+import { responseJsonSchema } from '../api/serializer.js';
 
 /** A serializer for one response schema, compiled on first use (compiling costs milliseconds; a run needs one). */
 export function apiJson(schema: z.ZodType): (value: unknown) => string {

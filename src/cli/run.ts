@@ -2,6 +2,10 @@
  * The CLI's commands over the core: read the command line, call the core, print a table or the API's JSON. Every
  * number comes from the core; this module only chooses what to print and the exit code.
  */
+
+import { EvaluationSchema } from '../api/evaluate/schemas.js';
+import { LawsResponseSchema } from '../api/laws/schemas.js';
+import { PlanSchema } from '../api/plans/schemas.js';
 import { InfeasibleError, PlannerInputError } from '../core/errors.js';
 import { fitPaperLaws } from '../core/laws/paperLaws.js';
 import { lawsReport } from '../core/laws/report.js';
@@ -9,9 +13,6 @@ import { createPlannerContext, type PlannerContext } from '../core/planner/conte
 import { evaluateConfiguration } from '../core/planner/evaluate.js';
 import { plan } from '../core/planner/plan.js';
 import { fitLawEnsemble } from '../core/uncertainty/lawEnsemble.js';
-import { LawsResponseSchema } from '../http/schemas/laws.js';
-import { EvaluationSchema } from '../http/schemas/models.js';
-import { PlanSchema } from '../http/schemas/plan.js';
 import { apiJson } from './apiJson.js';
 import { type Command, parseCommandLine, UsageError } from './argv.js';
 import { renderEvaluation } from './renderEvaluation.js';

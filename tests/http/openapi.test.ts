@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { validate } from '@readme/openapi-parser';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBLEM_CONTENT_TYPE } from '../../src/http/schemas/problem.js';
+import { PROBLEM_CONTENT_TYPE } from '../../src/api/problem.js';
 import { buildTestApp } from './helpers.js';
 
 interface Media {

@@ -1,11 +1,11 @@
 /**
- * GET /v1/frontier and the SVG charts: schemas.
+ * GET /v1/frontier: the planner's answers over a grid of budgets, for plotting.
  */
 import { z } from 'zod';
 import { MAX_FRONTIER_POINTS } from '../../core/planner/frontierSeries.js';
-import { ObjectiveSchema, PredictionsSchema, StrategySchema } from './common.js';
+import { ObjectiveSchema, PredictionsSchema } from '../common.js';
 
-const budgetQuery = (what: string) =>
+export const budgetQuery = (what: string) =>
   z.coerce.number().min(1).max(1e9).describe(`${what}, in TPU-v4 core hours.`);
 
 export const FrontierQuerySchema = z.strictObject({
@@ -54,15 +54,3 @@ export const FrontierResponseSchema = z
   .describe(
     "Per budget on a log grid: ideal and recommended configurations of both strategies, plus the paper's runs.",
   );
-
-export const FrontierChartQuerySchema = z.strictObject({
-  metric: ObjectiveSchema.default('jft_loss').describe('jft_loss (Figure 2) or imagenet_top1 (Figure 1).'),
-  budget: budgetQuery('Mark the recommended plan for this budget').optional(),
-  strategy: StrategySchema.optional(),
-});
-
-export const LearningRateChartQuerySchema = z
-  .strictObject({})
-  .describe('No parameters; any query parameter is rejected, as on every other route.');
-
-export const SvgSchema = z.string().describe('A standalone SVG document.');

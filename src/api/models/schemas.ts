@@ -1,24 +1,8 @@
 /**
- * GET /v1/models, GET /v1/evaluate and GET /v1/convert: schemas.
+ * GET /v1/models: the NFNet variants, counted layer by layer, with their cost per epoch.
  */
 import { z } from 'zod';
-import { MAX_DATASET_IMAGES } from '../../core/cost/costModel.js';
-import { MAX_EPOCHS, MIN_DATASET_IMAGES } from '../../core/planner/request.js';
-import { GPU_ACCELERATORS } from '../../core/units/accelerators.js';
-import { BUDGET_UNITS } from '../../core/units/budget.js';
-import { TPU_V3_BASES } from '../../core/units/tpuV3.js';
-import {
-  BatchSizeSchema,
-  ConfigurationProvenanceSchema,
-  ConvertedBudgetSchema,
-  CoresSchema,
-  IntervalLevelSchema,
-  ModelNameSchema,
-  PreviousLearningRateSchema,
-  TrainingConfigurationSchema,
-  UncertaintySchema,
-  WarningSchema,
-} from './common.js';
+import { ModelNameSchema } from '../common.js';
 
 export const ModelsQuerySchema = z.strictObject({
   resolution: z.coerce
@@ -81,66 +65,3 @@ export const ModelsResponseSchema = z
     provenance: z.string(),
   })
   .describe('The 16 NFNet variants at the requested resolution and class count.');
-
-export const EvaluateQuerySchema = z.strictObject({
-  model: z.string().min(1).max(20).describe('NFNet variant, e.g. F3+ (URL-encode the plus: F3%2B).'),
-  epochs: z.coerce.number().positive().max(MAX_EPOCHS).describe('Epochs over the dataset.'),
-  datasetImages: z.coerce
-    .number()
-    .min(MIN_DATASET_IMAGES)
-    .max(MAX_DATASET_IMAGES)
-    .optional()
-    .describe('Images per epoch (default JFT-4B, 4.0e9).'),
-  batchSize: z.coerce
-    .number()
-    .pipe(BatchSizeSchema)
-    .optional()
-    .describe(BatchSizeSchema.description ?? ''),
-  cores: z.coerce
-    .number()
-    .pipe(CoresSchema)
-    .optional()
-    .describe('TPU-v4 cores, for a wall-clock estimate (cost / cores).'),
-  previousOptimalLearningRate: z.coerce
-    .number()
-    .pipe(PreviousLearningRateSchema)
-    .optional()
-    .describe(PreviousLearningRateSchema.description ?? ''),
-  intervalLevel: z.coerce
-    .number()
-    .pipe(IntervalLevelSchema)
-    .optional()
-    .describe(IntervalLevelSchema.description ?? ''),
-});
-
-export const EvaluationSchema = TrainingConfigurationSchema.extend({
-  uncertainty: UncertaintySchema.optional(),
-  warnings: z.array(WarningSchema),
-  provenance: ConfigurationProvenanceSchema,
-}).describe('One configuration: cost, predictions, learning rate and trials.');
-
-export const ConvertQuerySchema = z.strictObject({
-  amount: z.coerce.number().positive().max(1e30).describe('How much compute, in unit.'),
-  unit: z.enum(BUDGET_UNITS).describe('The unit of amount.'),
-  accelerator: z.enum(GPU_ACCELERATORS).optional().describe('gpu_hours only: a100, h100, h200 or b200.'),
-  peakTflops: z.coerce
-    .number()
-    .positive()
-    .max(1e6)
-    .optional()
-    .describe('gpu_hours only: dense bf16 peak TFLOP/s of another accelerator.'),
-  utilization: z.coerce
-    .number()
-    .positive()
-    .max(1)
-    .optional()
-    .describe("gpu_hours only: fraction of peak sustained (default: the NFNet family's TPU-v4 utilization)."),
-  tpuV3Basis: z
-    .enum(TPU_V3_BASES)
-    .optional()
-    .describe("tpu_v3_core_hours only: vit (default, the paper's own conversions) or nfnet_f7plus."),
-});
-
-export const ConvertResponseSchema = ConvertedBudgetSchema.extend({
-  tpuV4CoreHoursPerUnit: z.number().describe('TPU-v4 core hours one unit of the requested budget is worth.'),
-}).describe('The budget in TPU-v4 core hours, with the basis of the conversion.');

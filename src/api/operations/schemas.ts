@@ -3,7 +3,7 @@
  * created and last-updated times, the result once Succeeded, the error once Failed).
  */
 import { z } from 'zod';
-import { ProblemSchema } from './problem.js';
+import { ProblemSchema } from '../problem.js';
 
 export const OPERATION_STATUSES = ['NotStarted', 'Running', 'Succeeded', 'Failed', 'Canceled'] as const;
 
@@ -33,3 +33,10 @@ export const OPERATION_EXAMPLE = {
   createdDateTime: '2026-12-01T10:00:00.000Z',
   lastUpdatedDateTime: '2026-12-01T10:00:00.120Z',
 } as const;
+
+/** Documented on every route that may answer as an operation. */
+export const ACCEPTED_RESPONSE = {
+  202: OperationSchema.describe(
+    'Accepted as a long-running operation (sent with Prefer: respond-async, or estimated to take over about a second): poll the Operation-Location header.',
+  ).meta({ examples: [{ ...OPERATION_EXAMPLE, status: 'NotStarted' }] }),
+};

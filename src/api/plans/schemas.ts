@@ -18,8 +18,8 @@ import {
   TrainingConfigurationSchema,
   UncertaintySchema,
   WarningSchema,
-} from './common.js';
-import { ProblemSchema } from './problem.js';
+} from '../common.js';
+import { ProblemSchema } from '../problem.js';
 
 const positiveCoefficient = z.number().positive().max(1e300);
 export const CustomLawSchema = z

@@ -8,8 +8,8 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { PLAN_REQUEST_EXAMPLE, PlanRequestSchema, PlanSchema } from '../../api/plans/schemas.js';
 import { type Plan, plan } from '../../core/planner/plan.js';
-import { PLAN_REQUEST_EXAMPLE, PlanRequestSchema, PlanSchema } from '../schemas/plan.js';
 
 const HelloSchema = z.object({ hello: z.literal('world') });
 

@@ -5,6 +5,8 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { type DatasetResponse, DatasetResponseSchema } from '../../api/dataset/schemas.js';
+import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
 import { FACTS, type FactId } from '../../core/dataset/facts.js';
 import {
   FIGURE1_NFNET_IMAGENET_ERROR,
@@ -12,8 +14,6 @@ import {
   FIGURE2_JFT_VALIDATION_LOSS,
   FIGURE3_OPTIMAL_LEARNING_RATE,
 } from '../../core/dataset/figures.js';
-import { type DatasetResponse, DatasetResponseSchema } from '../schemas/dataset.js';
-import { COMMON_PROBLEMS, problemResponses } from '../schemas/problem.js';
 
 /** Built once: the data are constants. */
 export const DATASET: DatasetResponse = {

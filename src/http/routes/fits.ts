@@ -1,55 +1,16 @@
 /**
- * POST /v1/targets (the budget for a target) and POST /v1/fits (the surface fitted to a caller's runs). Both run on the
- * worker threads, as operations when heavy; a fitted law comes back to the client, which may send it to POST /v1/plans.
+ * POST /v1/fits: the loss surface fitted to a caller's runs. Runs on the worker threads, as an operation when heavy;
+ * the fitted law comes back to the client, which may send it to POST /v1/plans.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { FITS_EXAMPLE, FITS_REQUEST_EXAMPLE } from '../../api/fits/examples.js';
+import { FitsRequestSchema, FitsResponseSchema } from '../../api/fits/schemas.js';
+import { ACCEPTED_RESPONSE } from '../../api/operations/schemas.js';
+import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
 import { DEFAULT_BOOTSTRAP_SAMPLES, MAX_BOOTSTRAP_RUN_SAMPLES } from '../../core/fits/fitRuns.js';
-import {
-  FITS_EXAMPLE,
-  FITS_REQUEST_EXAMPLE,
-  TARGET_EXAMPLE,
-  TARGET_REQUEST_EXAMPLE,
-} from '../examples/beyond.js';
-import {
-  FitsRequestSchema,
-  FitsResponseSchema,
-  TargetRequestSchema,
-  TargetResponseSchema,
-} from '../schemas/beyond.js';
-import { OPERATION_EXAMPLE, OperationSchema } from '../schemas/operations.js';
-import { COMMON_PROBLEMS, problemResponses } from '../schemas/problem.js';
-import { type FitShape, fitWork, TARGET_WORK } from '../work.js';
+import { type FitShape, fitWork } from '../work.js';
 
-/** Documented on every route that may answer as an operation. */
-export const ACCEPTED_RESPONSE = {
-  202: OperationSchema.describe(
-    'Accepted as a long-running operation (sent with Prefer: respond-async, or estimated to take over about a second): poll the Operation-Location header.',
-  ).meta({ examples: [{ ...OPERATION_EXAMPLE, status: 'NotStarted' }] }),
-};
-
-export const beyondRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.post(
-    '/targets',
-    {
-      config: { work: () => TARGET_WORK },
-      schema: {
-        operationId: 'budgetForTarget',
-        summary: 'The smallest budget whose plan reaches a target loss or top-1',
-        description:
-          'Two answers side by side: by a continuous law (the frontier for a loss, the fine-tuning law for top-1) and by searching the budget through the planner, with the plan at that budget. A target beyond what the laws can reach (at or below the fitted irreducible loss, or top-1 at or above its limit) is a 422 whose context gives the reachable limit.',
-        tags: ['targets'],
-        body: TargetRequestSchema.meta({ examples: [TARGET_REQUEST_EXAMPLE] }),
-        response: {
-          200: TargetResponseSchema.meta({ examples: [TARGET_EXAMPLE] }),
-          ...ACCEPTED_RESPONSE,
-          ...problemResponses(400, 413, 415, 422, ...COMMON_PROBLEMS),
-        },
-      },
-    },
-    async (request, reply) =>
-      app.operations.answer(request, reply, { kind: 'target', body: request.body }, TARGET_WORK),
-  );
-
+export const fitRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/fits',
     {

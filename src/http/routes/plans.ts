@@ -3,18 +3,18 @@
  * a batch of more than a few items on the worker threads, as an operation when large.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { plan } from '../../core/planner/plan.js';
-import { PLAN_EXAMPLE } from '../examples/plan.js';
+import { ACCEPTED_RESPONSE } from '../../api/operations/schemas.js';
+import { PLAN_EXAMPLE } from '../../api/plans/examples.js';
 import {
   BatchRequestSchema,
   BatchResponseSchema,
   PLAN_REQUEST_EXAMPLE,
   PlanRequestSchema,
   PlanSchema,
-} from '../schemas/plan.js';
-import { COMMON_PROBLEMS, problemResponses } from '../schemas/problem.js';
+} from '../../api/plans/schemas.js';
+import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
+import { plan } from '../../core/planner/plan.js';
 import { batchWork } from '../work.js';
-import { ACCEPTED_RESPONSE } from './beyond.js';
 
 /**
  * Batches this small are planned on the event loop (under a millisecond), where a worker round trip would cost more

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../../../src/http/schemas/problem.js';
+import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../../../src/api/problem.js';
 import { buildTestApp } from '../helpers.js';
 import { type JsonSchema, type QueryParameter, validate } from './arbitraries.js';
 

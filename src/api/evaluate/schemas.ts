@@ -1,0 +1,53 @@
+/**
+ * GET /v1/evaluate: one configuration, chosen by the caller.
+ */
+import { z } from 'zod';
+import { MAX_DATASET_IMAGES } from '../../core/cost/costModel.js';
+import { MAX_EPOCHS, MIN_DATASET_IMAGES } from '../../core/planner/request.js';
+import {
+  BatchSizeSchema,
+  ConfigurationProvenanceSchema,
+  CoresSchema,
+  IntervalLevelSchema,
+  PreviousLearningRateSchema,
+  TrainingConfigurationSchema,
+  UncertaintySchema,
+  WarningSchema,
+} from '../common.js';
+
+export const EvaluateQuerySchema = z.strictObject({
+  model: z.string().min(1).max(20).describe('NFNet variant, e.g. F3+ (URL-encode the plus: F3%2B).'),
+  epochs: z.coerce.number().positive().max(MAX_EPOCHS).describe('Epochs over the dataset.'),
+  datasetImages: z.coerce
+    .number()
+    .min(MIN_DATASET_IMAGES)
+    .max(MAX_DATASET_IMAGES)
+    .optional()
+    .describe('Images per epoch (default JFT-4B, 4.0e9).'),
+  batchSize: z.coerce
+    .number()
+    .pipe(BatchSizeSchema)
+    .optional()
+    .describe(BatchSizeSchema.description ?? ''),
+  cores: z.coerce
+    .number()
+    .pipe(CoresSchema)
+    .optional()
+    .describe('TPU-v4 cores, for a wall-clock estimate (cost / cores).'),
+  previousOptimalLearningRate: z.coerce
+    .number()
+    .pipe(PreviousLearningRateSchema)
+    .optional()
+    .describe(PreviousLearningRateSchema.description ?? ''),
+  intervalLevel: z.coerce
+    .number()
+    .pipe(IntervalLevelSchema)
+    .optional()
+    .describe(IntervalLevelSchema.description ?? ''),
+});
+
+export const EvaluationSchema = TrainingConfigurationSchema.extend({
+  uncertainty: UncertaintySchema.optional(),
+  warnings: z.array(WarningSchema),
+  provenance: ConfigurationProvenanceSchema,
+}).describe('One configuration: cost, predictions, learning rate and trials.');
