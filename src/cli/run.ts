@@ -29,6 +29,11 @@ export interface CliOutput {
   stderr(text: string): void;
 }
 
+/** What the CLI needs of its entry: where to write, and how to start the server (the entry owns that). */
+export interface CliHost extends CliOutput {
+  serve(): Promise<unknown>;
+}
+
 /** The flag or argument behind each request field the core can reject, so a message says what to change. */
 const FLAG_FOR_FIELD: Readonly<Record<string, string>> = {
   'budget.amount': '<amount>',
@@ -71,7 +76,7 @@ function plannerContext(): PlannerContext {
   return createPlannerContext(laws, fitLawEnsemble(laws));
 }
 
-async function execute(command: Command, out: CliOutput): Promise<number> {
+async function execute(command: Command, out: CliHost): Promise<number> {
   switch (command.kind) {
     case 'help':
       out.stdout(USAGE);
@@ -95,8 +100,7 @@ async function execute(command: Command, out: CliOutput): Promise<number> {
       return EXIT_OK;
     }
     case 'serve':
-      // src/server.ts owns configuration, listening and graceful shutdown, and runs them when imported.
-      await import('../server.js');
+      await out.serve();
       return EXIT_OK;
   }
 }
@@ -105,7 +109,7 @@ async function execute(command: Command, out: CliOutput): Promise<number> {
  * Runs one command line. Exit codes: 0 success; 2 bad input (usage, or a PlannerInputError / InfeasibleError from the
  * core, the same requests the API answers with 400 / 422), the reason on stderr; 1 anything unexpected.
  */
-export async function runCli(argv: readonly string[], out: CliOutput): Promise<number> {
+export async function runCli(argv: readonly string[], out: CliHost): Promise<number> {
   let command: Command;
   try {
     command = parseCommandLine(argv);
