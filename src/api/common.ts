@@ -5,16 +5,30 @@
 import { z } from 'zod';
 import { NFNET_VARIANTS } from '../core/architecture/variants.js';
 import { MAX_DATASET_IMAGES } from '../core/cost/costModel.js';
-import { MAX_BATCH_SIZE, MAX_CORES, MAX_EPOCHS, MIN_DATASET_IMAGES } from '../core/planner/request.js';
+import {
+  MAX_BATCH_SIZE,
+  MAX_CORES,
+  MAX_EPOCHS,
+  MAX_PREVIOUS_LEARNING_RATE,
+  MIN_DATASET_IMAGES,
+  MIN_EPOCHS,
+  OBJECTIVES,
+  STRATEGIES,
+} from '../core/planner/request.js';
 import { WARNING_CODES } from '../core/planner/warnings.js';
 import { MAX_INTERVAL_LEVEL, MIN_INTERVAL_LEVEL } from '../core/uncertainty/intervals.js';
-import { ACCELERATORS, GPU_ACCELERATORS } from '../core/units/accelerators.js';
-import { BUDGET_UNITS } from '../core/units/budget.js';
+import {
+  ACCELERATORS,
+  GPU_ACCELERATORS,
+  MAX_UTILIZATION,
+  MIN_UTILIZATION,
+} from '../core/units/accelerators.js';
+import { BUDGET_UNITS, MAX_BUDGET_AMOUNT, MAX_PEAK_TFLOPS } from '../core/units/budget.js';
 import { MAX_ACCELERATOR_COUNT, MAX_PRICE_PER_ACCELERATOR_HOUR } from '../core/units/hardware.js';
 import { TPU_V3_BASES } from '../core/units/tpuV3.js';
 
-/** Upper bound of any amount a client may send: past FLOP budgets of 1e9 TPU-v4 core hours (~2e26), far past sense. */
-const MAX_AMOUNT = 1e30;
+/** Longest model name accepted in a query or a run: the longest variant name is 3 characters; this bounds the echo. */
+export const MAX_MODEL_NAME_LENGTH = 20;
 
 export const ModelNameSchema = z
   .enum(NFNET_VARIANTS)
@@ -25,7 +39,7 @@ export const BudgetSchema = z
     amount: z
       .number()
       .positive()
-      .max(MAX_AMOUNT)
+      .max(MAX_BUDGET_AMOUNT)
       .describe(
         'How much compute, in `unit`. After conversion it must lie between 1 and 1e9 TPU-v4 core hours (the paper studied 400 to 110k).',
       ),
@@ -41,13 +55,13 @@ export const BudgetSchema = z
     peakTflops: z
       .number()
       .positive()
-      .max(1e6)
+      .max(MAX_PEAK_TFLOPS)
       .optional()
       .describe('gpu_hours only: dense bf16 peak of another accelerator, TFLOP/s (instead of accelerator).'),
     utilization: z
       .number()
-      .positive()
-      .max(1)
+      .min(MIN_UTILIZATION)
+      .max(MAX_UTILIZATION)
       .optional()
       .describe(
         "gpu_hours only: fraction of peak sustained; default the NFNet family's measured TPU-v4 utilization.",
@@ -70,7 +84,12 @@ export const ConstraintsSchema = z
       .optional()
       .describe('Only these variants may be recommended (default: all 16).'),
     minEpochs: z.number().min(0).max(MAX_EPOCHS).optional().describe('Fewest epochs over the dataset.'),
-    maxEpochs: z.number().positive().max(MAX_EPOCHS).optional().describe('Most epochs over the dataset.'),
+    maxEpochs: z
+      .number()
+      .min(MIN_EPOCHS)
+      .max(MAX_EPOCHS)
+      .optional()
+      .describe('Most epochs over the dataset.'),
     datasetImages: z
       .number()
       .min(MIN_DATASET_IMAGES)
@@ -81,10 +100,10 @@ export const ConstraintsSchema = z
   .describe('Limits on the recommendation.');
 
 export const ObjectiveSchema = z
-  .enum(['jft_loss', 'imagenet_top1'])
+  .enum(OBJECTIVES)
   .describe('What to optimise: JFT-4B held-out loss (default) or ImageNet top-1 after fine-tuning.');
 export const StrategySchema = z
-  .enum(['equal_rate', 'fitted'])
+  .enum(STRATEGIES)
   .describe(
     "equal_rate (default): the paper's rule, model size and epochs scale at the same rate, 1 epoch at 5k core hours. fitted: the lowest predicted objective from the fitted laws.",
   );
@@ -109,8 +128,8 @@ export const HardwareSchema = z
     count: z.number().int().min(1).max(MAX_ACCELERATOR_COUNT).optional().describe('How many of them.'),
     utilization: z
       .number()
-      .positive()
-      .max(1)
+      .min(MIN_UTILIZATION)
+      .max(MAX_UTILIZATION)
       .optional()
       .describe(
         "Fraction of peak sustained (not for TPU-v4, whose cost the paper measured); default the NFNet family's TPU-v4 utilization.",
@@ -140,7 +159,7 @@ export const ResolvedHardwareSchema = z
 export const PreviousLearningRateSchema = z
   .number()
   .positive()
-  .max(100)
+  .max(MAX_PREVIOUS_LEARNING_RATE)
   .describe(
     'The optimal learning rate found for a smaller configuration; the trials become it and half of it.',
   );

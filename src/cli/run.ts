@@ -56,6 +56,8 @@ const FLAG_FOR_FIELD: Readonly<Record<string, string>> = {
   previousOptimalLearningRate: '--previous-lr',
   model: '<model>',
   epochs: '<epochs>',
+  datasetImages: '--dataset-images',
+  cores: '--cores',
 };
 
 function flagFor(field: string): string | undefined {

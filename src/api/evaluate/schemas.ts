@@ -3,12 +3,13 @@
  */
 import { z } from 'zod';
 import { MAX_DATASET_IMAGES } from '../../core/cost/costModel.js';
-import { MAX_EPOCHS, MIN_DATASET_IMAGES } from '../../core/planner/request.js';
+import { MAX_EPOCHS, MIN_DATASET_IMAGES, MIN_EPOCHS } from '../../core/planner/request.js';
 import {
   BatchSizeSchema,
   ConfigurationProvenanceSchema,
   CoresSchema,
   IntervalLevelSchema,
+  MAX_MODEL_NAME_LENGTH,
   PreviousLearningRateSchema,
   TrainingConfigurationSchema,
   UncertaintySchema,
@@ -16,8 +17,12 @@ import {
 } from '../common.js';
 
 export const EvaluateQuerySchema = z.strictObject({
-  model: z.string().min(1).max(20).describe('NFNet variant, e.g. F3+ (URL-encode the plus: F3%2B).'),
-  epochs: z.coerce.number().positive().max(MAX_EPOCHS).describe('Epochs over the dataset.'),
+  model: z
+    .string()
+    .min(1)
+    .max(MAX_MODEL_NAME_LENGTH)
+    .describe('NFNet variant, e.g. F3+ (URL-encode the plus: F3%2B).'),
+  epochs: z.coerce.number().min(MIN_EPOCHS).max(MAX_EPOCHS).describe('Epochs over the dataset.'),
   datasetImages: z.coerce
     .number()
     .min(MIN_DATASET_IMAGES)

@@ -15,25 +15,27 @@ import {
   MIN_LOSS,
   MIN_RUNS,
 } from '../../core/fits/runs.js';
-import { MIN_DATASET_IMAGES } from '../../core/planner/request.js';
+import { MAX_EPOCHS, MIN_DATASET_IMAGES } from '../../core/planner/request.js';
+import { MAX_BUDGET_TPU_V4_CORE_HOURS } from '../../core/units/budget.js';
+import { MAX_MODEL_NAME_LENGTH } from '../common.js';
 
 const RunSchema = z
   .strictObject({
     model: z
       .string()
       .min(1)
-      .max(20)
+      .max(MAX_MODEL_NAME_LENGTH)
       .optional()
       .describe('NFNet variant (F is then its FLOPs per image); or flopsPerImage.'),
     flopsPerImage: z.number().min(MIN_FLOPS_PER_IMAGE).max(MAX_FLOPS_PER_IMAGE).optional(),
     epochs: z
       .number()
       .min(MIN_EPOCHS)
-      .max(1e6)
+      .max(MAX_EPOCHS)
       .optional()
       .describe('Epochs over the dataset; or imagesSeen.'),
     imagesSeen: z.number().min(MIN_IMAGES_SEEN).max(MAX_IMAGES_SEEN).optional(),
-    costTpuV4CoreHours: z.number().positive().max(1e9).optional(),
+    costTpuV4CoreHours: z.number().positive().max(MAX_BUDGET_TPU_V4_CORE_HOURS).optional(),
     loss: z.number().min(MIN_LOSS).max(MAX_LOSS).describe('Held-out loss the run reached.'),
   })
   .describe('One training run.');

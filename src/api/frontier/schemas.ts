@@ -3,10 +3,15 @@
  */
 import { z } from 'zod';
 import { MAX_FRONTIER_POINTS } from '../../core/planner/frontierSeries.js';
+import { MAX_BUDGET_TPU_V4_CORE_HOURS, MIN_BUDGET_TPU_V4_CORE_HOURS } from '../../core/units/budget.js';
 import { ObjectiveSchema, PredictionsSchema } from '../common.js';
 
 export const budgetQuery = (what: string) =>
-  z.coerce.number().min(1).max(1e9).describe(`${what}, in TPU-v4 core hours.`);
+  z.coerce
+    .number()
+    .min(MIN_BUDGET_TPU_V4_CORE_HOURS)
+    .max(MAX_BUDGET_TPU_V4_CORE_HOURS)
+    .describe(`${what}, in TPU-v4 core hours.`);
 
 export const FrontierQuerySchema = z.strictObject({
   from: budgetQuery("Smallest budget (default 400, the paper's smallest)").optional(),

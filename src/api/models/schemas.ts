@@ -2,6 +2,7 @@
  * GET /v1/models: the NFNet variants, counted layer by layer, with their cost per epoch.
  */
 import { z } from 'zod';
+import { MAX_CLASSES, MAX_RESOLUTION } from '../../core/architecture/count.js';
 import { ModelNameSchema } from '../common.js';
 
 export const ModelsQuerySchema = z.strictObject({
@@ -9,14 +10,14 @@ export const ModelsQuerySchema = z.strictObject({
     .number()
     .int()
     .min(1)
-    .max(8192)
+    .max(MAX_RESOLUTION)
     .default(224)
     .describe('Square input resolution in pixels (default 224, the pre-training resolution).'),
   classes: z.coerce
     .number()
     .int()
     .min(1)
-    .max(10_000_000)
+    .max(MAX_CLASSES)
     .default(30_000)
     .describe('Classifier outputs (default 30,000, JFT-4B).'),
 });
@@ -59,8 +60,8 @@ export const ModelSchema = z.object({
 
 export const ModelsResponseSchema = z
   .object({
-    resolution: z.number().int().min(1).max(8192),
-    classes: z.number().int().min(1).max(10_000_000),
+    resolution: z.number().int().min(1).max(MAX_RESOLUTION),
+    classes: z.number().int().min(1).max(MAX_CLASSES),
     models: z.array(ModelSchema),
     provenance: z.string(),
   })

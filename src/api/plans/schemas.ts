@@ -3,6 +3,13 @@
  */
 import { z } from 'zod';
 import {
+  MAX_LAW_COEFFICIENT,
+  MAX_LAW_EXPONENT,
+  MAX_LAW_GAMMA,
+  MAX_LAW_ID_LENGTH,
+  MIN_LAW_GAMMA,
+} from '../../core/planner/customLaw.js';
+import {
   BatchSizeSchema,
   BudgetSchema,
   ConfigurationProvenanceSchema,
@@ -21,21 +28,26 @@ import {
 } from '../common.js';
 import { ProblemSchema } from '../problem.js';
 
-const positiveCoefficient = z.number().positive().max(1e300);
+const positiveCoefficient = z.number().positive().max(MAX_LAW_COEFFICIENT);
 export const CustomLawSchema = z
   .strictObject({
-    id: z.string().min(1).max(100).optional().describe('A name for the law, echoed in provenance.lossLawId.'),
+    id: z
+      .string()
+      .min(1)
+      .max(MAX_LAW_ID_LENGTH)
+      .optional()
+      .describe('A name for the law, echoed in provenance.lossLawId.'),
     coefficients: z
       .strictObject({
         E: positiveCoefficient.describe('Irreducible loss.'),
         A: positiveCoefficient.describe('Model-size term coefficient (F in FLOPs per image).'),
         B: positiveCoefficient.describe('Data term coefficient (D in images seen).'),
-        alpha: z.number().positive().max(5).describe('Model-size exponent.'),
-        beta: z.number().positive().max(5).describe('Data exponent.'),
+        alpha: z.number().positive().max(MAX_LAW_EXPONENT).describe('Model-size exponent.'),
+        beta: z.number().positive().max(MAX_LAW_EXPONENT).describe('Data exponent.'),
         gamma: z
           .number()
-          .positive()
-          .max(5)
+          .min(MIN_LAW_GAMMA)
+          .max(MAX_LAW_GAMMA)
           .optional()
           .describe('Joint exponent of the two terms (default 1, the additive form).'),
       })

@@ -2,6 +2,7 @@
  * POST /v1/targets: the smallest budget for a target loss or top-1.
  */
 import { z } from 'zod';
+import { MAX_TARGET_JFT_VALIDATION_LOSS } from '../../core/targets/target.js';
 import { ConstraintsSchema, ObjectiveSchema, StrategySchema } from '../common.js';
 import { CustomLawSchema, PlanSchema } from '../plans/schemas.js';
 
@@ -12,7 +13,7 @@ export const TargetRequestSchema = z
         jftValidationLoss: z
           .number()
           .positive()
-          .max(100)
+          .max(MAX_TARGET_JFT_VALIDATION_LOSS)
           .optional()
           .describe('Reach this JFT-4B held-out loss.'),
         // No upper bound here: above 100% is a target no budget reaches, which the core answers with a 422 that
