@@ -71,14 +71,6 @@ export const PlanRequestSchema = z
   })
   .describe('What to plan: a budget, and optionally an objective, a strategy, constraints and hardware.');
 
-export const PLAN_REQUEST_EXAMPLE = {
-  budget: { amount: 50_000, unit: 'tpu_v4_core_hours' },
-  objective: 'jft_loss',
-  strategy: 'equal_rate',
-  constraints: { minEpochs: 0.5 },
-  hardware: { cores: 512 },
-} as const;
-
 const AlternativeSchema = TrainingConfigurationSchema.extend({
   reason: z
     .enum([

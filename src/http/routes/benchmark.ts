@@ -8,7 +8,8 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PLAN_REQUEST_EXAMPLE, PlanRequestSchema, PlanSchema } from '../../api/plans/schemas.js';
+import { PLAN_REQUEST_EXAMPLE } from '../../api/plans/examples.js';
+import { PlanRequestSchema, PlanSchema } from '../../api/plans/schemas.js';
 import { type Plan, plan } from '../../core/planner/plan.js';
 
 const HelloSchema = z.object({ hello: z.literal('world') });

@@ -2,7 +2,9 @@
  * GET /v1/convert: a budget in TPU-v4 core hours, with the basis of the conversion.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { CONVERT_QUERY_EXAMPLE } from '../../api/convert/examples.js';
 import { ConvertQuerySchema, ConvertResponseSchema } from '../../api/convert/schemas.js';
+import { responseExamples, withQueryExample } from '../../api/examples.js';
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
 import { PlannerInputError } from '../../core/errors.js';
 import { toTpuV4CoreHours } from '../../core/units/budget.js';
@@ -15,18 +17,9 @@ export const convertRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'convertBudget',
         summary: 'A budget in TPU-v4 core hours, with the basis of the conversion',
         tags: ['convert'],
-        querystring: ConvertQuerySchema,
+        querystring: withQueryExample(ConvertQuerySchema, CONVERT_QUERY_EXAMPLE),
         response: {
-          200: ConvertResponseSchema.meta({
-            examples: [
-              {
-                tpuV4CoreHours: 2000,
-                requested: { amount: 1000, unit: 'tpu_v4_chip_hours' },
-                basis: 'TPU-v4 chip hours x 2 cores per chip (Google Cloud TPU v4 documentation).',
-                tpuV4CoreHoursPerUnit: 2,
-              },
-            ],
-          }),
+          200: ConvertResponseSchema.meta({ examples: responseExamples('convertBudget') }),
           ...problemResponses(400, ...COMMON_PROBLEMS),
         },
       },

@@ -2,8 +2,9 @@
  * GET /v1/evaluate: one configuration chosen by the caller, with the same laws and checks as a plan.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { EVALUATION_EXAMPLE } from '../../api/evaluate/examples.js';
+import { EVALUATE_QUERY_EXAMPLE } from '../../api/evaluate/examples.js';
 import { EvaluateQuerySchema, EvaluationSchema } from '../../api/evaluate/schemas.js';
+import { responseExamples, withQueryExample } from '../../api/examples.js';
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
 import { evaluateConfiguration } from '../../core/planner/evaluate.js';
 
@@ -17,9 +18,9 @@ export const evaluateRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'A chosen variant trained for a chosen number of epochs: what it costs and what the laws predict.',
         tags: ['plans'],
-        querystring: EvaluateQuerySchema,
+        querystring: withQueryExample(EvaluateQuerySchema, EVALUATE_QUERY_EXAMPLE),
         response: {
-          200: EvaluationSchema.meta({ examples: [EVALUATION_EXAMPLE] }),
+          200: EvaluationSchema.meta({ examples: responseExamples('evaluateConfiguration') }),
           ...problemResponses(400, 422, ...COMMON_PROBLEMS),
         },
       },

@@ -3,7 +3,8 @@
  * the fitted law comes back to the client, which may send it to POST /v1/plans.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { FITS_EXAMPLE, FITS_REQUEST_EXAMPLE } from '../../api/fits/examples.js';
+import { responseExamples } from '../../api/examples.js';
+import { FITS_REQUEST_EXAMPLE } from '../../api/fits/examples.js';
 import { FitsRequestSchema, FitsResponseSchema } from '../../api/fits/schemas.js';
 import { ACCEPTED_RESPONSE } from '../../api/operations/schemas.js';
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
@@ -23,7 +24,7 @@ export const fitRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['fits'],
         body: FitsRequestSchema.meta({ examples: [FITS_REQUEST_EXAMPLE] }),
         response: {
-          200: FitsResponseSchema.meta({ examples: [FITS_EXAMPLE] }),
+          200: FitsResponseSchema.meta({ examples: responseExamples('fitRuns') }),
           ...ACCEPTED_RESPONSE,
           ...problemResponses(400, 413, 415, 422, ...COMMON_PROBLEMS),
         },

@@ -2,7 +2,8 @@
  * GET /v1/frontier: the planner's answers over a grid of budgets, for plotting. Handlers only call the core.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { FRONTIER_EXAMPLE } from '../../api/frontier/examples.js';
+import { responseExamples, withQueryExample } from '../../api/examples.js';
+import { FRONTIER_QUERY_EXAMPLE } from '../../api/frontier/examples.js';
 import { FrontierQuerySchema, FrontierResponseSchema } from '../../api/frontier/schemas.js';
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
 import { frontierSeries } from '../../core/planner/frontierSeries.js';
@@ -17,9 +18,9 @@ export const frontierRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           "For each budget on a log grid: the fitted frontier, and the ideal and recommended configuration with predictions under both strategies; plus the paper's measured points of the objective's figure.",
         tags: ['charts'],
-        querystring: FrontierQuerySchema,
+        querystring: withQueryExample(FrontierQuerySchema, FRONTIER_QUERY_EXAMPLE),
         response: {
-          200: FrontierResponseSchema.meta({ examples: [FRONTIER_EXAMPLE] }),
+          200: FrontierResponseSchema.meta({ examples: responseExamples('getFrontier') }),
           ...problemResponses(400, ...COMMON_PROBLEMS),
         },
       },

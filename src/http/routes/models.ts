@@ -2,7 +2,7 @@
  * GET /v1/models: every NFNet variant, counted layer by layer, with its cost per epoch.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { MODELS_EXAMPLE } from '../../api/models/examples.js';
+import { responseExamples } from '../../api/examples.js';
 import { ModelsQuerySchema, ModelsResponseSchema } from '../../api/models/schemas.js';
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
 import { countNfnet } from '../../core/architecture/count.js';
@@ -20,7 +20,7 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['models'],
         querystring: ModelsQuerySchema,
         response: {
-          200: ModelsResponseSchema.meta({ examples: [MODELS_EXAMPLE] }),
+          200: ModelsResponseSchema.meta({ examples: responseExamples('listModels') }),
           ...problemResponses(400, ...COMMON_PROBLEMS),
         },
       },

@@ -3,12 +3,12 @@
  * a batch of more than a few items on the worker threads, as an operation when large.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { responseExamples } from '../../api/examples.js';
 import { ACCEPTED_RESPONSE } from '../../api/operations/schemas.js';
-import { PLAN_EXAMPLE } from '../../api/plans/examples.js';
+import { BATCH_REQUEST_EXAMPLE, PLAN_REQUEST_EXAMPLE } from '../../api/plans/examples.js';
 import {
   BatchRequestSchema,
   BatchResponseSchema,
-  PLAN_REQUEST_EXAMPLE,
   PlanRequestSchema,
   PlanSchema,
 } from '../../api/plans/schemas.js';
@@ -36,7 +36,7 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['plans'],
         body: PlanRequestSchema.meta({ examples: [PLAN_REQUEST_EXAMPLE] }),
         response: {
-          200: PlanSchema.meta({ examples: [PLAN_EXAMPLE] }),
+          200: PlanSchema.meta({ examples: responseExamples('createPlan') }),
           ...problemResponses(400, 413, 415, 422, ...COMMON_PROBLEMS),
         },
       },
@@ -54,15 +54,9 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Each item is a POST /v1/plans body, validated and planned on its own; results come back in order, each a plan or a problem object. The batch itself fails (400) only when it is not a list of 1 to 1,000 objects.',
         tags: ['plans'],
-        body: BatchRequestSchema.meta({
-          examples: [
-            { items: [PLAN_REQUEST_EXAMPLE, { budget: { amount: 2_000, unit: 'tpu_v4_chip_hours' } }] },
-          ],
-        }),
+        body: BatchRequestSchema.meta({ examples: [BATCH_REQUEST_EXAMPLE] }),
         response: {
-          200: BatchResponseSchema.meta({
-            examples: [{ results: [PLAN_EXAMPLE], succeeded: 1, failed: 0 }],
-          }),
+          200: BatchResponseSchema.meta({ examples: responseExamples('createPlans') }),
           ...ACCEPTED_RESPONSE,
           ...problemResponses(400, 413, 415, ...COMMON_PROBLEMS),
         },

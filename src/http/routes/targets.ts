@@ -2,9 +2,10 @@
  * POST /v1/targets: the budget for a target loss or top-1. Runs on the worker threads, as an operation when heavy.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { responseExamples } from '../../api/examples.js';
 import { ACCEPTED_RESPONSE } from '../../api/operations/schemas.js';
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
-import { TARGET_EXAMPLE, TARGET_REQUEST_EXAMPLE } from '../../api/targets/examples.js';
+import { TARGET_REQUEST_EXAMPLE } from '../../api/targets/examples.js';
 import { TargetRequestSchema, TargetResponseSchema } from '../../api/targets/schemas.js';
 import { TARGET_WORK } from '../work.js';
 
@@ -21,7 +22,7 @@ export const targetRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['targets'],
         body: TargetRequestSchema.meta({ examples: [TARGET_REQUEST_EXAMPLE] }),
         response: {
-          200: TargetResponseSchema.meta({ examples: [TARGET_EXAMPLE] }),
+          200: TargetResponseSchema.meta({ examples: responseExamples('budgetForTarget') }),
           ...ACCEPTED_RESPONSE,
           ...problemResponses(400, 413, 415, 422, ...COMMON_PROBLEMS),
         },
