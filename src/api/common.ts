@@ -32,7 +32,8 @@ export const MAX_MODEL_NAME_LENGTH = 20;
 
 export const ModelNameSchema = z
   .enum(NFNET_VARIANTS)
-  .describe('NFNet variant: F0..F7 (widths 256/512/1536/1536) or F0+..F7+ (widths 384/768/2048/2048).');
+  .describe('NFNet variant: F0..F7 (widths 256/512/1536/1536) or F0+..F7+ (widths 384/768/2048/2048).')
+  .meta({ id: 'ModelName' });
 
 export const BudgetSchema = z
   .strictObject({
@@ -73,7 +74,8 @@ export const BudgetSchema = z
         "tpu_v3_core_hours only: vit (default; the paper's own conversions, measured on ViT-g/14, ViT-G/14 and SoViT-400m/14: ~0.566 TPU-v4 per TPU-v3 core hour) or nfnet_f7plus (opt-in; the paper's unexplained F7+ estimate, 110k v4 per 250k v3).",
       ),
   })
-  .describe('A compute budget in one of five units.');
+  .describe('A compute budget in one of five units.')
+  .meta({ id: 'Budget' });
 
 export const ConstraintsSchema = z
   .strictObject({
@@ -97,16 +99,19 @@ export const ConstraintsSchema = z
       .optional()
       .describe('Images in one epoch of your dataset (default JFT-4B, 4.0e9).'),
   })
-  .describe('Limits on the recommendation.');
+  .describe('Limits on the recommendation.')
+  .meta({ id: 'Constraints' });
 
 export const ObjectiveSchema = z
   .enum(OBJECTIVES)
-  .describe('What to optimise: JFT-4B held-out loss (default) or ImageNet top-1 after fine-tuning.');
+  .describe('What to optimise: JFT-4B held-out loss (default) or ImageNet top-1 after fine-tuning.')
+  .meta({ id: 'Objective' });
 export const StrategySchema = z
   .enum(STRATEGIES)
   .describe(
     "equal_rate (default): the paper's rule, model size and epochs scale at the same rate, 1 epoch at 5k core hours. fitted: the lowest predicted objective from the fitted laws.",
-  );
+  )
+  .meta({ id: 'Strategy' });
 
 export const BatchSizeSchema = z
   .number()
@@ -141,7 +146,8 @@ export const HardwareSchema = z
       .optional()
       .describe('Price of one device for one hour, in any currency; gives each run its price.'),
   })
-  .describe('Your hardware, for the wall clock and the price: cores, or accelerator and count.');
+  .describe('Your hardware, for the wall clock and the price: cores, or accelerator and count.')
+  .meta({ id: 'Hardware' });
 
 export const ResolvedHardwareSchema = z
   .object({
@@ -155,7 +161,8 @@ export const ResolvedHardwareSchema = z
     pricePerAcceleratorHour: z.number().optional(),
     basis: z.string().describe('How the wall clock is computed, with sources.'),
   })
-  .describe('The hardware as understood.');
+  .describe('The hardware as understood.')
+  .meta({ id: 'ResolvedHardware' });
 export const PreviousLearningRateSchema = z
   .number()
   .positive()
@@ -166,7 +173,8 @@ export const PreviousLearningRateSchema = z
 
 export const IntervalSchema = z
   .object({ lower: z.number(), upper: z.number() })
-  .describe('An interval at the level stated in the response (uncertainty.level).');
+  .describe('An interval at the level stated in the response (uncertainty.level).')
+  .meta({ id: 'Interval' });
 
 export const PredictionsSchema = z
   .object({
@@ -191,7 +199,8 @@ export const PredictionsSchema = z
       "Where one new run's top-1 may fall: the confidence interval with the law's residual scatter added.",
     ),
   })
-  .describe('Predictions of the fitted laws for this configuration.');
+  .describe('Predictions of the fitted laws for this configuration.')
+  .meta({ id: 'Predictions' });
 
 export const LearningRateSchema = z
   .object({
@@ -207,52 +216,59 @@ export const LearningRateSchema = z
       .describe('The two learning rates to try (the paper tunes within 2 trials).'),
     schedule: z.string().describe('The schedule the rate is for.'),
   })
-  .describe('Learning rate from the fitted Figure 3 law.');
+  .describe('Learning rate from the fitted Figure 3 law.')
+  .meta({ id: 'LearningRate' });
 
-export const ModelSummarySchema = z.object({
-  name: ModelNameSchema,
-  params: z.number().int().min(0).max(1e13).describe('Parameters at 224 px and 30k classes.'),
-  flopsPerImage: z.number().describe('Forward FLOPs per 224 px image (2 x MACs).'),
-  costPerEpochTpuV4CoreHours: z
-    .number()
-    .describe(
-      'TPU-v4 core hours for one epoch of the dataset, from the family cost law (every variant alike).',
-    ),
-  trainedInPaper: z
-    .boolean()
-    .describe('One of the six variants the paper trained (F0, F1, F3, F3+, F7, F7+).'),
-});
+export const ModelSummarySchema = z
+  .object({
+    name: ModelNameSchema,
+    params: z.number().int().min(0).max(1e13).describe('Parameters at 224 px and 30k classes.'),
+    flopsPerImage: z.number().describe('Forward FLOPs per 224 px image (2 x MACs).'),
+    costPerEpochTpuV4CoreHours: z
+      .number()
+      .describe(
+        'TPU-v4 core hours for one epoch of the dataset, from the family cost law (every variant alike).',
+      ),
+    trainedInPaper: z
+      .boolean()
+      .describe('One of the six variants the paper trained (F0, F1, F3, F3+, F7, F7+).'),
+  })
+  .describe('A variant, as recommended.')
+  .meta({ id: 'ModelSummary' });
 
-export const TrainingConfigurationSchema = z.object({
-  model: ModelSummarySchema,
-  epochs: z.number().describe('Epochs over the dataset.'),
-  imagesSeen: z.number().describe('epochs x dataset images.'),
-  steps: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('ceil(imagesSeen / batchSize).'),
-  batchSize: BatchSizeSchema,
-  learningRate: LearningRateSchema,
-  predicted: PredictionsSchema,
-  costTpuV4CoreHours: z.number().describe('Pre-training cost on TPU-v4.'),
-  trainingFlops: z.number().describe('Training FLOPs: 3 x forward FLOPs per image x images seen.'),
-  finetuneCostTpuV4CoreHours: z
-    .number()
-    .describe('ImageNet fine-tuning cost: 1.6k for F7+ (stated), scaled by FLOPs at 384 px.'),
-  wallClockHours: z
-    .number()
-    .optional()
-    .describe(
-      'On the given hardware: TPU-v4 cost / cores on TPU-v4, else training FLOPs / (count x peak x utilization).',
-    ),
-  acceleratorHours: z.number().optional().describe('wallClockHours x count.'),
-  price: z.number().optional().describe('acceleratorHours x hardware.pricePerAcceleratorHour, when given.'),
-  pickShare: z
-    .number()
-    .min(0)
-    .max(1)
-    .optional()
-    .describe(
-      "In a plan: the share of the ensemble's members under which this run is the best of the candidates.",
-    ),
-});
+export const TrainingConfigurationSchema = z
+  .object({
+    model: ModelSummarySchema,
+    epochs: z.number().describe('Epochs over the dataset.'),
+    imagesSeen: z.number().describe('epochs x dataset images.'),
+    steps: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('ceil(imagesSeen / batchSize).'),
+    batchSize: BatchSizeSchema,
+    learningRate: LearningRateSchema,
+    predicted: PredictionsSchema,
+    costTpuV4CoreHours: z.number().describe('Pre-training cost on TPU-v4.'),
+    trainingFlops: z.number().describe('Training FLOPs: 3 x forward FLOPs per image x images seen.'),
+    finetuneCostTpuV4CoreHours: z
+      .number()
+      .describe('ImageNet fine-tuning cost: 1.6k for F7+ (stated), scaled by FLOPs at 384 px.'),
+    wallClockHours: z
+      .number()
+      .optional()
+      .describe(
+        'On the given hardware: TPU-v4 cost / cores on TPU-v4, else training FLOPs / (count x peak x utilization).',
+      ),
+    acceleratorHours: z.number().optional().describe('wallClockHours x count.'),
+    price: z.number().optional().describe('acceleratorHours x hardware.pricePerAcceleratorHour, when given.'),
+    pickShare: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe(
+        "In a plan: the share of the ensemble's members under which this run is the best of the candidates.",
+      ),
+  })
+  .describe('A training run: the model, epochs, learning rate, predictions, cost and time.')
+  .meta({ id: 'Configuration' });
 
 export const IntervalLevelSchema = z
   .number()
@@ -269,32 +285,44 @@ export const UncertaintySchema = z
   })
   .describe(
     "How the intervals and pick shares were made (present when the ensemble is ready and the paper's laws are used).",
-  );
+  )
+  .meta({ id: 'Uncertainty' });
 
-export const WarningSchema = z.object({
-  code: z.enum(WARNING_CODES).describe('Stable machine-readable code.'),
-  message: z.string().describe('What it means, for a person.'),
-});
+export const WarningSchema = z
+  .object({
+    code: z.enum(WARNING_CODES).describe('Stable machine-readable code.'),
+    message: z.string().describe('What it means, for a person.'),
+  })
+  .describe('Where a result leaves what the paper measured.')
+  .meta({ id: 'Warning' });
 
-export const ConfigurationProvenanceSchema = z.object({
-  costPerEpoch: z.string(),
-  jftValidationLoss: z.string(),
-  imagenetTop1Percent: z.string(),
-  learningRate: z.string(),
-  finetuneCost: z.string(),
-  lossLawId: z
-    .string()
-    .describe("Id of the JFT loss law used: jft_loss_surface, or the id of a caller's law."),
-});
+export const ConfigurationProvenanceSchema = z
+  .object({
+    costPerEpoch: z.string(),
+    jftValidationLoss: z.string(),
+    imagenetTop1Percent: z.string(),
+    learningRate: z.string(),
+    finetuneCost: z.string(),
+    lossLawId: z
+      .string()
+      .describe("Id of the JFT loss law used: jft_loss_surface, or the id of a caller's law."),
+  })
+  .describe('Where each number of a configuration comes from.')
+  .meta({ id: 'ConfigurationProvenance' });
 
-export const ConvertedBudgetSchema = z.object({
-  tpuV4CoreHours: z.number().describe('The budget in TPU-v4 core hours.'),
-  requested: BudgetSchema.describe('The budget as sent.'),
-  basis: z.string().describe('How it was converted, in words, with sources.'),
-  trainingFlops: z
-    .number()
-    .optional()
-    .describe(
-      "flops and gpu_hours budgets: the training FLOPs they buy, spent at each model's own FLOPs per image.",
-    ),
-});
+export const ConvertedBudgetSchema = z
+  .object({
+    tpuV4CoreHours: z.number().describe('The budget in TPU-v4 core hours.'),
+    requested: BudgetSchema,
+    basis: z.string().describe('How it was converted, in words, with sources.'),
+    trainingFlops: z
+      .number()
+      .optional()
+      .describe(
+        "flops and gpu_hours budgets: the training FLOPs they buy, spent at each model's own FLOPs per image.",
+      ),
+  })
+  .describe(
+    'A budget in TPU-v4 core hours, with the budget as sent (requested) and the basis of the conversion.',
+  )
+  .meta({ id: 'ConvertedBudget' });

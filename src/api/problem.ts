@@ -33,7 +33,8 @@ export const FieldErrorSchema = z
       ),
     message: z.string().describe('What is wrong with it, for a person.'),
   })
-  .describe('One invalid field.');
+  .describe('One invalid field.')
+  .meta({ id: 'FieldError' });
 
 export const ProblemSchema = z
   .object({
@@ -52,13 +53,14 @@ export const ProblemSchema = z
       .optional()
       .describe('For infeasible requests: machine-readable detail, such as the reachable limit.'),
   })
-  .describe('An RFC 9457 problem details object.');
+  .describe('An RFC 9457 problem details object.')
+  .meta({ id: 'Problem' });
 
 export type Problem = z.infer<typeof ProblemSchema>;
 export type FieldError = z.infer<typeof FieldErrorSchema>;
 
-/** Problem statuses a route may document, with the example each shows in the document. */
-const EXAMPLES = {
+/** Problem statuses a route may document, with the example each shows in the document (src/api/document.ts). */
+export const PROBLEM_EXAMPLES = {
   400: {
     type: PROBLEM_TYPES.validation,
     title: 'Invalid request',
@@ -119,7 +121,7 @@ const EXAMPLES = {
   },
 } as const satisfies Record<number, Problem>;
 
-export type DocumentedProblemStatus = keyof typeof EXAMPLES;
+export type DocumentedProblemStatus = keyof typeof PROBLEM_EXAMPLES;
 
 const DESCRIPTIONS: Record<DocumentedProblemStatus, string> = {
   400: 'Invalid request: a field is missing, mistyped, out of range or unknown (errors[] names each), or the body is not JSON.',
@@ -148,7 +150,7 @@ export function problemResponses<S extends DocumentedProblemStatus>(
   for (const status of statuses) {
     responses[status] = {
       description: DESCRIPTIONS[status],
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema.meta({ examples: [EXAMPLES[status]] }) } },
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
     };
   }
   return responses;

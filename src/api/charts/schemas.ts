@@ -2,13 +2,17 @@
  * GET /v1/charts/frontier.svg and GET /v1/charts/learning-rate.svg: schemas.
  */
 import { z } from 'zod';
-import { ObjectiveSchema, StrategySchema } from '../common.js';
+import { OBJECTIVES, STRATEGIES } from '../../core/planner/request.js';
 import { budgetQuery } from '../frontier/schemas.js';
 
 export const FrontierChartQuerySchema = z.strictObject({
-  metric: ObjectiveSchema.default('jft_loss').describe('jft_loss (Figure 2) or imagenet_top1 (Figure 1).'),
+  // Fresh enums, not the named Objective and Strategy: a query parameter keeps its own description and default.
+  metric: z.enum(OBJECTIVES).default('jft_loss').describe('jft_loss (Figure 2) or imagenet_top1 (Figure 1).'),
   budget: budgetQuery('Mark the recommended plan for this budget').optional(),
-  strategy: StrategySchema.optional(),
+  strategy: z
+    .enum(STRATEGIES)
+    .optional()
+    .describe('Which strategy plans the marked budget: equal_rate (default) or fitted.'),
 });
 
 export const LearningRateChartQuerySchema = z

@@ -31,4 +31,6 @@ export const ConvertQuerySchema = z.strictObject({
 
 export const ConvertResponseSchema = ConvertedBudgetSchema.extend({
   tpuV4CoreHoursPerUnit: z.number().describe('TPU-v4 core hours one unit of the requested budget is worth.'),
-}).describe('The budget in TPU-v4 core hours, with the basis of the conversion.');
+})
+  .describe('The budget in TPU-v4 core hours, with the basis of the conversion.')
+  .meta({ id: 'Conversion' });

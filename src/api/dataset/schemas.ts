@@ -106,6 +106,7 @@ export const DatasetResponseSchema = z
     figure3: figure(Figure3PointSchema, 'F0, F3 and F7+ at 6 epoch budgets each (18 points).'),
     facts: z.array(FactSchema).max(1000).describe('Numbers stated in the text, and vendor hardware figures.'),
   })
-  .describe("The paper's data points and stated facts, each with its provenance.");
+  .describe("The paper's data points and stated facts, each with its provenance.")
+  .meta({ id: 'Dataset' });
 
 export type DatasetResponse = z.infer<typeof DatasetResponseSchema>;

@@ -55,4 +55,6 @@ export const EvaluationSchema = TrainingConfigurationSchema.extend({
   uncertainty: UncertaintySchema.optional(),
   warnings: z.array(WarningSchema),
   provenance: ConfigurationProvenanceSchema,
-}).describe('One configuration: cost, predictions, learning rate and trials.');
+})
+  .describe('One configuration: cost, predictions, learning rate and trials.')
+  .meta({ id: 'Evaluation' });

@@ -38,7 +38,8 @@ const RunSchema = z
     costTpuV4CoreHours: z.number().positive().max(MAX_BUDGET_TPU_V4_CORE_HOURS).optional(),
     loss: z.number().min(MIN_LOSS).max(MAX_LOSS).describe('Held-out loss the run reached.'),
   })
-  .describe('One training run.');
+  .describe('One training run.')
+  .meta({ id: 'Run' });
 
 export const FitsRequestSchema = z
   .strictObject({
@@ -64,7 +65,8 @@ export const FitsRequestSchema = z
       .optional()
       .describe('Percentile bootstrap intervals (95%) for every coefficient and exponent.'),
   })
-  .describe('Runs to fit the loss surface to.');
+  .describe('Runs to fit the loss surface to.')
+  .meta({ id: 'FitRequest' });
 
 const Interval = z.object({ lower: z.number(), upper: z.number() });
 const Exponents = z.object({ flopsPerImage: z.number(), costPerEpoch: z.number(), epochs: z.number() });
@@ -145,4 +147,5 @@ export const FitsResponseSchema = z
       ),
     provenance: z.string(),
   })
-  .describe('The surface fitted to your runs.');
+  .describe('The surface fitted to your runs.')
+  .meta({ id: 'Fit' });

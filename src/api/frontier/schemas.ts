@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { MAX_FRONTIER_POINTS } from '../../core/planner/frontierSeries.js';
+import { OBJECTIVES } from '../../core/planner/request.js';
 import { MAX_BUDGET_TPU_V4_CORE_HOURS, MIN_BUDGET_TPU_V4_CORE_HOURS } from '../../core/units/budget.js';
 import { ObjectiveSchema, PredictionsSchema } from '../common.js';
 
@@ -23,7 +24,11 @@ export const FrontierQuerySchema = z.strictObject({
     .max(MAX_FRONTIER_POINTS)
     .optional()
     .describe('Budgets on the log grid (default 25).'),
-  objective: ObjectiveSchema.optional(),
+  // A fresh enum, not the named Objective: a query parameter keeps its own description in the document.
+  objective: z
+    .enum(OBJECTIVES)
+    .optional()
+    .describe('What the series predict: jft_loss (default) or imagenet_top1.'),
 });
 
 const StrategyPointSchema = z.object({
@@ -58,4 +63,5 @@ export const FrontierResponseSchema = z
   })
   .describe(
     "Per budget on a log grid: ideal and recommended configurations of both strategies, plus the paper's runs.",
-  );
+  )
+  .meta({ id: 'Frontier' });

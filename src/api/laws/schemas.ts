@@ -171,4 +171,5 @@ export const LawsResponseSchema = z
       rangeTpuV4CoreHours: z.array(z.number()).length(2),
     }),
   })
-  .describe('The fitted laws.');
+  .describe('The fitted laws.')
+  .meta({ id: 'Laws' });

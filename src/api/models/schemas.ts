@@ -65,4 +65,5 @@ export const ModelsResponseSchema = z
     models: z.array(ModelSchema),
     provenance: z.string(),
   })
-  .describe('The 16 NFNet variants at the requested resolution and class count.');
+  .describe('The 16 NFNet variants at the requested resolution and class count.')
+  .meta({ id: 'Models' });

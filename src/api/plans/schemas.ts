@@ -55,7 +55,8 @@ export const CustomLawSchema = z
   })
   .describe(
     "Plan with your own JFT-style loss surface instead of the paper's (send the `law` POST /v1/fits returned).",
-  );
+  )
+  .meta({ id: 'Law' });
 
 export const PlanRequestSchema = z
   .strictObject({
@@ -69,7 +70,8 @@ export const PlanRequestSchema = z
     law: CustomLawSchema.optional(),
     intervalLevel: IntervalLevelSchema.optional(),
   })
-  .describe('What to plan: a budget, and optionally an objective, a strategy, constraints and hardware.');
+  .describe('What to plan: a budget, and optionally an objective, a strategy, constraints and hardware.')
+  .meta({ id: 'PlanRequest' });
 
 const AlternativeSchema = TrainingConfigurationSchema.extend({
   reason: z
@@ -86,7 +88,9 @@ const AlternativeSchema = TrainingConfigurationSchema.extend({
     ),
   strategy: StrategySchema,
   objective: ObjectiveSchema,
-}).describe('Another configuration worth considering at the same budget.');
+})
+  .describe('Another configuration worth considering at the same budget.')
+  .meta({ id: 'Alternative' });
 
 export const PlanSchema = z
   .object({
@@ -111,7 +115,7 @@ export const PlanSchema = z
         ),
       })
       .describe('The allocation the strategy would make if any model size existed.'),
-    recommendation: TrainingConfigurationSchema.describe('The run to launch.'),
+    recommendation: TrainingConfigurationSchema,
     alternatives: z.array(AlternativeSchema),
     hardware: ResolvedHardwareSchema.optional(),
     warnings: z.array(WarningSchema).describe('Where the plan leaves what the paper measured.'),
@@ -123,30 +127,49 @@ export const PlanSchema = z
       hardware: z.string().optional().describe('How the wall clock is computed on the given hardware.'),
     }).describe('Where each number comes from: digitized data, stated facts or fitted laws (by id).'),
   })
-  .describe('A pre-training plan.');
+  .describe(
+    'A pre-training plan: the run to launch (recommendation), the ideal allocation, alternatives, warnings.',
+  )
+  .meta({ id: 'Plan' });
 
 export const MAX_BATCH_ITEMS = 1000;
+
+/**
+ * What POST /v1/plans/batch validates as a whole: a list of 1 to 1,000 objects. Each item is then checked on its own
+ * (a bad item is a problem in its slot, not a failed batch), so the route validates with this, while the document and
+ * the types say what an item must be (BatchRequestSchema).
+ */
+export const BatchEnvelopeSchema = z.strictObject({
+  items: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_BATCH_ITEMS),
+});
 
 export const BatchRequestSchema = z
   .strictObject({
     items: z
-      .array(z.record(z.string(), z.unknown()))
+      .array(PlanRequestSchema)
       .min(1)
       .max(MAX_BATCH_ITEMS)
       .describe(
         'Up to 1,000 plan requests, each shaped like the body of POST /v1/plans. Each is validated on its own: a bad item yields a problem in its slot, not a failed batch.',
       ),
   })
-  .describe('Many plan requests at once.');
+  .describe('Many plan requests at once.')
+  .meta({ id: 'BatchRequest' });
+
+export const BatchItemSchema = z
+  .union([PlanSchema, ProblemSchema])
+  .describe('One item of a batch: its plan, or the problem (with its status) that item met.')
+  .meta({ id: 'BatchItem' });
 
 export const BatchResponseSchema = z
   .object({
     results: z
-      .array(z.union([PlanSchema, ProblemSchema]))
+      .array(BatchItemSchema)
       .describe(
         'One entry per item, in order: a plan, or a problem object (with status) for an item that failed.',
       ),
     succeeded: z.number().int().min(0).max(MAX_BATCH_ITEMS),
     failed: z.number().int().min(0).max(MAX_BATCH_ITEMS),
   })
-  .describe('Batch results.');
+  .describe('Batch results.')
+  .meta({ id: 'BatchResponse' });

@@ -32,7 +32,8 @@ export const TargetRequestSchema = z
     constraints: ConstraintsSchema.optional(),
     law: CustomLawSchema.optional(),
   })
-  .describe('A target to reach at the smallest budget.');
+  .describe('A target to reach at the smallest budget.')
+  .meta({ id: 'TargetRequest' });
 
 const LawBudgetSchema = z.object({
   method: z.enum(['surface_compute_optimal', 'frontier_power_law', 'finetune_compute_optimal']),
@@ -82,4 +83,5 @@ export const TargetResponseSchema = z
       .describe('The budget found by planning (the fitted surface through the planner), with its plan.'),
     source: z.string(),
   })
-  .describe('The smallest budget for a target, two ways.');
+  .describe('The smallest budget for a target, two ways.')
+  .meta({ id: 'TargetBudget' });

@@ -4,8 +4,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CONVERT_QUERY_EXAMPLE } from '../../api/convert/examples.js';
 import { ConvertQuerySchema, ConvertResponseSchema } from '../../api/convert/schemas.js';
-import { responseExamples, withQueryExample } from '../../api/examples.js';
+import { withQueryExample } from '../../api/examples.js';
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
+import { jsonResponse } from '../../api/responses.js';
 import { PlannerInputError } from '../../core/errors.js';
 import { toTpuV4CoreHours } from '../../core/units/budget.js';
 
@@ -19,7 +20,7 @@ export const convertRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['convert'],
         querystring: withQueryExample(ConvertQuerySchema, CONVERT_QUERY_EXAMPLE),
         response: {
-          200: ConvertResponseSchema.meta({ examples: responseExamples('convertBudget') }),
+          200: jsonResponse(ConvertResponseSchema),
           ...problemResponses(400, ...COMMON_PROBLEMS),
         },
       },

@@ -6,8 +6,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type DatasetResponse, DatasetResponseSchema } from '../../api/dataset/schemas.js';
-import { responseExamples } from '../../api/examples.js';
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
+import { jsonResponse } from '../../api/responses.js';
 import { FACTS, type FactId } from '../../core/dataset/facts.js';
 import {
   FIGURE1_NFNET_IMAGENET_ERROR,
@@ -74,7 +74,7 @@ export const datasetRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['dataset'],
         querystring: z.strictObject({}).describe('No parameters; any query parameter is rejected.'),
         response: {
-          200: DatasetResponseSchema.meta({ examples: responseExamples('getDataset') }),
+          200: jsonResponse(DatasetResponseSchema),
           ...problemResponses(400, ...COMMON_PROBLEMS),
         },
       },

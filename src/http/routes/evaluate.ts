@@ -4,8 +4,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { EVALUATE_QUERY_EXAMPLE } from '../../api/evaluate/examples.js';
 import { EvaluateQuerySchema, EvaluationSchema } from '../../api/evaluate/schemas.js';
-import { responseExamples, withQueryExample } from '../../api/examples.js';
+import { withQueryExample } from '../../api/examples.js';
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
+import { jsonResponse } from '../../api/responses.js';
 import { evaluateConfiguration } from '../../core/planner/evaluate.js';
 
 export const evaluateRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -20,7 +21,7 @@ export const evaluateRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['plans'],
         querystring: withQueryExample(EvaluateQuerySchema, EVALUATE_QUERY_EXAMPLE),
         response: {
-          200: EvaluationSchema.meta({ examples: responseExamples('evaluateConfiguration') }),
+          200: jsonResponse(EvaluationSchema),
           ...problemResponses(400, 422, ...COMMON_PROBLEMS),
         },
       },

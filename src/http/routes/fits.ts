@@ -3,11 +3,11 @@
  * the fitted law comes back to the client, which may send it to POST /v1/plans.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { responseExamples } from '../../api/examples.js';
 import { FITS_REQUEST_EXAMPLE } from '../../api/fits/examples.js';
 import { FitsRequestSchema, FitsResponseSchema } from '../../api/fits/schemas.js';
 import { ACCEPTED_RESPONSE } from '../../api/operations/schemas.js';
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
+import { jsonResponse } from '../../api/responses.js';
 import { DEFAULT_BOOTSTRAP_SAMPLES, MAX_BOOTSTRAP_RUN_SAMPLES } from '../../core/fits/fitRuns.js';
 import { type FitShape, fitWork } from '../work.js';
 
@@ -22,9 +22,9 @@ export const fitRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           "Fits L(F, D) = E + A / F^alpha + B / D^beta to your runs exactly as the paper's law is fitted, returns coefficients, fit quality, the implied allocation exponents and, with bootstrap, seeded 95% percentile intervals. At least 5 runs (fewer is a 422). The returned `law` can be sent as `law` to POST /v1/plans.",
         tags: ['fits'],
-        body: FitsRequestSchema.meta({ examples: [FITS_REQUEST_EXAMPLE] }),
+        body: FitsRequestSchema,
         response: {
-          200: FitsResponseSchema.meta({ examples: responseExamples('fitRuns') }),
+          200: jsonResponse(FitsResponseSchema),
           ...ACCEPTED_RESPONSE,
           ...problemResponses(400, 413, 415, 422, ...COMMON_PROBLEMS),
         },

@@ -2,10 +2,11 @@
  * GET /v1/frontier: the planner's answers over a grid of budgets, for plotting. Handlers only call the core.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { responseExamples, withQueryExample } from '../../api/examples.js';
+import { withQueryExample } from '../../api/examples.js';
 import { FRONTIER_QUERY_EXAMPLE } from '../../api/frontier/examples.js';
 import { FrontierQuerySchema, FrontierResponseSchema } from '../../api/frontier/schemas.js';
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
+import { jsonResponse } from '../../api/responses.js';
 import { frontierSeries } from '../../core/planner/frontierSeries.js';
 
 export const frontierRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -20,7 +21,7 @@ export const frontierRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['charts'],
         querystring: withQueryExample(FrontierQuerySchema, FRONTIER_QUERY_EXAMPLE),
         response: {
-          200: FrontierResponseSchema.meta({ examples: responseExamples('getFrontier') }),
+          200: jsonResponse(FrontierResponseSchema),
           ...problemResponses(400, ...COMMON_PROBLEMS),
         },
       },

@@ -2,9 +2,9 @@
  * GET /v1/models: every NFNet variant, counted layer by layer, with its cost per epoch.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { responseExamples } from '../../api/examples.js';
 import { ModelsQuerySchema, ModelsResponseSchema } from '../../api/models/schemas.js';
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
+import { jsonResponse } from '../../api/responses.js';
 import { countNfnet } from '../../core/architecture/count.js';
 import { NFNET_VARIANTS, variantSpec } from '../../core/architecture/variants.js';
 
@@ -20,7 +20,7 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['models'],
         querystring: ModelsQuerySchema,
         response: {
-          200: ModelsResponseSchema.meta({ examples: responseExamples('listModels') }),
+          200: jsonResponse(ModelsResponseSchema),
           ...problemResponses(400, ...COMMON_PROBLEMS),
         },
       },
