@@ -3,11 +3,18 @@
  */
 import { z } from 'zod';
 import { MAX_DATASET_IMAGES } from '../../core/cost/costModel.js';
-import { MAX_EPOCHS, MIN_DATASET_IMAGES, MIN_EPOCHS } from '../../core/planner/request.js';
+import {
+  MAX_BATCH_SIZE,
+  MAX_CORES,
+  MAX_EPOCHS,
+  MAX_PREVIOUS_LEARNING_RATE,
+  MIN_DATASET_IMAGES,
+  MIN_EPOCHS,
+} from '../../core/planner/request.js';
+import { MAX_INTERVAL_LEVEL, MIN_INTERVAL_LEVEL } from '../../core/uncertainty/intervals.js';
 import {
   BatchSizeSchema,
   ConfigurationProvenanceSchema,
-  CoresSchema,
   IntervalLevelSchema,
   MAX_MODEL_NAME_LENGTH,
   PreviousLearningRateSchema,
@@ -29,24 +36,32 @@ export const EvaluateQuerySchema = z.strictObject({
     .max(MAX_DATASET_IMAGES)
     .optional()
     .describe('Images per epoch (default JFT-4B, 4.0e9).'),
+  // Query parameters arrive as text: coerced, then held to the same bounds as the body fields, written here on the
+  // coerced number so the document states them (a pipe would document only "number").
   batchSize: z.coerce
     .number()
-    .pipe(BatchSizeSchema)
+    .int()
+    .min(1)
+    .max(MAX_BATCH_SIZE)
     .optional()
     .describe(BatchSizeSchema.description ?? ''),
   cores: z.coerce
     .number()
-    .pipe(CoresSchema)
+    .int()
+    .min(1)
+    .max(MAX_CORES)
     .optional()
     .describe('TPU-v4 cores, for a wall-clock estimate (cost / cores).'),
   previousOptimalLearningRate: z.coerce
     .number()
-    .pipe(PreviousLearningRateSchema)
+    .positive()
+    .max(MAX_PREVIOUS_LEARNING_RATE)
     .optional()
     .describe(PreviousLearningRateSchema.description ?? ''),
   intervalLevel: z.coerce
     .number()
-    .pipe(IntervalLevelSchema)
+    .min(MIN_INTERVAL_LEVEL)
+    .max(MAX_INTERVAL_LEVEL)
     .optional()
     .describe(IntervalLevelSchema.description ?? ''),
 });

@@ -17,6 +17,8 @@ export const convertRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'convertBudget',
         summary: 'A budget in TPU-v4 core hours, with the basis of the conversion',
+        description:
+          "Converts an amount in any of the five budget units to TPU-v4 core hours, the unit of the paper's figures, and says how, with sources: the same conversion POST /v1/plans applies to its budget.",
         tags: ['convert'],
         querystring: withQueryExample(ConvertQuerySchema, CONVERT_QUERY_EXAMPLE),
         response: {
