@@ -20,7 +20,15 @@ export const RESPONSE_EXAMPLES_PATH = fileURLToPath(
 
 /** Each /v1 operation's example request, answered by the app (laws and ensemble ready), abbreviated. */
 async function generateResponseExamplesText(): Promise<string> {
-  const app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_ENABLED: 'false' }) });
+  // Load shedding off: a busy start-up (the ensemble is fitted right after ready) must not refuse the examples.
+  const app = await buildApp({
+    config: loadConfig({
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_ENABLED: 'false',
+      UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
+      MEMORY_LIMIT_MIB: '8192',
+    }),
+  });
   try {
     await app.ready();
     while (app.readiness.pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 20));

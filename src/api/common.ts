@@ -23,7 +23,7 @@ import {
   MAX_UTILIZATION,
   MIN_UTILIZATION,
 } from '../core/units/accelerators.js';
-import { BUDGET_UNITS, MAX_BUDGET_AMOUNT, MAX_PEAK_TFLOPS } from '../core/units/budget.js';
+import { type BudgetUnit, MAX_BUDGET_AMOUNT, MAX_PEAK_TFLOPS } from '../core/units/budget.js';
 import { MAX_ACCELERATOR_COUNT, MAX_PRICE_PER_ACCELERATOR_HOUR } from '../core/units/hardware.js';
 import { TPU_V3_BASES } from '../core/units/tpuV3.js';
 
@@ -35,45 +35,69 @@ export const ModelNameSchema = z
   .describe('NFNet variant: F0..F7 (widths 256/512/1536/1536) or F0+..F7+ (widths 384/768/2048/2048).')
   .meta({ id: 'ModelName' });
 
+const budgetAmount = z
+  .number()
+  .positive()
+  .max(MAX_BUDGET_AMOUNT)
+  .describe(
+    'How much compute, in `unit`. After conversion it must lie between 1 and 1e9 TPU-v4 core hours (the paper studied 400 to 110k).',
+  );
+
+/** A budget in a unit that takes no option. */
+const plainBudget = <Unit extends BudgetUnit>(unit: Unit, description: string) =>
+  z.strictObject({ amount: budgetAmount, unit: z.literal(unit) }).describe(description);
+
+/**
+ * A compute budget, one branch per unit, told apart by `unit`: each unit takes only its own options (a GPU for
+ * gpu_hours, a conversion basis for tpu_v3_core_hours), so a client's types refuse an option the server would.
+ */
 export const BudgetSchema = z
-  .strictObject({
-    amount: z
-      .number()
-      .positive()
-      .max(MAX_BUDGET_AMOUNT)
+  .discriminatedUnion('unit', [
+    plainBudget('tpu_v4_core_hours', 'TPU-v4 core hours, as in the paper.'),
+    plainBudget('tpu_v4_chip_hours', 'TPU-v4 chip hours (2 cores per chip).'),
+    z
+      .strictObject({
+        amount: budgetAmount,
+        unit: z.literal('tpu_v3_core_hours'),
+        tpuV3Basis: z
+          .enum(TPU_V3_BASES)
+          .optional()
+          .describe(
+            "vit (default; the paper's own conversions, measured on ViT-g/14, ViT-G/14 and SoViT-400m/14: ~0.566 TPU-v4 per TPU-v3 core hour) or nfnet_f7plus (opt-in; the paper's unexplained F7+ estimate, 110k v4 per 250k v3).",
+          ),
+      })
       .describe(
-        'How much compute, in `unit`. After conversion it must lie between 1 and 1e9 TPU-v4 core hours (the paper studied 400 to 110k).',
+        "TPU-v3 core hours, converted by the paper's own measured conversions (or the F7+ estimate).",
       ),
-    unit: z
-      .enum(BUDGET_UNITS)
+    plainBudget(
+      'flops',
+      "Total training FLOPs, spent as 3 x each model's forward FLOPs per image x images seen.",
+    ),
+    z
+      .strictObject({
+        amount: budgetAmount,
+        unit: z.literal('gpu_hours'),
+        accelerator: z
+          .enum(GPU_ACCELERATORS)
+          .optional()
+          .describe('a100 (312 TFLOP/s dense bf16 peak), h100 or h200 (989), b200 (2250); or peakTflops.'),
+        peakTflops: z
+          .number()
+          .positive()
+          .max(MAX_PEAK_TFLOPS)
+          .optional()
+          .describe('Dense bf16 peak of another accelerator, TFLOP/s (instead of accelerator).'),
+        utilization: z
+          .number()
+          .min(MIN_UTILIZATION)
+          .max(MAX_UTILIZATION)
+          .optional()
+          .describe("Fraction of peak sustained; default the NFNet family's measured TPU-v4 utilization."),
+      })
       .describe(
-        "tpu_v4_core_hours; tpu_v4_chip_hours (2 cores per chip); tpu_v3_core_hours; flops (total training FLOPs, spent as 3 x each model's forward FLOPs per image x images seen); gpu_hours (needs accelerator or peakTflops; spent as the training FLOPs those hours deliver).",
+        'GPU hours (give accelerator or peakTflops), spent as the training FLOPs those hours deliver.',
       ),
-    accelerator: z
-      .enum(GPU_ACCELERATORS)
-      .optional()
-      .describe('gpu_hours only: a100 (312 TFLOP/s dense bf16 peak), h100 or h200 (989), b200 (2250).'),
-    peakTflops: z
-      .number()
-      .positive()
-      .max(MAX_PEAK_TFLOPS)
-      .optional()
-      .describe('gpu_hours only: dense bf16 peak of another accelerator, TFLOP/s (instead of accelerator).'),
-    utilization: z
-      .number()
-      .min(MIN_UTILIZATION)
-      .max(MAX_UTILIZATION)
-      .optional()
-      .describe(
-        "gpu_hours only: fraction of peak sustained; default the NFNet family's measured TPU-v4 utilization.",
-      ),
-    tpuV3Basis: z
-      .enum(TPU_V3_BASES)
-      .optional()
-      .describe(
-        "tpu_v3_core_hours only: vit (default; the paper's own conversions, measured on ViT-g/14, ViT-G/14 and SoViT-400m/14: ~0.566 TPU-v4 per TPU-v3 core hour) or nfnet_f7plus (opt-in; the paper's unexplained F7+ estimate, 110k v4 per 250k v3).",
-      ),
-  })
+  ])
   .describe('A compute budget in one of five units.')
   .meta({ id: 'Budget' });
 

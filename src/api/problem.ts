@@ -191,8 +191,48 @@ export function issuePaths(issue: ValidationIssue, context: string | undefined):
  */
 export const MAX_LISTED_ISSUES = 20;
 
+/** A zod issue inside a union's branch: its path is relative to the union. */
+interface BranchIssue {
+  readonly code?: string;
+  readonly path?: readonly PropertyKey[];
+  readonly message?: string;
+  readonly keys?: readonly string[];
+  readonly errors?: readonly (readonly BranchIssue[])[];
+}
+
+/**
+ * A union that matched no branch is one issue at the union's path, "Invalid input", with each branch's issues inside.
+ * To name the field a client got wrong, it is reported as the issues of the branch that came closest (fewest issues);
+ * when several branches tie, as the issues they share (an unknown key every branch refuses), or else as the union's
+ * own issue (an empty target, or both targets at once: no one field is to blame).
+ */
+export function unionIssues(issue: ValidationIssue): ValidationIssue[] {
+  const branches = issue.params?.errors as readonly (readonly BranchIssue[])[] | undefined;
+  if (issue.keyword !== 'invalid_union' || !Array.isArray(branches) || branches.length === 0) return [issue];
+  const fewest = Math.min(...branches.map((branch) => branch.length));
+  const closest = branches.filter((branch) => branch.length === fewest);
+  const key = (b: BranchIssue) => `${b.code}|${(b.path ?? []).join('/')}|${(b.keys ?? []).join(',')}`;
+  const first: readonly BranchIssue[] = closest[0] ?? [];
+  const shared = first.filter((candidate) =>
+    closest.every((branch) => branch.some((other: BranchIssue) => key(other) === key(candidate))),
+  );
+  if (shared.length === 0) return [issue];
+  const base = issue.instancePath ?? '';
+  return shared.flatMap((branchIssue: BranchIssue) =>
+    unionIssues({
+      instancePath: [base, ...(branchIssue.path ?? []).map(String)].join('/').replace(/^\/*/, '/'),
+      ...(branchIssue.message !== undefined && { message: branchIssue.message }),
+      ...(branchIssue.code !== undefined && { keyword: branchIssue.code }),
+      params: {
+        ...(branchIssue.keys !== undefined && { keys: branchIssue.keys }),
+        ...(branchIssue.errors !== undefined && { errors: branchIssue.errors }),
+      },
+    }),
+  );
+}
+
 function validationProblem(issues: readonly ValidationIssue[], context: string | undefined): ProblemBody {
-  const all = issues.flatMap((issue) => {
+  const all = issues.flatMap(unionIssues).flatMap((issue) => {
     const message =
       issue.keyword === 'unrecognized_keys' ? 'Unknown property' : (issue.message ?? 'Invalid value');
     return issuePaths(issue, context).map((path) => ({

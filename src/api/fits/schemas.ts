@@ -19,26 +19,42 @@ import { MAX_EPOCHS, MIN_DATASET_IMAGES } from '../../core/planner/request.js';
 import { MAX_BUDGET_TPU_V4_CORE_HOURS } from '../../core/units/budget.js';
 import { MAX_MODEL_NAME_LENGTH } from '../common.js';
 
+const runModel = z
+  .string()
+  .min(1)
+  .max(MAX_MODEL_NAME_LENGTH)
+  .describe('NFNet variant (F is then its FLOPs per image); or flopsPerImage.');
+const runFlopsPerImage = z
+  .number()
+  .min(MIN_FLOPS_PER_IMAGE)
+  .max(MAX_FLOPS_PER_IMAGE)
+  .describe('Forward FLOPs per image; or model.');
+const runEpochs = z
+  .number()
+  .min(MIN_EPOCHS)
+  .max(MAX_EPOCHS)
+  .describe('Epochs over the dataset; or imagesSeen.');
+const runImagesSeen = z
+  .number()
+  .min(MIN_IMAGES_SEEN)
+  .max(MAX_IMAGES_SEEN)
+  .describe('Images seen in training; or epochs.');
+const runResult = {
+  costTpuV4CoreHours: z.number().positive().max(MAX_BUDGET_TPU_V4_CORE_HOURS).optional(),
+  loss: z.number().min(MIN_LOSS).max(MAX_LOSS).describe('Held-out loss the run reached.'),
+};
+
+/** A run gives its size one way (model or flopsPerImage) and its length one way (epochs or imagesSeen). */
 const RunSchema = z
-  .strictObject({
-    model: z
-      .string()
-      .min(1)
-      .max(MAX_MODEL_NAME_LENGTH)
-      .optional()
-      .describe('NFNet variant (F is then its FLOPs per image); or flopsPerImage.'),
-    flopsPerImage: z.number().min(MIN_FLOPS_PER_IMAGE).max(MAX_FLOPS_PER_IMAGE).optional(),
-    epochs: z
-      .number()
-      .min(MIN_EPOCHS)
-      .max(MAX_EPOCHS)
-      .optional()
-      .describe('Epochs over the dataset; or imagesSeen.'),
-    imagesSeen: z.number().min(MIN_IMAGES_SEEN).max(MAX_IMAGES_SEEN).optional(),
-    costTpuV4CoreHours: z.number().positive().max(MAX_BUDGET_TPU_V4_CORE_HOURS).optional(),
-    loss: z.number().min(MIN_LOSS).max(MAX_LOSS).describe('Held-out loss the run reached.'),
-  })
-  .describe('One training run.')
+  .union([
+    z.strictObject({ model: runModel, epochs: runEpochs, ...runResult }),
+    z.strictObject({ model: runModel, imagesSeen: runImagesSeen, ...runResult }),
+    z.strictObject({ flopsPerImage: runFlopsPerImage, epochs: runEpochs, ...runResult }),
+    z.strictObject({ flopsPerImage: runFlopsPerImage, imagesSeen: runImagesSeen, ...runResult }),
+  ])
+  .describe(
+    'One training run: its size (model or flopsPerImage), its length (epochs or imagesSeen), the loss it reached.',
+  )
   .meta({ id: 'Run' });
 
 export const FitsRequestSchema = z

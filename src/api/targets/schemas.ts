@@ -6,26 +6,33 @@ import { MAX_TARGET_JFT_VALIDATION_LOSS } from '../../core/targets/target.js';
 import { ConstraintsSchema, ObjectiveSchema, StrategySchema } from '../common.js';
 import { CustomLawSchema, PlanSchema } from '../plans/schemas.js';
 
+export const LossTargetSchema = z
+  .strictObject({
+    jftValidationLoss: z
+      .number()
+      .positive()
+      .max(MAX_TARGET_JFT_VALIDATION_LOSS)
+      .describe('Reach this JFT-4B held-out loss.'),
+  })
+  .describe('A JFT-4B held-out loss to reach.')
+  .meta({ id: 'LossTarget' });
+
+export const Top1TargetSchema = z
+  .strictObject({
+    // No upper bound here: above 100% is a target no budget reaches, which the core answers with a 422 that states
+    // the reachable limit, not a 400.
+    imagenetTop1Percent: z
+      .number()
+      .positive()
+      .describe('Reach this ImageNet top-1 (%) after fine-tuning; at or above the reachable limit is a 422.'),
+  })
+  .describe('An ImageNet top-1 accuracy (%) after fine-tuning to reach.')
+  .meta({ id: 'Top1Target' });
+
 export const TargetRequestSchema = z
   .strictObject({
     target: z
-      .strictObject({
-        jftValidationLoss: z
-          .number()
-          .positive()
-          .max(MAX_TARGET_JFT_VALIDATION_LOSS)
-          .optional()
-          .describe('Reach this JFT-4B held-out loss.'),
-        // No upper bound here: above 100% is a target no budget reaches, which the core answers with a 422 that
-        // states the reachable limit (issue 5), not a 400.
-        imagenetTop1Percent: z
-          .number()
-          .positive()
-          .optional()
-          .describe(
-            'Reach this ImageNet top-1 (%) after fine-tuning; at or above the reachable limit is a 422.',
-          ),
-      })
+      .union([LossTargetSchema, Top1TargetSchema])
       .describe('Exactly one of jftValidationLoss and imagenetTop1Percent.'),
     objective: ObjectiveSchema.optional().describe("What the plans optimise (default: the target's kind)."),
     strategy: StrategySchema.optional(),
