@@ -45,7 +45,7 @@ const runResult = {
 };
 
 /** A run gives its size one way (model or flopsPerImage) and its length one way (epochs or imagesSeen). */
-const RunSchema = z
+export const RunSchema = z
   .union([
     z.strictObject({ model: runModel, epochs: runEpochs, ...runResult }),
     z.strictObject({ model: runModel, imagesSeen: runImagesSeen, ...runResult }),

@@ -3,7 +3,6 @@
  * the fitted law comes back to the client, which may send it to POST /v1/plans.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { FITS_REQUEST_EXAMPLE } from '../../api/fits/examples.js';
 import { FitsRequestSchema, FitsResponseSchema } from '../../api/fits/schemas.js';
 import { ACCEPTED_RESPONSE } from '../../api/operations/schemas.js';
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';

@@ -4,7 +4,6 @@
  */
 import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import { ACCEPTED_RESPONSE } from '../../api/operations/schemas.js';
-import { BATCH_REQUEST_EXAMPLE, PLAN_REQUEST_EXAMPLE } from '../../api/plans/examples.js';
 import {
   BatchEnvelopeSchema,
   BatchRequestSchema,

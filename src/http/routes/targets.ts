@@ -5,7 +5,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ACCEPTED_RESPONSE } from '../../api/operations/schemas.js';
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
 import { jsonResponse } from '../../api/responses.js';
-import { TARGET_REQUEST_EXAMPLE } from '../../api/targets/examples.js';
 import { TargetRequestSchema, TargetResponseSchema } from '../../api/targets/schemas.js';
 import { TARGET_WORK } from '../work.js';
 
