@@ -5,7 +5,7 @@
 export default {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
-  vitest: { configFile: 'vitest.config.ts', dir: 'tests/core', related: true },
+  vitest: { configFile: 'vitest.core.config.ts', related: true },
   mutate: ['src/core/**/*.ts'],
   coverageAnalysis: 'perTest',
   concurrency: 2,
