@@ -7,6 +7,8 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The client workspace's manifest, which npm ci needs to match the lockfile (its sources are not part of the image).
+COPY packages/client/package.json ./packages/client/package.json
 # npm ci runs the `prepare` script, which builds dist/; the sources must be in place first.
 RUN npm ci && npm prune --omit=dev
 

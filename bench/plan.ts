@@ -8,14 +8,14 @@
  */
 
 import fastJson from 'fast-json-stringify';
+import { PlanSchema } from '../src/api/plans/schemas.js';
+import { responseJsonSchema } from '../src/api/serializer.js';
 import { fitPaperLaws } from '../src/core/laws/paperLaws.js';
 import { createPlannerContext } from '../src/core/planner/context.js';
 import { plan } from '../src/core/planner/plan.js';
 import type { PlanRequest } from '../src/core/planner/request.js';
 import { fitLawEnsemble } from '../src/core/uncertainty/lawEnsemble.js';
 import { toTpuV4CoreHours } from '../src/core/units/budget.js';
-import { PlanSchema } from '../src/http/schemas/plan.js';
-import { responseJsonSchema } from '../src/http/serializer.js';
 
 const calls = Number(process.argv[2] ?? 200_000);
 const laws = fitPaperLaws();

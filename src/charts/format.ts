@@ -8,11 +8,6 @@ const significant = (digits: number) =>
 const FOUR_SIGNIFICANT = significant(4);
 const THREE_SIGNIFICANT = significant(3);
 
-/** Compute, e.g. "12,980". */
-export function formatCoreHours(tpuV4CoreHours: number): string {
-  return FOUR_SIGNIFICANT.format(tpuV4CoreHours);
-}
-
 /** Epochs, e.g. "0.25". */
 export function formatEpochs(epochs: number): string {
   return THREE_SIGNIFICANT.format(epochs);

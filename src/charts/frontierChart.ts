@@ -1,7 +1,8 @@
 import { scaleLog } from 'd3-scale';
 import { PlannerInputError } from '../core/errors.js';
+import { formatCoreHours } from '../core/units/formatCoreHours.js';
 import { logTicks, type PlotArea, paddedLogDomain, renderAxes } from './axes.js';
-import { formatCoreHours, formatEpochs, formatValue } from './format.js';
+import { formatEpochs, formatValue } from './format.js';
 import { chartFrame } from './frame.js';
 import { LEGEND_SWATCH_HALF_WIDTH, type LegendEntry, renderLegend } from './legend.js';
 import { pointMark, seriesMark } from './marks.js';

@@ -16,11 +16,6 @@ const fixed = (digits: number) =>
 const THREE_DECIMALS = fixed(3);
 const TWO_DECIMALS = fixed(2);
 
-/** Compute in TPU-v4 core hours: three significant figures with thousands separators, e.g. "12,300". */
-export function formatCoreHours(tpuV4CoreHours: number): string {
-  return THREE_SIGNIFICANT.format(tpuV4CoreHours);
-}
-
 /** A JFT-4B loss to three decimals, e.g. "2.346": the digitized losses of Figure 2 carry about that precision. */
 export function formatLoss(loss: number): string {
   return THREE_DECIMALS.format(loss);

@@ -5,14 +5,8 @@
 import type { TrainingConfiguration } from '../core/planner/configuration.js';
 import type { PlanWarning } from '../core/planner/warnings.js';
 import type { Interval } from '../core/uncertainty/intervals.js';
-import {
-  formatCoreHours,
-  formatCount,
-  formatLoss,
-  formatPercent,
-  formatQuantity,
-  formatScaled,
-} from './format.js';
+import { formatCoreHours } from '../core/units/formatCoreHours.js';
+import { formatCount, formatLoss, formatPercent, formatQuantity, formatScaled } from './format.js';
 import { renderPairs } from './table.js';
 
 /** `devices` names the hardware for the wall clock, e.g. "512 x h100" or "128 TPU-v4 cores". */

@@ -3,7 +3,8 @@
  * exponents of every strategy side by side (what GET /v1/laws serves, for reading).
  */
 import type { LawsReport, SurfaceLawReport } from '../core/laws/report.js';
-import { formatCoefficient, formatCoreHours, formatPercent } from './format.js';
+import { formatCoreHours } from '../core/units/formatCoreHours.js';
+import { formatCoefficient, formatPercent } from './format.js';
 import { renderPairs, renderTable, section } from './table.js';
 
 const percent = (fraction: number) => `${formatPercent(fraction * 100)} %`;

@@ -3,14 +3,8 @@
  * the alternatives side by side, and the warnings.
  */
 import type { Plan } from '../core/planner/plan.js';
-import {
-  formatCoreHours,
-  formatCount,
-  formatLoss,
-  formatPercent,
-  formatQuantity,
-  formatScaled,
-} from './format.js';
+import { formatCoreHours } from '../core/units/formatCoreHours.js';
+import { formatCount, formatLoss, formatPercent, formatQuantity, formatScaled } from './format.js';
 import { renderConfiguration, renderWarnings } from './renderConfiguration.js';
 import { renderPairs, renderTable, section } from './table.js';
 

@@ -2,6 +2,10 @@
  * The CLI's commands over the core: read the command line, call the core, print a table or the API's JSON. Every
  * number comes from the core; this module only chooses what to print and the exit code.
  */
+
+import { EvaluationSchema } from '../api/evaluate/schemas.js';
+import { LawsResponseSchema } from '../api/laws/schemas.js';
+import { PlanSchema } from '../api/plans/schemas.js';
 import { InfeasibleError, PlannerInputError } from '../core/errors.js';
 import { fitPaperLaws } from '../core/laws/paperLaws.js';
 import { lawsReport } from '../core/laws/report.js';
@@ -9,9 +13,6 @@ import { createPlannerContext, type PlannerContext } from '../core/planner/conte
 import { evaluateConfiguration } from '../core/planner/evaluate.js';
 import { plan } from '../core/planner/plan.js';
 import { fitLawEnsemble } from '../core/uncertainty/lawEnsemble.js';
-import { LawsResponseSchema } from '../http/schemas/laws.js';
-import { EvaluationSchema } from '../http/schemas/models.js';
-import { PlanSchema } from '../http/schemas/plan.js';
 import { apiJson } from './apiJson.js';
 import { type Command, parseCommandLine, UsageError } from './argv.js';
 import { renderEvaluation } from './renderEvaluation.js';
@@ -26,6 +27,11 @@ export const EXIT_BAD_INPUT = 2;
 export interface CliOutput {
   stdout(text: string): void;
   stderr(text: string): void;
+}
+
+/** What the CLI needs of its entry: where to write, and how to start the server (the entry owns that). */
+export interface CliHost extends CliOutput {
+  serve(): Promise<unknown>;
 }
 
 /** The flag or argument behind each request field the core can reject, so a message says what to change. */
@@ -50,6 +56,8 @@ const FLAG_FOR_FIELD: Readonly<Record<string, string>> = {
   previousOptimalLearningRate: '--previous-lr',
   model: '<model>',
   epochs: '<epochs>',
+  datasetImages: '--dataset-images',
+  cores: '--cores',
 };
 
 function flagFor(field: string): string | undefined {
@@ -70,7 +78,7 @@ function plannerContext(): PlannerContext {
   return createPlannerContext(laws, fitLawEnsemble(laws));
 }
 
-async function execute(command: Command, out: CliOutput): Promise<number> {
+async function execute(command: Command, out: CliHost): Promise<number> {
   switch (command.kind) {
     case 'help':
       out.stdout(USAGE);
@@ -94,8 +102,7 @@ async function execute(command: Command, out: CliOutput): Promise<number> {
       return EXIT_OK;
     }
     case 'serve':
-      // src/server.ts owns configuration, listening and graceful shutdown, and runs them when imported.
-      await import('../server.js');
+      await out.serve();
       return EXIT_OK;
   }
 }
@@ -104,7 +111,7 @@ async function execute(command: Command, out: CliOutput): Promise<number> {
  * Runs one command line. Exit codes: 0 success; 2 bad input (usage, or a PlannerInputError / InfeasibleError from the
  * core, the same requests the API answers with 400 / 422), the reason on stderr; 1 anything unexpected.
  */
-export async function runCli(argv: readonly string[], out: CliOutput): Promise<number> {
+export async function runCli(argv: readonly string[], out: CliHost): Promise<number> {
   let command: Command;
   try {
     command = parseCommandLine(argv);

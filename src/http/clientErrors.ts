@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type Problem } from '../api/problem.js';
 import { REQUEST_ID_HEADER } from './requestId.js';
-import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type Problem } from './schemas/problem.js';
 
 /** Node's codes for the client errors it reports (see http.Server 'clientError'), and the status each deserves. */
 function statusOf(error: { code?: string }): number {

@@ -4,7 +4,7 @@
  * process' memory, bounded in count and in result bytes, each finished one kept for ttlMs (the Azure REST API
  * guidelines ask for at least 24 hours) and then forgotten.
  */
-import type { Problem } from './schemas/problem.js';
+import type { Problem } from '../api/problem.js';
 
 export type OperationStatus = 'NotStarted' | 'Running' | 'Succeeded' | 'Failed' | 'Canceled';
 

@@ -10,16 +10,16 @@ import type { MessagePort } from 'node:worker_threads';
 import fastJson from 'fast-json-stringify';
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { FitsResponseSchema } from '../api/fits/schemas.js';
+import { PlanRequestSchema, PlanSchema } from '../api/plans/schemas.js';
+import { type Problem, ProblemSchema, problemFor } from '../api/problem.js';
+import { ResponseConformanceError, responseJsonSchema } from '../api/serializer.js';
+import { TargetResponseSchema } from '../api/targets/schemas.js';
 import { InfeasibleError, PlannerInputError } from '../core/errors.js';
 import { type FitRunsRequest, fitRuns } from '../core/fits/fitRuns.js';
 import type { PlannerContext } from '../core/planner/context.js';
 import { plan } from '../core/planner/plan.js';
 import { budgetForTarget, type TargetRequest } from '../core/targets/budgetForTarget.js';
-import { problemFor } from '../http/plugins/problemDetails.js';
-import { FitsResponseSchema, TargetResponseSchema } from '../http/schemas/beyond.js';
-import { PlanRequestSchema, PlanSchema } from '../http/schemas/plan.js';
-import { type Problem, ProblemSchema } from '../http/schemas/problem.js';
-import { ResponseConformanceError, responseJsonSchema } from '../http/serializer.js';
 
 export type HeavyTask = (
   | { readonly kind: 'fit'; readonly body: FitRunsRequest }

@@ -171,6 +171,23 @@ describe('scaleplan plan', () => {
       names: /infeasible.*1000 epochs/,
     },
     { why: 'an unknown model', args: ['evaluate', 'F9', '2'], names: /<model>.*"F9"/ },
+    // The API answers 400 to both (budget.peakTflops at most 1e6, utilization at least 0.001): one gate.
+    {
+      why: 'a GPU peak past the API limit',
+      args: ['plan', '1', '--unit', 'gpu_hours', '--peak-tflops', '2e6'],
+      names: /--peak-tflops.*at most 1000000.*2000000/,
+    },
+    {
+      why: 'a utilization below the API limit',
+      args: ['plan', '50', '--unit', 'gpu_hours', '--accelerator', 'h100', '--utilization', '0.0001'],
+      names: /--utilization.*0\.001/,
+    },
+    {
+      why: 'a model name the API refuses',
+      args: ['plan', '5000', '--models', 'f3+'],
+      names: /--models.*"f3\+"/,
+    },
+    { why: 'a cores count below 1', args: ['evaluate', 'F3+', '2', '--cores', '0'], names: /--cores/ },
   ])('exits 2 with the reason on stderr and nothing on stdout for $why', async ({ args, names, usage }) => {
     const run = await scaleplan(...args);
     expect(run.code, run.stderr).toBe(2);

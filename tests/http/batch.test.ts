@@ -5,8 +5,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatchResponseSchema, PlanSchema } from '../../src/http/schemas/plan.js';
-import { PROBLEM_TYPES, type Problem, ProblemSchema } from '../../src/http/schemas/problem.js';
+import { BatchResponseSchema, PlanSchema } from '../../src/api/plans/schemas.js';
+import { PROBLEM_TYPES, type Problem, ProblemSchema } from '../../src/api/problem.js';
 import { buildTestApp, expectProblem } from './helpers.js';
 
 let app: FastifyInstance;

@@ -6,7 +6,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLAN_REQUEST_EXAMPLE } from '../../src/http/schemas/plan.js';
+import { PLAN_REQUEST_EXAMPLE } from '../../src/api/plans/examples.js';
 import { buildTestApp, expectProblem } from './helpers.js';
 
 let app: FastifyInstance;

@@ -7,8 +7,7 @@ import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_LISTED_ISSUES } from '../../src/http/plugins/problemDetails.js';
-import { ProblemSchema } from '../../src/http/schemas/problem.js';
+import { MAX_LISTED_ISSUES, ProblemSchema } from '../../src/api/problem.js';
 import { buildTestApp, expectProblem } from './helpers.js';
 
 let app: FastifyInstance | undefined;

@@ -6,9 +6,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LawsResponseSchema } from '../../src/http/schemas/laws.js';
-import { ConvertResponseSchema } from '../../src/http/schemas/models.js';
-import { PROBLEM_TYPES } from '../../src/http/schemas/problem.js';
+import { ConvertResponseSchema } from '../../src/api/convert/schemas.js';
+import { LawsResponseSchema } from '../../src/api/laws/schemas.js';
+import { PROBLEM_TYPES } from '../../src/api/problem.js';
 import { buildTestApp, expectProblem } from './helpers.js';
 
 type Converted = ReturnType<typeof ConvertResponseSchema.parse>;

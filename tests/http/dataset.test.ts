@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatasetResponseSchema } from '../../src/http/schemas/dataset.js';
+import { DatasetResponseSchema } from '../../src/api/dataset/schemas.js';
 import { buildTestApp, expectProblem } from './helpers.js';
 
 let app: FastifyInstance;

@@ -6,10 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { FITS_REQUEST_EXAMPLE } from '../../src/api/fits/examples.js';
+import { PROBLEM_TYPES } from '../../src/api/problem.js';
 import { InfeasibleError, PlannerInputError } from '../../src/core/errors.js';
-import { FITS_REQUEST_EXAMPLE } from '../../src/http/examples/beyond.js';
 import { useZodCompilers } from '../../src/http/routes/index.js';
-import { PROBLEM_TYPES } from '../../src/http/schemas/problem.js';
 import { buildTestApp, expectProblem } from './helpers.js';
 
 const BodySchema = z.strictObject({

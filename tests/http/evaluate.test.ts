@@ -8,10 +8,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EvaluationSchema } from '../../src/api/evaluate/schemas.js';
+import { LawsResponseSchema } from '../../src/api/laws/schemas.js';
+import { ModelsResponseSchema } from '../../src/api/models/schemas.js';
+import { PROBLEM_TYPES } from '../../src/api/problem.js';
 import { FIGURE2_JFT_VALIDATION_LOSS } from '../../src/core/dataset/figures.js';
-import { LawsResponseSchema } from '../../src/http/schemas/laws.js';
-import { EvaluationSchema, ModelsResponseSchema } from '../../src/http/schemas/models.js';
-import { PROBLEM_TYPES } from '../../src/http/schemas/problem.js';
 import { buildTestApp, expectProblem } from './helpers.js';
 
 type Laws = ReturnType<typeof LawsResponseSchema.parse>;

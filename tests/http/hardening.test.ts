@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROBLEM_TYPES } from '../../src/http/schemas/problem.js';
+import { PROBLEM_TYPES } from '../../src/api/problem.js';
 import { buildTestApp, expectProblem } from './helpers.js';
 
 const PLAN_BODY = { budget: { amount: 5000, unit: 'tpu_v4_core_hours' } };

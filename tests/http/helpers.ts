@@ -1,11 +1,11 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import { PROBLEM_CONTENT_TYPE, type Problem, ProblemSchema } from '../../src/api/problem.js';
 import { loadConfig } from '../../src/config.js';
 import { fitPaperLaws } from '../../src/core/laws/paperLaws.js';
 import { createPlannerContext, type PlannerContext } from '../../src/core/planner/context.js';
 import { fitLawEnsemble } from '../../src/core/uncertainty/lawEnsemble.js';
 import { buildApp } from '../../src/http/app.js';
-import { PROBLEM_CONTENT_TYPE, type Problem, ProblemSchema } from '../../src/http/schemas/problem.js';
 
 let sharedPlanner: PlannerContext | undefined;
 /** The fitted laws, once per test file rather than once per app. */

@@ -7,13 +7,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LawsResponseSchema } from '../../src/api/laws/schemas.js';
+import { ModelsResponseSchema } from '../../src/api/models/schemas.js';
 import {
   FIGURE1_NFNET_IMAGENET_ERROR,
   FIGURE2_JFT_VALIDATION_LOSS,
   FIGURE3_OPTIMAL_LEARNING_RATE,
 } from '../../src/core/dataset/figures.js';
-import { LawsResponseSchema } from '../../src/http/schemas/laws.js';
-import { ModelsResponseSchema } from '../../src/http/schemas/models.js';
 import { buildTestApp, expectProblem } from './helpers.js';
 
 type Laws = ReturnType<typeof LawsResponseSchema.parse>;

@@ -7,8 +7,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelsResponseSchema } from '../../src/http/schemas/models.js';
-import { PROBLEM_TYPES } from '../../src/http/schemas/problem.js';
+import { ModelsResponseSchema } from '../../src/api/models/schemas.js';
+import { PROBLEM_TYPES } from '../../src/api/problem.js';
 import { buildTestApp, expectProblem } from './helpers.js';
 
 type ModelsResponse = ReturnType<typeof ModelsResponseSchema.parse>;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { validate } from '@readme/openapi-parser';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBLEM_CONTENT_TYPE } from '../../src/http/schemas/problem.js';
+import { PROBLEM_CONTENT_TYPE } from '../../src/api/problem.js';
 import { buildTestApp } from './helpers.js';
 
 interface Media {
@@ -42,8 +42,10 @@ afterAll(async () => app.close());
 const hasExample = (media: Media) =>
   media.example !== undefined || media.examples !== undefined || Array.isArray(media.schema?.examples);
 
+/** The operations this app serves: a path with servers of its own (GET /metrics, on METRICS_PORT) is not one. */
 function operations(): [string, Operation][] {
-  return Object.entries(document.paths).flatMap(([path, methods]) =>
+  const served = Object.entries(document.paths).filter(([, methods]) => !('servers' in methods));
+  return served.flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]): [string, Operation] => [
       `${method.toUpperCase()} ${path}`,
       operation,
@@ -71,8 +73,18 @@ describe('openapi/openapi.json', () => {
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining(['/healthz', '/readyz', '/v1/dataset']),
     );
-    for (const hidden of ['/metrics', '/docs', '/openapi.json'])
-      expect(document.paths[hidden]).toBeUndefined();
+    for (const hidden of ['/docs', '/openapi.json']) expect(document.paths[hidden]).toBeUndefined();
+  });
+
+  it('documents GET /metrics with the server it lives on (METRICS_PORT), not this one', async () => {
+    const metrics = document.paths['/metrics'] as unknown as {
+      servers: { url: string; description: string }[];
+      get: Operation;
+    };
+    expect(metrics.servers[0]?.description).toMatch(/METRICS_PORT/);
+    expect(metrics.get.responses['200']?.content?.['text/plain']).toBeDefined();
+    // And, as documented, the API port does not serve it.
+    expect((await app.inject({ url: '/metrics' })).statusCode).toBe(404);
   });
 
   it.each(operations())('%s has an operationId, a summary and a declared tag', (_name, operation) => {

@@ -7,10 +7,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FITS_REQUEST_EXAMPLE } from '../../src/api/fits/examples.js';
+import { OperationSchema } from '../../src/api/operations/schemas.js';
+import { PROBLEM_TYPES, ProblemSchema } from '../../src/api/problem.js';
 import { FIGURE2_JFT_VALIDATION_LOSS } from '../../src/core/dataset/figures.js';
-import { FITS_REQUEST_EXAMPLE } from '../../src/http/examples/beyond.js';
-import { OperationSchema } from '../../src/http/schemas/operations.js';
-import { PROBLEM_TYPES, ProblemSchema } from '../../src/http/schemas/problem.js';
 import { buildTestApp } from './helpers.js';
 
 const FIGURE2_RUNS = FIGURE2_JFT_VALIDATION_LOSS.map((p) => ({

@@ -11,10 +11,10 @@
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelsResponseSchema } from '../../src/api/models/schemas.js';
+import { PlanSchema } from '../../src/api/plans/schemas.js';
+import { PROBLEM_TYPES } from '../../src/api/problem.js';
 import { WARNING_CODES, type WarningCode } from '../../src/core/planner/warnings.js';
-import { ModelsResponseSchema } from '../../src/http/schemas/models.js';
-import { PlanSchema } from '../../src/http/schemas/plan.js';
-import { PROBLEM_TYPES } from '../../src/http/schemas/problem.js';
 import { buildTestApp, expectProblem } from './helpers.js';
 
 type Plan = ReturnType<typeof PlanSchema.parse>;

@@ -36,8 +36,8 @@ const GROUP_WIDTH = 128;
 const STAGE_STRIDES = [1, 2, 2, 2] as const;
 /** Bottleneck of the first Fk+ stage: 192 channels in one group, which reproduces the published F4+ numbers. */
 const PLUS_STAGE1_BOTTLENECK = 192;
-const MAX_RESOLUTION = 8192;
-const MAX_CLASSES = 10_000_000;
+export const MAX_RESOLUTION = 8192;
+export const MAX_CLASSES = 10_000_000;
 
 /** Weight-standardised convolution: weights plus a per-output-channel gain and bias. */
 function conv(

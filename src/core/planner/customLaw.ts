@@ -4,7 +4,29 @@ import type { SurfaceCoefficients } from '../laws/surface.js';
 import { ENSEMBLE_MEMBERS, ENSEMBLE_SEED, memberWeights } from '../uncertainty/lawEnsemble.js';
 import type { SurfaceEnsemble } from '../uncertainty/surfaceMembers.js';
 import type { LossSurface } from './context.js';
-import type { CustomLaw, CustomLawEnsemble } from './request.js';
+
+/** A loss surface fitted elsewhere (POST /v1/fits) and sent back to plan with. */
+export interface CustomLaw {
+  readonly id?: string;
+  readonly coefficients: SurfaceCoefficients;
+  /** What its plans need for intervals and pick shares; without it they carry point predictions. */
+  readonly ensemble?: CustomLawEnsemble;
+}
+
+/**
+ * A caller's law's ensemble in compact form: the surface refitted without each model size's runs (the cluster
+ * jackknife's fits) and the residual scatter of a run around it. A plan mixes its 200 members from these as it mixes
+ * the paper's laws' (uncertainty/lawEnsemble.ts).
+ */
+export interface CustomLawEnsemble {
+  readonly leaveOneModelOut: readonly {
+    /** The model size left out (POST /v1/fits names it by its forward FLOPs per image). */
+    readonly heldOut: string;
+    readonly coefficients: SurfaceCoefficients;
+  }[];
+  /** Standard deviation of a run's log loss around the surface: sqrt(sum r^2 / (n - p)), r the log residuals. */
+  readonly residualLogSd: number;
+}
 
 const COEFFICIENTS = [
   'E',
@@ -14,11 +36,17 @@ const COEFFICIENTS = [
   'beta',
 ] as const satisfies readonly (keyof SurfaceCoefficients)[];
 /** Exponents beyond this make F^alpha or D^beta overflow a double at the sizes the planner evaluates. */
-const MAX_EXPONENT = 5;
+export const MAX_LAW_EXPONENT = 5;
+/**
+ * Largest E, A or B accepted: 1e300, so a coefficient times a term of the surface (A / F^alpha with F up to 1e13 and
+ * alpha down to 0) stays well inside a double (1.8e308); a loss of that size means nothing anyway.
+ */
+export const MAX_LAW_COEFFICIENT = 1e300;
 /** The joint form's gamma, when given, within the box the paper laws are fitted in (laws/jointSurface.ts). */
-const MIN_GAMMA = JOINT_GAMMA_MIN;
-const MAX_GAMMA = JOINT_GAMMA_MAX;
-
+export const MIN_LAW_GAMMA = JOINT_GAMMA_MIN;
+export const MAX_LAW_GAMMA = JOINT_GAMMA_MAX;
+/** A law's id is echoed in every plan's provenance: at most 100 characters. */
+export const MAX_LAW_ID_LENGTH = 100;
 /**
  * Model sizes a caller's law's ensemble must leave out: each fit without one must keep three sizes, the fewest that
  * pin down the size term (fits/fitRuns.ts, MIN_DISTINCT_VALUES_PER_TERM), so at least four.
@@ -28,29 +56,35 @@ export const MIN_ENSEMBLE_MODEL_SIZES = 4;
 export const MAX_ENSEMBLE_MODEL_SIZES = 32;
 /** A log standard deviation of 1 is a factor-e scatter between runs: past that no surface describes the runs. */
 export const MAX_RESIDUAL_LOG_SD = 1;
-const MAX_HELD_OUT_LENGTH = 100;
+/** A model size's name in an ensemble: at most 100 characters. */
+export const MAX_HELD_OUT_LENGTH = 100;
 
 export const CUSTOM_LAW_RESAMPLING =
   "cluster jackknife over your runs' model sizes (the surface refitted without each size's runs, as POST /v1/fits returns them; MacKinnon, Nielsen & Webb 2023's CV3): every quantity's members are Gaussian draws of its jackknife deviations, one standard normal weight per model size and member";
 
+/**
+ * Every coefficient must be positive, E, A and B at most MAX_LAW_COEFFICIENT and the exponents at most
+ * MAX_LAW_EXPONENT, or predictions would not be finite; an optional gamma (the joint form,
+ * E + (A / F^alpha + B / D^beta)^gamma, as GET /v1/laws may report) must lie in [MIN_LAW_GAMMA, MAX_LAW_GAMMA].
+ */
 function checkCoefficients(c: unknown, field: string): SurfaceCoefficients {
-  if (typeof c !== 'object' || c === null)
+  if (typeof c !== 'object' || c === null || Array.isArray(c))
     throw new PlannerInputError(field, `${field} must be an object with E, A, B, alpha and beta`);
   const coefficients = c as Record<string, unknown>;
   for (const key of COEFFICIENTS) {
     const value = coefficients[key];
-    const max = key === 'alpha' || key === 'beta' ? MAX_EXPONENT : Number.MAX_VALUE;
+    const max = key === 'alpha' || key === 'beta' ? MAX_LAW_EXPONENT : MAX_LAW_COEFFICIENT;
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max)
       throw new PlannerInputError(
         `${field}.${key}`,
-        `${field}.${key} must be a positive finite number${max === MAX_EXPONENT ? ` at most ${MAX_EXPONENT}` : ''}; got ${String(value)}`,
+        `${field}.${key} must be a number greater than 0 and at most ${max}; got ${String(value)}`,
       );
   }
   const { E, A, B, alpha, beta, gamma } = coefficients as unknown as SurfaceCoefficients;
-  if (gamma !== undefined && !(typeof gamma === 'number' && gamma >= MIN_GAMMA && gamma <= MAX_GAMMA))
+  if (gamma !== undefined && !(typeof gamma === 'number' && gamma >= MIN_LAW_GAMMA && gamma <= MAX_LAW_GAMMA))
     throw new PlannerInputError(
       `${field}.gamma`,
-      `${field}.gamma must be a number from ${MIN_GAMMA} to ${MAX_GAMMA} when given; got ${String(gamma)}`,
+      `${field}.gamma must be a number from ${MIN_LAW_GAMMA} to ${MAX_LAW_GAMMA} when given; got ${String(gamma)}`,
     );
   return gamma === undefined ? { E, A, B, alpha, beta } : { E, A, B, alpha, beta, gamma };
 }
@@ -116,14 +150,19 @@ function customLawEnsemble(point: SurfaceCoefficients, ensemble: unknown): Surfa
 }
 
 /**
- * A caller's loss surface (typically the `law` POST /v1/fits returned) as the planner's JFT loss law. Every
- * coefficient must be a positive finite number and the exponents at most 5, or predictions would not be; an
- * optional gamma (the joint form, E + (A / F^alpha + B / D^beta)^gamma, as GET /v1/laws may report) must lie in
- * [0.2, 5]. With an `ensemble` (the fits without each model size), its plans carry intervals and pick shares.
+ * A caller's loss surface (typically the `law` POST /v1/fits returned) as the planner's JFT loss law, its
+ * coefficients checked by checkCoefficients. With an `ensemble` (the fits without each model size), its plans carry
+ * intervals and pick shares.
  */
 export function customLossSurface(law: CustomLaw): LossSurface {
-  if (typeof law !== 'object' || law === null)
-    throw new PlannerInputError('law', 'law must be an object with coefficients');
+  if (typeof law !== 'object' || law === null || Array.isArray(law))
+    throw new PlannerInputError('law', 'law must be an object with coefficients (and optionally an id)');
+  const id: unknown = law.id;
+  if (id !== undefined && (typeof id !== 'string' || id.length < 1 || id.length > MAX_LAW_ID_LENGTH))
+    throw new PlannerInputError(
+      'law.id',
+      `law.id must be a string of 1 to ${MAX_LAW_ID_LENGTH} characters when given; got ${JSON.stringify(id)}`,
+    );
   const coefficients = checkCoefficients(law.coefficients, 'law.coefficients');
   return {
     id: law.id ?? 'custom_loss_surface',

@@ -14,11 +14,11 @@ import {
   allocationIntervals,
   optimumLines,
 } from '../uncertainty/allocationIntervals.js';
-import type { Interval } from '../uncertainty/intervals.js';
+import type { Interval } from '../uncertainty/interval.js';
 import { pickShares, pickSharesOfMembers } from '../uncertainty/pickShares.js';
 import type { PlannerUncertainty } from '../uncertainty/plannerUncertainty.js';
 import { surfaceMembersAt } from '../uncertainty/surfaceMembers.js';
-import { type ConvertedBudget, toTpuV4CoreHours } from '../units/budget.js';
+import type { ConvertedBudget } from '../units/budget.js';
 import type { ResolvedHardware } from '../units/hardware.js';
 import {
   describeConfiguration,
@@ -28,11 +28,11 @@ import {
   type TrainingConfiguration,
 } from './configuration.js';
 import type { LossSurface, ModelEntry, PlannerContext } from './context.js';
-import { customLossSurface } from './customLaw.js';
 import { type ConfigurationProvenance, configurationProvenance, PAPER_CITATION } from './provenance.js';
 import {
+  type CheckedPlanRequest,
+  checkPlanRequest,
   type NormalizedRequest,
-  normalizeRequest,
   type Objective,
   type PlanRequest,
   type Strategy,
@@ -513,10 +513,6 @@ function idealIntervals(
   return ends.every((x) => Number.isFinite(x) && x > 0) ? intervals : undefined;
 }
 
-function resolveSurface(context: PlannerContext, request: PlanRequest): LossSurface {
-  return request.law === undefined ? context.paperLossSurface : customLossSurface(request.law);
-}
-
 /** What one plan() call works on, passed to the pickers and describers instead of closing over it. */
 interface PlanState {
   readonly context: PlannerContext;
@@ -570,11 +566,13 @@ function alternativeOf(
  * context holds the fitted laws.
  */
 export function plan(context: PlannerContext, request: PlanRequest): Plan {
-  const budget = toTpuV4CoreHours(request.budget, context.laws.costModel);
-  const normalized = normalizeRequest(context, request);
-  const surface = resolveSurface(context, request);
-  const { objective, strategy, datasetImages } = normalized;
-  if (request.law !== undefined && objective === 'imagenet_top1')
+  return planChecked(context, checkPlanRequest(context, request));
+}
+
+/** plan() on a request checkPlanRequest has passed: nothing here checks input again. */
+export function planChecked(context: PlannerContext, normalized: CheckedPlanRequest): Plan {
+  const { budget, surface, customLaw, objective, strategy, datasetImages } = normalized;
+  if (customLaw && objective === 'imagenet_top1')
     throw new InfeasibleError(
       "law is a JFT-4B loss surface, but objective imagenet_top1 is predicted by the paper's fine-tuning law, which your runs do not calibrate; plan with objective jft_loss, or drop law",
       { field: 'law', objective },
@@ -626,7 +624,7 @@ export function plan(context: PlannerContext, request: PlanRequest): Plan {
   const byOtherStrategy = pickBy(state, otherStrategy, objective).chosen;
   alternatives.push(alternativeOf(state, byOtherStrategy, 'other_strategy', otherStrategy, objective));
   // A caller's law says nothing of top-1, so its plans have no imagenet_top1 pick to offer.
-  if (request.law === undefined) {
+  if (!customLaw) {
     const byOtherObjective = pickBy(state, strategy, otherObjective).chosen;
     alternatives.push(alternativeOf(state, byOtherObjective, 'other_objective', strategy, otherObjective));
   }

@@ -1,17 +1,19 @@
-import { parseVariant } from '../architecture/variants.js';
+import { isNfnetVariant, NFNET_VARIANTS } from '../architecture/variants.js';
 import { MAX_DATASET_IMAGES } from '../cost/costModel.js';
 import { FACTS } from '../dataset/facts.js';
 import { PlannerInputError } from '../errors.js';
-import type { SurfaceCoefficients } from '../laws/surface.js';
 import { DEFAULT_INTERVAL_LEVEL, MAX_INTERVAL_LEVEL, MIN_INTERVAL_LEVEL } from '../uncertainty/intervals.js';
-import type { BudgetInput } from '../units/budget.js';
+import { type BudgetInput, type ConvertedBudget, toTpuV4CoreHours } from '../units/budget.js';
 import {
   type HardwareInput,
   MAX_ACCELERATOR_COUNT,
   type ResolvedHardware,
   resolveHardware,
 } from '../units/hardware.js';
-import type { ModelEntry, PlannerContext } from './context.js';
+import type { LossSurface, ModelEntry, PlannerContext } from './context.js';
+import { type CustomLaw, customLossSurface } from './customLaw.js';
+
+export type { CustomLaw, CustomLawEnsemble } from './customLaw.js';
 
 export const OBJECTIVES = ['jft_loss', 'imagenet_top1'] as const;
 export type Objective = (typeof OBJECTIVES)[number];
@@ -24,37 +26,21 @@ export const MAX_BATCH_SIZE = 1_048_576;
 export const MAX_CORES = MAX_ACCELERATOR_COUNT;
 /** Largest epoch bound accepted: far past the paper's 8, where no law here means anything. */
 export const MAX_EPOCHS = 10_000;
+/**
+ * Fewest epochs a run or an epoch cap may have: fewer see less than one image even of the largest dataset accepted,
+ * and a subnormal cap sends the ideal model size to infinity.
+ */
+export const MIN_EPOCHS = 1 / MAX_DATASET_IMAGES;
 /** Smallest dataset accepted: 1,000 images. Below that the word "pre-training" no longer applies. */
 export const MIN_DATASET_IMAGES = 1_000;
+/** Largest previous optimal learning rate accepted: 100, far above any rate an NFNet trains at (0.1 x B / 256). */
+export const MAX_PREVIOUS_LEARNING_RATE = 100;
 
 export interface PlanConstraints {
   readonly models?: readonly string[];
   readonly minEpochs?: number;
   readonly maxEpochs?: number;
   readonly datasetImages?: number;
-}
-
-/** A loss surface fitted elsewhere (POST /v1/fits) and sent back to plan with. */
-export interface CustomLaw {
-  readonly id?: string;
-  readonly coefficients: SurfaceCoefficients;
-  /** What its plans need for intervals and pick shares; without it they carry point predictions. */
-  readonly ensemble?: CustomLawEnsemble;
-}
-
-/**
- * A caller's law's ensemble in compact form: the surface refitted without each model size's runs (the cluster
- * jackknife's fits) and the residual scatter of a run around it. A plan mixes its 200 members from these as it mixes
- * the paper's laws' (uncertainty/lawEnsemble.ts).
- */
-export interface CustomLawEnsemble {
-  readonly leaveOneModelOut: readonly {
-    /** The model size left out, as the runs named it (a variant, or its FLOPs per image). */
-    readonly heldOut: string;
-    readonly coefficients: SurfaceCoefficients;
-  }[];
-  /** Standard deviation of a run's log loss around the surface: sqrt(sum r^2 / (n - p)), r the log residuals. */
-  readonly residualLogSd: number;
 }
 
 export interface PlanRequest {
@@ -70,7 +56,10 @@ export interface PlanRequest {
   readonly intervalLevel?: number;
 }
 
-/** A request with defaults filled and every bound checked. */
+/** What a plan, an evaluation and a target search share: everything of a plan request but its budget and law. */
+export type PlanSettings = Omit<PlanRequest, 'budget' | 'law'>;
+
+/** Settings with defaults filled and every bound checked. */
 export interface NormalizedRequest {
   readonly objective: Objective;
   readonly strategy: Strategy;
@@ -131,9 +120,16 @@ function optionalHardware(
   return hardware === undefined ? {} : { hardware };
 }
 
-/** Checks everything but the budget (the unit converter checks that) and the custom law. */
-export function normalizeRequest(context: PlannerContext, request: PlanRequest): NormalizedRequest {
-  const constraints = request.constraints ?? {};
+/**
+ * Checks the settings (everything but the budget and the law) and fills their defaults. The limits are the exported
+ * constants, which the API's schemas import: one set of numbers for both shells.
+ */
+export function checkSettings(context: PlannerContext, request: PlanSettings): NormalizedRequest {
+  if (typeof request !== 'object' || request === null || Array.isArray(request))
+    throw new PlannerInputError('body', 'the request must be an object');
+  const constraints = request.constraints === undefined ? {} : request.constraints;
+  if (typeof constraints !== 'object' || constraints === null || Array.isArray(constraints))
+    throw new PlannerInputError('constraints', 'constraints must be an object');
   const minEpochs =
     constraints.minEpochs === undefined
       ? 0
@@ -141,7 +137,7 @@ export function normalizeRequest(context: PlannerContext, request: PlanRequest):
   const maxEpochs =
     constraints.maxEpochs === undefined
       ? Number.POSITIVE_INFINITY
-      : requirePositive(constraints.maxEpochs, 'constraints.maxEpochs', MAX_EPOCHS);
+      : requireNumber(constraints.maxEpochs, 'constraints.maxEpochs', MIN_EPOCHS, MAX_EPOCHS);
   if (minEpochs > maxEpochs)
     throw new PlannerInputError(
       'constraints.minEpochs',
@@ -154,8 +150,20 @@ export function normalizeRequest(context: PlannerContext, request: PlanRequest):
         'constraints.models',
         'constraints.models must list at least one NFNet variant',
       );
+    if (constraints.models.length > NFNET_VARIANTS.length)
+      throw new PlannerInputError(
+        'constraints.models',
+        `constraints.models lists at most the ${NFNET_VARIANTS.length} variants; got ${constraints.models.length}`,
+      );
+    // Exact names, as the API's schema documents them: "F3+", not "f3+" or "F3 " (an unencoded + in a URL).
     const allowed = new Set(
-      constraints.models.map((name, i) => parseVariant(name, `constraints.models.${i}`)),
+      constraints.models.map((name, i) => {
+        if (typeof name === 'string' && isNfnetVariant(name)) return name;
+        throw new PlannerInputError(
+          `constraints.models.${i}`,
+          `constraints.models.${i} must be one of ${NFNET_VARIANTS.join(', ')}; got ${JSON.stringify(name)}`,
+        );
+      }),
     );
     models = context.models.filter((m) => allowed.has(m.name));
   }
@@ -189,8 +197,40 @@ export function normalizeRequest(context: PlannerContext, request: PlanRequest):
           previousOptimalLearningRate: requirePositive(
             request.previousOptimalLearningRate,
             'previousOptimalLearningRate',
-            100,
+            MAX_PREVIOUS_LEARNING_RATE,
           ),
         }),
   };
+}
+
+/** The one checked plan request: the settings, the budget converted, and the loss surface to plan with. */
+export interface CheckedPlanRequest extends NormalizedRequest {
+  readonly budget: ConvertedBudget;
+  readonly surface: LossSurface;
+  /** The caller sent its own law (so there is no top-1 law and no ensemble for it). */
+  readonly customLaw: boolean;
+}
+
+/**
+ * The planner's one gate (the pattern of a single options check that the algorithm then trusts): every field of a
+ * plan request checked, in both shells, against the limits the API's schemas import. Throws PlannerInputError naming
+ * the first field that fails.
+ */
+export function checkPlanRequest(context: PlannerContext, request: PlanRequest): CheckedPlanRequest {
+  const settings = checkSettings(context, request);
+  return {
+    ...settings,
+    budget: toTpuV4CoreHours(request.budget, context.laws.costModel),
+    ...checkLaw(context, request.law),
+  };
+}
+
+/** The loss surface a request plans with: the paper's, or the caller's law, checked. */
+export function checkLaw(
+  context: PlannerContext,
+  law: CustomLaw | undefined,
+): { readonly surface: LossSurface; readonly customLaw: boolean } {
+  return law === undefined
+    ? { surface: context.paperLossSurface, customLaw: false }
+    : { surface: customLossSurface(law), customLaw: true };
 }

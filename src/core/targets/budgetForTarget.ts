@@ -10,12 +10,15 @@ import { InfeasibleError, PlannerInputError } from '../errors.js';
 import type { SurfaceCoefficients } from '../laws/surface.js';
 import { predict } from '../planner/configuration.js';
 import type { LossSurface, PlannerContext } from '../planner/context.js';
-import { customLossSurface } from '../planner/customLaw.js';
-import { type Plan, plan } from '../planner/plan.js';
-import { normalizeRequest, type Objective, type PlanRequest } from '../planner/request.js';
+import { type Plan, planChecked } from '../planner/plan.js';
+import { checkLaw, checkSettings, type Objective, type PlanRequest } from '../planner/request.js';
 import { DEFAULT_INTERVAL_LEVEL, type Interval } from '../uncertainty/intervals.js';
 import { mixMembers } from '../uncertainty/lawEnsemble.js';
-import { MAX_BUDGET_TPU_V4_CORE_HOURS, MIN_BUDGET_TPU_V4_CORE_HOURS } from '../units/budget.js';
+import {
+  MAX_BUDGET_TPU_V4_CORE_HOURS,
+  MIN_BUDGET_TPU_V4_CORE_HOURS,
+  toTpuV4CoreHours,
+} from '../units/budget.js';
 import {
   computeOptimalTpuV4CoreHours,
   finetuneBudgetForTop1,
@@ -101,16 +104,18 @@ export function budgetForTarget(context: PlannerContext, request: TargetRequest)
   const target = parseTarget(request.target);
   const objective: Objective =
     request.objective ?? (target.kind === 'jft_validation_loss' ? 'jft_loss' : 'imagenet_top1');
-  const surface: LossSurface =
-    request.law === undefined ? context.paperLossSurface : customLossSurface(request.law);
+  // The gate: the settings a plan shares and the law, checked once; every plan of the search below trusts them.
+  const { target: _target, law, ...settings } = request;
+  const normalized = checkSettings(context, { ...settings, objective });
+  const { surface, customLaw } = checkLaw(context, law);
   assertWithinAsymptote(target, surface.coefficients, context.laws.finetune.coefficients);
-  const { target: _target, ...rest } = request;
-  const planRequest = (tpuV4CoreHours: number): PlanRequest => ({
-    ...rest,
-    objective,
-    budget: { amount: tpuV4CoreHours, unit: 'tpu_v4_core_hours' },
-  });
-  const normalized = normalizeRequest(context, planRequest(MIN_BUDGET_TPU_V4_CORE_HOURS));
+  const planAt = (tpuV4CoreHours: number): Plan =>
+    planChecked(context, {
+      ...normalized,
+      surface,
+      customLaw,
+      budget: toTpuV4CoreHours({ amount: tpuV4CoreHours, unit: 'tpu_v4_core_hours' }, context.laws.costModel),
+    });
 
   const byLaw =
     target.kind === 'jft_validation_loss'
@@ -138,7 +143,7 @@ export function budgetForTarget(context: PlannerContext, request: TargetRequest)
   const probe = (tpuV4CoreHours: number): Probe => {
     plansEvaluated++;
     try {
-      const p = plan(context, planRequest(tpuV4CoreHours));
+      const p = planAt(tpuV4CoreHours);
       return { tpuV4CoreHours, plan: p, meets: meetsTarget(target, p.recommendation.predicted) };
     } catch (error) {
       if (error instanceof InfeasibleError) return { tpuV4CoreHours, meets: false };

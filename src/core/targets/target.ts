@@ -15,6 +15,12 @@ export type Target =
   | { readonly kind: 'jft_validation_loss'; readonly jftValidationLoss: number }
   | { readonly kind: 'imagenet_top1_percent'; readonly imagenetTop1Percent: number };
 
+/**
+ * Largest loss target accepted: 100, far above a uniform guess over JFT-4B's 30,000 classes (ln 30000 = 10.3), which
+ * the smallest budget already reaches; a larger number is a mistake (a percentage, say), not a target.
+ */
+export const MAX_TARGET_JFT_VALIDATION_LOSS = 100;
+
 /** Checks that exactly one target is given, as a finite positive number (top-1 at most 100). */
 export function parseTarget(target: unknown): Target {
   if (typeof target !== 'object' || target === null || Array.isArray(target))
@@ -32,11 +38,12 @@ export function parseTarget(target: unknown): Target {
     if (
       typeof jftValidationLoss !== 'number' ||
       !Number.isFinite(jftValidationLoss) ||
-      jftValidationLoss <= 0
+      jftValidationLoss <= 0 ||
+      jftValidationLoss > MAX_TARGET_JFT_VALIDATION_LOSS
     )
       throw new PlannerInputError(
         'target.jftValidationLoss',
-        `target.jftValidationLoss must be a finite number greater than zero; got ${String(jftValidationLoss)}`,
+        `target.jftValidationLoss must be a number greater than zero and at most ${MAX_TARGET_JFT_VALIDATION_LOSS}; got ${String(jftValidationLoss)}`,
       );
     return { kind: 'jft_validation_loss', jftValidationLoss };
   }

@@ -10,7 +10,7 @@
 import { FACTS } from '../dataset/facts.js';
 import type { CostPowerLaw } from '../laws/allocation.js';
 import type { SurfaceCoefficients } from '../laws/surface.js';
-import type { Interval } from './intervals.js';
+import type { Interval } from './interval.js';
 import { type EnsembleWeights, type JackknifeFits, memberQuantity } from './lawEnsemble.js';
 
 /** ln F*_m(C) = intercept_m + slope_m ln C for each member m. */

@@ -12,14 +12,12 @@
  */
 
 import type { NfnetVariant } from '../architecture/variants.js';
+import type { Interval } from './interval.js';
 import { normalQuantile } from './normalQuantile.js';
 import type { PlannerUncertainty } from './plannerUncertainty.js';
 import { type GridLaw, gridPosition, memberQuantile } from './predictionGrid.js';
 
-export interface Interval {
-  readonly lower: number;
-  readonly upper: number;
-}
+export type { Interval } from './interval.js';
 
 export const DEFAULT_INTERVAL_LEVEL = 0.9;
 /**

@@ -89,3 +89,11 @@ export function isGpuAccelerator(name: unknown): name is GpuAccelerator {
 export function isAccelerator(name: unknown): name is Accelerator {
   return typeof name === 'string' && (ACCELERATORS as readonly string[]).includes(name);
 }
+
+/**
+ * A sustained fraction of an accelerator's peak: at most all of it, and at least a thousandth. Below that a wall
+ * clock (training FLOPs / (count x peak x utilization)) leaves any sense, and at a subnormal utilization it overflows
+ * to infinity.
+ */
+export const MIN_UTILIZATION = 0.001;
+export const MAX_UTILIZATION = 1;

@@ -2,7 +2,14 @@ import type { CostModel } from '../cost/costModel.js';
 import { FLOPS_PER_TFLOP, SECONDS_PER_HOUR } from '../cost/throughput.js';
 import { FACTS, TPU_V4_PEAK_TFLOPS_PER_CORE } from '../dataset/facts.js';
 import { PlannerInputError } from '../errors.js';
-import { GPU_ACCELERATORS, GPU_PEAK, type GpuAccelerator, isGpuAccelerator } from './accelerators.js';
+import {
+  GPU_ACCELERATORS,
+  GPU_PEAK,
+  type GpuAccelerator,
+  isGpuAccelerator,
+  MAX_UTILIZATION,
+  MIN_UTILIZATION,
+} from './accelerators.js';
 import {
   isTpuV3Basis,
   TPU_V3_BASES,
@@ -57,6 +64,14 @@ export interface ConvertedBudget {
  * budget in core hours typed as chip days, or FLOPs typed as PFLOPs); the paper's smallest run is 400 core hours.
  */
 export const MIN_BUDGET_TPU_V4_CORE_HOURS = 1;
+
+/**
+ * Largest amount accepted in any unit: 1e30. The converted budget is held to MAX_BUDGET_TPU_V4_CORE_HOURS anyway (1e9
+ * core hours is about 2e26 training FLOPs); this bounds the number itself, before any unit scales it.
+ */
+export const MAX_BUDGET_AMOUNT = 1e30;
+/** Largest GPU peak accepted, TFLOP/s: 1e6, over 400 times the fastest listed GPU (B200, 2,250 dense bf16). */
+export const MAX_PEAK_TFLOPS = 1e6;
 /**
  * Largest converted budget accepted: 1e9 TPU-v4 core hours, about 9,000 times the paper's largest run (110k) and
  * beyond any plausible training run; above it every extrapolation of the paper's laws is meaningless.
@@ -107,10 +122,10 @@ export function toTpuV4CoreHours(budget: BudgetInput, costModel: CostModel): Con
       `budget.unit must be one of ${BUDGET_UNITS.join(', ')}; got ${JSON.stringify(unit)}`,
     );
   const amount: unknown = budget.amount;
-  if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0)
+  if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0 || amount > MAX_BUDGET_AMOUNT)
     throw new PlannerInputError(
       'budget.amount',
-      `budget.amount must be a finite number greater than zero; got ${describe(amount)}`,
+      `budget.amount must be a finite number greater than zero and at most ${MAX_BUDGET_AMOUNT}; got ${describe(amount)}`,
     );
   rejectInapplicable(budget, unit as BudgetUnit);
 
@@ -162,7 +177,7 @@ function conversion(budget: BudgetInput, unit: BudgetUnit, costModel: CostModel)
         basis: `1 TPU-v4 chip hour = ${TPU_V4_CORES_PER_CHIP} TPU-v4 core hours (${TPU_V4_CORES_PER_CHIP} TensorCores per chip, ${FACTS.tpuV4CoresPerChip.source}).`,
       };
     case 'tpu_v3_core_hours': {
-      const tpuV3Basis = budget.tpuV3Basis ?? 'vit';
+      const tpuV3Basis = budget.tpuV3Basis === undefined ? 'vit' : budget.tpuV3Basis;
       if (!isTpuV3Basis(tpuV3Basis))
         throw new PlannerInputError(
           'budget.tpuV3Basis',
@@ -221,21 +236,29 @@ function gpuConversion(budget: BudgetInput, costModel: CostModel, familyText: st
     peak = fact.value;
     gpuText = `${label} (${peak} TFLOP/s dense bf16 peak, ${fact.source})`;
   } else {
-    if (typeof peakTflops !== 'number' || !Number.isFinite(peakTflops) || peakTflops <= 0)
+    if (
+      typeof peakTflops !== 'number' ||
+      !Number.isFinite(peakTflops) ||
+      peakTflops <= 0 ||
+      peakTflops > MAX_PEAK_TFLOPS
+    )
       throw new PlannerInputError(
         'budget.peakTflops',
-        `budget.peakTflops must be a finite number of TFLOP/s greater than zero; got ${describe(peakTflops)}`,
+        `budget.peakTflops must be a number of TFLOP/s greater than zero and at most ${MAX_PEAK_TFLOPS}; got ${describe(peakTflops)}`,
       );
     peak = peakTflops;
     gpuText = `GPU with a stated ${formatNumber(peak)} TFLOP/s peak`;
   }
   if (
     utilization !== undefined &&
-    (typeof utilization !== 'number' || !Number.isFinite(utilization) || utilization <= 0 || utilization > 1)
+    (typeof utilization !== 'number' ||
+      !Number.isFinite(utilization) ||
+      utilization < MIN_UTILIZATION ||
+      utilization > MAX_UTILIZATION)
   )
     throw new PlannerInputError(
       'budget.utilization',
-      `budget.utilization is the fraction of peak the GPU sustains and must be greater than 0 and at most 1; got ${describe(utilization)}`,
+      `budget.utilization is the fraction of peak the GPU sustains and must be from ${MIN_UTILIZATION} to ${MAX_UTILIZATION}; got ${describe(utilization)}`,
     );
   const u = utilization ?? costModel.familyUtilization;
   const uText =

@@ -1,7 +1,14 @@
 import type { CostModel } from '../cost/costModel.js';
 import { FLOPS_PER_TFLOP, SECONDS_PER_HOUR } from '../cost/throughput.js';
 import { PlannerInputError } from '../errors.js';
-import { ACCELERATOR_SPECS, ACCELERATORS, type Accelerator, isAccelerator } from './accelerators.js';
+import {
+  ACCELERATOR_SPECS,
+  ACCELERATORS,
+  type Accelerator,
+  isAccelerator,
+  MAX_UTILIZATION,
+  MIN_UTILIZATION,
+} from './accelerators.js';
 
 /**
  * The machines a run will use, for its wall clock and its price: `count` devices of one accelerator, or the older
@@ -52,7 +59,7 @@ export function resolveHardware(
   costModel: Pick<CostModel, 'familyUtilization'>,
 ): ResolvedHardware | undefined {
   if (input === undefined) return undefined;
-  if (typeof input !== 'object' || input === null)
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new PlannerInputError('hardware', 'hardware must be an object');
   const { cores, accelerator, count, utilization, pricePerAcceleratorHour } = input;
   if (cores !== undefined && (accelerator !== undefined || count !== undefined))
@@ -95,13 +102,13 @@ export function resolveHardware(
       !(
         typeof utilization === 'number' &&
         Number.isFinite(utilization) &&
-        utilization > 0 &&
-        utilization <= 1
+        utilization >= MIN_UTILIZATION &&
+        utilization <= MAX_UTILIZATION
       )
     )
       throw new PlannerInputError(
         'hardware.utilization',
-        `hardware.utilization is a fraction of peak, greater than 0 and at most 1; got ${String(utilization)}`,
+        `hardware.utilization is a fraction of peak, from ${MIN_UTILIZATION} to ${MAX_UTILIZATION}; got ${String(utilization)}`,
       );
   }
   if (

@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { finishDocument } from '../../api/document.js';
 import cacheValidation, { taggedCoding } from './cacheValidation.js';
 import compression from './compression.js';
 import { DOCS_CSP } from './security.js';
@@ -38,13 +39,18 @@ const docsPlugin: FastifyPluginAsync<{ serveDocs: boolean }> = async (app, optio
         description:
           'Plans NFNet image-model pre-training from a compute budget, following Smith, Brock, Berrada & De (2023), ' +
           '"ConvNets Match Vision Transformers at Scale" (arXiv 2310.16764). Every error is an RFC 9457 problem ' +
-          '(application/problem+json) whose instance is the request id.',
+          '(application/problem+json) whose instance is the request id. Prometheus metrics are not served here but on ' +
+          'a separate listener (METRICS_PORT): see GET /metrics and its server.',
       },
       servers: [{ url: '/', description: 'This server' }],
+      // The API has no authentication; said explicitly (an empty list) so a generator or linter does not take the
+      // absence for an omission.
+      security: [],
       tags: TAGS.map((tag) => ({ ...tag })),
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    // Named components ($ref) for the schemas registered with an id, then the contract's last pass over the document.
+    transformObject: (document) => finishDocument(jsonSchemaTransformObject(document)),
   });
   if (!options.serveDocs) return;
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });

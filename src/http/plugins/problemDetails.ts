@@ -4,112 +4,24 @@
  * messages, PlannerInputError and InfeasibleError, this module's own texts) reach the body; anything else becomes a
  * generic 500 and its stack goes to the log only.
  */
-import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { InfeasibleError, PlannerInputError } from '../../core/errors.js';
-import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type Problem, statusTitle } from '../schemas/problem.js';
+import {
+  problemFor as contractProblemFor,
+  MAX_ECHOED_PATH_LENGTH,
+  PROBLEM_CONTENT_TYPE,
+  PROBLEM_TYPES,
+  type Problem,
+  type ProblemBody,
+} from '../../api/problem.js';
 import { WorkRefusedError } from '../work.js';
 import { ForbiddenPropertyError } from './jsonBody.js';
 
-type ProblemBody = Omit<Problem, 'instance'>;
-
-/** The not-found detail quotes the path; a client-chosen string, so it is bounded. */
-const MAX_ECHOED_PATH_LENGTH = 200;
-
-interface ValidationIssue {
-  instancePath?: string;
-  message?: string;
-  keyword?: string;
-  params?: Record<string, unknown>;
-}
-
-/** "/budget/amount" -> "budget.amount"; an unknown key is reported at its own path, not its parent's. */
-export function issuePaths(issue: ValidationIssue, context: string | undefined): string[] {
-  const base = (issue.instancePath ?? '').split('/').filter((segment) => segment !== '');
-  const keys = issue.keyword === 'unrecognized_keys' ? issue.params?.keys : undefined;
-  if (Array.isArray(keys) && keys.length > 0) return keys.map((key) => [...base, String(key)].join('.'));
-  return [base.length > 0 ? base.join('.') : (context ?? 'body')];
-}
-
 /**
- * A 1 MiB body of unknown keys would otherwise come back as a 7 MB answer (each key in errors[] and again in detail):
- * at most this many issues are listed, each path cut to MAX_ECHOED_PATH_LENGTH, and detail says how many were left out.
+ * Maps any thrown value to the problem the client sees: the errors only the HTTP shell raises here, the rest (core
+ * errors, validation issues, Fastify's client errors) by the contract's own mapping.
  */
-export const MAX_LISTED_ISSUES = 20;
-
-function validationProblem(issues: readonly ValidationIssue[], context: string | undefined): ProblemBody {
-  const all = issues.flatMap((issue) => {
-    const message =
-      issue.keyword === 'unrecognized_keys' ? 'Unknown property' : (issue.message ?? 'Invalid value');
-    return issuePaths(issue, context).map((path) => ({
-      path: path.slice(0, MAX_ECHOED_PATH_LENGTH),
-      message,
-    }));
-  });
-  const errors = all.slice(0, MAX_LISTED_ISSUES);
-  const omitted = all.length - errors.length;
-  return {
-    type: PROBLEM_TYPES.validation,
-    title: 'Invalid request',
-    status: 400,
-    detail:
-      errors.map((error) => `${error.path}: ${error.message}`).join('; ') +
-      (omitted > 0 ? `; and ${omitted} more issues not listed` : ''),
-    errors,
-  };
-}
-
-const SAFE_CLIENT_ERRORS: Record<string, (error: FastifyError, request: FastifyRequest) => ProblemBody> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: () => ({
-    type: PROBLEM_TYPES.malformedJson,
-    title: 'Malformed JSON',
-    status: 400,
-    detail: 'The request body is not valid JSON.',
-  }),
-  FST_ERR_CTP_EMPTY_JSON_BODY: () => ({
-    type: PROBLEM_TYPES.malformedJson,
-    title: 'Malformed JSON',
-    status: 400,
-    detail: 'The content type is application/json but the body is empty.',
-  }),
-  FST_ERR_CTP_BODY_TOO_LARGE: (_error, request) => ({
-    type: PROBLEM_TYPES.bodyTooLarge,
-    title: 'Request body too large',
-    status: 413,
-    detail: `The request body exceeds the limit of ${request.routeOptions.bodyLimit} bytes.`,
-  }),
-  // @fastify/under-pressure shedding load; it has already set the retry-after header.
-  FST_UNDER_PRESSURE: () => ({
-    type: PROBLEM_TYPES.overloaded,
-    title: 'Service overloaded',
-    status: 503,
-    detail: 'The service is overloaded; retry after the number of seconds in the retry-after header.',
-  }),
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => ({
-    type: PROBLEM_TYPES.unsupportedMediaType,
-    title: 'Unsupported media type',
-    status: 415,
-    detail: 'Send the body as application/json.',
-  }),
-};
-
-/** Maps any thrown value to the problem the client sees. Pure apart from reading the error. */
 export function problemFor(error: unknown, request: FastifyRequest): ProblemBody {
-  if (error instanceof PlannerInputError) {
-    return validationProblem(
-      [{ instancePath: `/${error.field.split('.').join('/')}`, message: error.message }],
-      'body',
-    );
-  }
-  if (error instanceof InfeasibleError) {
-    return {
-      type: PROBLEM_TYPES.infeasible,
-      title: 'Request cannot be satisfied',
-      status: 422,
-      detail: error.message,
-      context: { ...error.detail },
-    };
-  }
   if (error instanceof ForbiddenPropertyError) {
     return {
       type: PROBLEM_TYPES.forbiddenProperty,
@@ -126,44 +38,7 @@ export function problemFor(error: unknown, request: FastifyRequest): ProblemBody
       detail: `${error.message} Retry after ${error.retryAfterSeconds} s.`,
     };
   }
-  if (error instanceof Error && error.name === 'AbortError') {
-    return {
-      type: PROBLEM_TYPES.overloaded,
-      title: 'Service overloaded',
-      status: 503,
-      detail: 'The work was stopped before it finished (the service is shutting down); retry.',
-    };
-  }
-  const fastifyError = error as Partial<FastifyError> | null;
-  if (Array.isArray(fastifyError?.validation)) {
-    return validationProblem(fastifyError.validation, fastifyError.validationContext);
-  }
-  const known = fastifyError?.code ? SAFE_CLIENT_ERRORS[fastifyError.code] : undefined;
-  if (known) return known(fastifyError as FastifyError, request);
-  const status = fastifyError?.statusCode;
-  if (status === 429) {
-    return {
-      type: PROBLEM_TYPES.rateLimited,
-      title: 'Too many requests',
-      status,
-      detail: fastifyError?.message ?? 'Rate limit exceeded.',
-    };
-  }
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    // Another client error raised by Fastify or a plugin: its message is not vetted, so say only the status.
-    return {
-      type: PROBLEM_TYPES.badRequest,
-      title: statusTitle(status),
-      status,
-      detail: statusTitle(status),
-    };
-  }
-  return {
-    type: PROBLEM_TYPES.internal,
-    title: 'Internal server error',
-    status: 500,
-    detail: 'The server failed to handle the request; quote the instance id when reporting it.',
-  };
+  return contractProblemFor(error, request);
 }
 
 function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ProblemBody): FastifyReply {

@@ -9,8 +9,8 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { PlanRequestSchema, PlanSchema } from '../../api/plans/schemas.js';
 import { type Plan, plan } from '../../core/planner/plan.js';
-import { PlanRequestSchema, PlanSchema } from '../schemas/plan.js';
 
 const HelloSchema = z.object({ hello: z.literal('world') });
 /** The benchmark sends six bodies; a bound keeps a stray client from growing the map. */

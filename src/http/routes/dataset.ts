@@ -5,6 +5,9 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { type DatasetResponse, DatasetResponseSchema } from '../../api/dataset/schemas.js';
+import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
+import { jsonResponse } from '../../api/responses.js';
 import { FACTS, type FactId } from '../../core/dataset/facts.js';
 import {
   FIGURE1_NFNET_IMAGENET_ERROR,
@@ -12,8 +15,6 @@ import {
   FIGURE2_JFT_VALIDATION_LOSS,
   FIGURE3_OPTIMAL_LEARNING_RATE,
 } from '../../core/dataset/figures.js';
-import { type DatasetResponse, DatasetResponseSchema } from '../schemas/dataset.js';
-import { COMMON_PROBLEMS, problemResponses } from '../schemas/problem.js';
 
 /** Built once: the data are constants. */
 export const DATASET: DatasetResponse = {
@@ -60,18 +61,6 @@ export const DATASET: DatasetResponse = {
  */
 const DATASET_JSON = JSON.stringify(DATASET);
 
-const EXAMPLE: DatasetResponse = {
-  ...DATASET,
-  figure1: { ...DATASET.figure1, points: DATASET.figure1.points.slice(0, 1) },
-  figure1ReferencePoints: {
-    ...DATASET.figure1ReferencePoints,
-    points: DATASET.figure1ReferencePoints.points.slice(1, 2),
-  },
-  figure2: { ...DATASET.figure2, points: DATASET.figure2.points.slice(1, 2) },
-  figure3: { ...DATASET.figure3, points: DATASET.figure3.points.slice(0, 1) },
-  facts: DATASET.facts.slice(0, 1),
-};
-
 export const datasetRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/dataset',
@@ -85,7 +74,7 @@ export const datasetRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['dataset'],
         querystring: z.strictObject({}).describe('No parameters; any query parameter is rejected.'),
         response: {
-          200: DatasetResponseSchema.meta({ examples: [EXAMPLE] }),
+          200: jsonResponse(DatasetResponseSchema),
           ...problemResponses(400, ...COMMON_PROBLEMS),
         },
       },

@@ -1,28 +1,13 @@
 /**
- * GET /v1/frontier (series for plotting) and the SVG charts. Handlers only call the core and the chart renderers.
+ * GET /v1/frontier: the planner's answers over a grid of budgets, for plotting. Handlers only call the core.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { frontierChartSvg, learningRateChartSvg } from '../../charts/plannerCharts.js';
+import { withQueryExample } from '../../api/examples.js';
+import { FRONTIER_QUERY_EXAMPLE } from '../../api/frontier/examples.js';
+import { FrontierQuerySchema, FrontierResponseSchema } from '../../api/frontier/schemas.js';
+import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
+import { jsonResponse } from '../../api/responses.js';
 import { frontierSeries } from '../../core/planner/frontierSeries.js';
-import { FRONTIER_EXAMPLE } from '../examples/frontier.js';
-import {
-  FrontierChartQuerySchema,
-  FrontierQuerySchema,
-  FrontierResponseSchema,
-  LearningRateChartQuerySchema,
-  SvgSchema,
-} from '../schemas/frontier.js';
-import { COMMON_PROBLEMS, problemResponses } from '../schemas/problem.js';
-
-const SVG_CONTENT_TYPE = 'image/svg+xml';
-const SVG_EXAMPLE = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 880 560">…</svg>';
-
-function svgResponse(description: string) {
-  return {
-    description,
-    content: { [SVG_CONTENT_TYPE]: { schema: SvgSchema.meta({ examples: [SVG_EXAMPLE] }) } },
-  };
-}
 
 export const frontierRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -34,9 +19,9 @@ export const frontierRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           "For each budget on a log grid: the fitted frontier, and the ideal and recommended configuration with predictions under both strategies; plus the paper's measured points of the objective's figure.",
         tags: ['charts'],
-        querystring: FrontierQuerySchema,
+        querystring: withQueryExample(FrontierQuerySchema, FRONTIER_QUERY_EXAMPLE),
         response: {
-          200: FrontierResponseSchema.meta({ examples: [FRONTIER_EXAMPLE] }),
+          200: jsonResponse(FrontierResponseSchema),
           ...problemResponses(400, ...COMMON_PROBLEMS),
         },
       },
@@ -50,58 +35,5 @@ export const frontierRoutes: FastifyPluginAsyncZod = async (app) => {
         ...(objective === undefined ? {} : { objective }),
       });
     },
-  );
-
-  app.get(
-    '/charts/frontier.svg',
-    {
-      schema: {
-        operationId: 'getFrontierChart',
-        summary: 'Chart: loss or top-1 against budget, with the fitted frontier and an optional plan',
-        description:
-          "Log-log axes; the paper's six curves as points and lines, the fitted frontier dashed, and the recommended plan for ?budget= as a star.",
-        tags: ['charts'],
-        querystring: FrontierChartQuerySchema,
-        response: {
-          200: svgResponse('The chart as a standalone SVG document.'),
-          ...problemResponses(400, ...COMMON_PROBLEMS),
-        },
-      },
-    },
-    async (request, reply) => {
-      const { metric, budget, strategy } = request.query;
-      const svg = frontierChartSvg(app.planner, {
-        metric,
-        ...(budget === undefined ? {} : { budgetTpuV4CoreHours: budget }),
-        ...(strategy === undefined ? {} : { strategy }),
-      });
-      return reply
-        .type(SVG_CONTENT_TYPE)
-        .serializer((body: unknown) => body as string)
-        .send(svg);
-    },
-  );
-
-  app.get(
-    '/charts/learning-rate.svg',
-    {
-      schema: {
-        operationId: 'getLearningRateChart',
-        summary: "Chart: Figure 3's optimal learning rates with the fitted law",
-        description:
-          "Epochs (log2) against learning rate (log2) on the paper's factor-2 grid, one law line per model.",
-        tags: ['charts'],
-        querystring: LearningRateChartQuerySchema,
-        response: {
-          200: svgResponse('The chart as a standalone SVG document.'),
-          ...problemResponses(400, ...COMMON_PROBLEMS),
-        },
-      },
-    },
-    async (_request, reply) =>
-      reply
-        .type(SVG_CONTENT_TYPE)
-        .serializer((body: unknown) => body as string)
-        .send(learningRateChartSvg(app.planner)),
   );
 };

@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, problemResponses } from '../schemas/problem.js';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, problemResponses } from '../../api/problem.js';
 
 const LiveSchema = z
   .object({ status: z.literal('ok') })

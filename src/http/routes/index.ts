@@ -10,15 +10,20 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import cacheValidation, { taggedCoding } from '../plugins/cacheValidation.js';
 import compression from '../plugins/compression.js';
-import { createSerializerCompiler } from '../serializer.js';
+import { createSerializerCompiler } from '../serializerCompiler.js';
 import { benchmarkRoutes } from './benchmark.js';
-import { beyondRoutes } from './beyond.js';
+import { chartRoutes } from './charts.js';
+import { convertRoutes } from './convert.js';
 import { datasetRoutes } from './dataset.js';
+import { evaluateRoutes } from './evaluate.js';
+import { fitRoutes } from './fits.js';
 import { frontierRoutes } from './frontier.js';
 import { healthRoutes } from './health.js';
-import { buildingBlockRoutes } from './models.js';
+import { lawRoutes } from './laws.js';
+import { modelRoutes } from './models.js';
 import { operationRoutes } from './operations.js';
 import { planRoutes } from './plans.js';
+import { targetRoutes } from './targets.js';
 
 /** Makes `scope` a zod scope: requests validated by zod, responses by fast-json-stringify from the zod schemas. */
 export function useZodCompilers(scope: FastifyInstance, options: { checkResponses: boolean }): void {
@@ -37,7 +42,8 @@ export const apiRoutes: FastifyPluginAsync<{ checkResponses: boolean; benchmarkR
   await app.register(async (scope) => {
     await scope.register(compression);
     await scope.register(planRoutes, { prefix: '/v1' });
-    await scope.register(beyondRoutes, { prefix: '/v1' });
+    await scope.register(targetRoutes, { prefix: '/v1' });
+    await scope.register(fitRoutes, { prefix: '/v1' });
     await scope.register(operationRoutes, { prefix: '/v1' });
   });
   // Answers that depend only on the fitted laws and the URL: ETag and Cache-Control, then compressed.
@@ -45,8 +51,12 @@ export const apiRoutes: FastifyPluginAsync<{ checkResponses: boolean; benchmarkR
     await scope.register(cacheValidation);
     await scope.register(compression);
     await scope.register(taggedCoding);
-    await scope.register(buildingBlockRoutes, { prefix: '/v1' });
+    await scope.register(modelRoutes, { prefix: '/v1' });
+    await scope.register(evaluateRoutes, { prefix: '/v1' });
+    await scope.register(convertRoutes, { prefix: '/v1' });
+    await scope.register(lawRoutes, { prefix: '/v1' });
     await scope.register(frontierRoutes, { prefix: '/v1' });
+    await scope.register(chartRoutes, { prefix: '/v1' });
     await scope.register(datasetRoutes, { prefix: '/v1' });
   });
   if (options.benchmarkRoutes) await app.register(benchmarkRoutes, { prefix: '/bench' });

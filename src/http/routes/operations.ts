@@ -2,14 +2,9 @@
  * GET and DELETE /v1/operations/{id}: the status monitor of a long-running request (plugins/operations.ts).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { OPERATION_EXAMPLE, OperationParamsSchema, OperationSchema } from '../../api/operations/schemas.js';
+import { COMMON_PROBLEMS, PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, problemResponses } from '../../api/problem.js';
 import { JSON_CONTENT_TYPE } from '../plugins/operations.js';
-import { OPERATION_EXAMPLE, OperationParamsSchema, OperationSchema } from '../schemas/operations.js';
-import {
-  COMMON_PROBLEMS,
-  PROBLEM_CONTENT_TYPE,
-  PROBLEM_TYPES,
-  problemResponses,
-} from '../schemas/problem.js';
 
 export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
   const notFound = (id: string, requestId: string) => ({

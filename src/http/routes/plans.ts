@@ -2,19 +2,19 @@
  * POST /v1/plans and POST /v1/plans/batch: the planner over HTTP. A plan is planned on the event loop (microseconds);
  * a batch of more than a few items on the worker threads, as an operation when large.
  */
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { plan } from '../../core/planner/plan.js';
-import { PLAN_EXAMPLE } from '../examples/plan.js';
+import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
+import { ACCEPTED_RESPONSE } from '../../api/operations/schemas.js';
 import {
+  BatchEnvelopeSchema,
   BatchRequestSchema,
   BatchResponseSchema,
-  PLAN_REQUEST_EXAMPLE,
   PlanRequestSchema,
   PlanSchema,
-} from '../schemas/plan.js';
-import { COMMON_PROBLEMS, problemResponses } from '../schemas/problem.js';
+} from '../../api/plans/schemas.js';
+import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
+import { jsonResponse } from '../../api/responses.js';
+import { plan } from '../../core/planner/plan.js';
 import { batchWork } from '../work.js';
-import { ACCEPTED_RESPONSE } from './beyond.js';
 
 /**
  * Batches this small are planned on the event loop (under a millisecond), where a worker round trip would cost more
@@ -34,9 +34,9 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           "Converts the budget to TPU-v4 core hours, allocates it between model size and epochs (the paper's equal-rate rule, or the fitted laws), picks the NFNet variant, and returns its epochs, learning rate and trials, predicted JFT loss and ImageNet top-1, cost, alternatives, warnings and provenance. A constraint no variant can satisfy is a 422.",
         tags: ['plans'],
-        body: PlanRequestSchema.meta({ examples: [PLAN_REQUEST_EXAMPLE] }),
+        body: PlanRequestSchema,
         response: {
-          200: PlanSchema.meta({ examples: [PLAN_EXAMPLE] }),
+          200: jsonResponse(PlanSchema),
           ...problemResponses(400, 413, 415, 422, ...COMMON_PROBLEMS),
         },
       },
@@ -48,21 +48,21 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
     '/plans/batch',
     {
       config: { work: (request) => batchWork((request.body as { items: unknown[] }).items.length) },
+      // The document types each item as a plan request; the route checks only the envelope, and each item on its own.
+      validatorCompiler: (route) =>
+        validatorCompiler({
+          ...route,
+          schema: route.httpPart === 'body' ? BatchEnvelopeSchema : route.schema,
+        } as Parameters<typeof validatorCompiler>[0]),
       schema: {
         operationId: 'createPlans',
         summary: 'Plan up to 1,000 budgets at once',
         description:
           'Each item is a POST /v1/plans body, validated and planned on its own; results come back in order, each a plan or a problem object. The batch itself fails (400) only when it is not a list of 1 to 1,000 objects.',
         tags: ['plans'],
-        body: BatchRequestSchema.meta({
-          examples: [
-            { items: [PLAN_REQUEST_EXAMPLE, { budget: { amount: 2_000, unit: 'tpu_v4_chip_hours' } }] },
-          ],
-        }),
+        body: BatchRequestSchema,
         response: {
-          200: BatchResponseSchema.meta({
-            examples: [{ results: [PLAN_EXAMPLE], succeeded: 1, failed: 0 }],
-          }),
+          200: jsonResponse(BatchResponseSchema),
           ...ACCEPTED_RESPONSE,
           ...problemResponses(400, 413, 415, ...COMMON_PROBLEMS),
         },

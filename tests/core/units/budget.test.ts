@@ -2,6 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { buildCostModel, type CostModel } from '../../../src/core/cost/costModel.js';
 import { PlannerInputError } from '../../../src/core/errors.js';
+import { MAX_UTILIZATION, MIN_UTILIZATION } from '../../../src/core/units/accelerators.js';
 import {
   BUDGET_UNITS,
   type BudgetInput,
@@ -210,7 +211,7 @@ describe('bad input names the field (oracle: the rules of issue 2 item 7)', () =
 
   it('messages are written for a person: the field, the rule and the value', () => {
     expect(() => convert({ amount: -3, unit: 'tpu_v4_core_hours' })).toThrow(
-      'budget.amount must be a finite number greater than zero; got -3',
+      'budget.amount must be a finite number greater than zero and at most 1e+30; got -3',
     );
     expect(() => convert({ amount: 1000, unit: 'gpus' })).toThrow(
       /budget\.unit must be one of tpu_v4_core_hours/,
@@ -238,7 +239,7 @@ describe('properties (fast-check)', () => {
   test.prop([
     fc.double({ min: Number.MIN_VALUE, max: Number.MAX_VALUE, noNaN: true }),
     fc.constantFrom(...BUDGET_UNITS),
-    fc.option(fc.double({ min: 1e-6, max: 1, noNaN: true }), { nil: undefined }),
+    fc.option(fc.double({ min: MIN_UTILIZATION, max: MAX_UTILIZATION, noNaN: true }), { nil: undefined }),
   ])(
     'any finite positive amount in any unit either converts to a finite value in [1, 1e9] or is refused on budget.amount',
     (amount, unit, utilization) => {

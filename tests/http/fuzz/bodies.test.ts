@@ -15,6 +15,7 @@ import {
   bodyCaseArbitrary,
   type JsonSchema,
   patchSchema,
+  resolveRef,
   validate,
   validInstanceArbitrary,
 } from './arbitraries.js';
@@ -53,9 +54,13 @@ beforeAll(async () => {
       operation.operationId === 'fitRuns'
         ? {
             ...operation,
-            requestBody: patchSchema(operation.requestBody, ['bootstrap', 'samples'], {
-              maximum: FUZZ_MAX_BOOTSTRAP_SAMPLES,
-            }),
+            requestBody: patchSchema(
+              resolveRef(operation.requestBody, target.document),
+              ['bootstrap', 'samples'],
+              {
+                maximum: FUZZ_MAX_BOOTSTRAP_SAMPLES,
+              },
+            ),
           }
         : operation,
     );

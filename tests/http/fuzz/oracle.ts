@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../../../src/http/schemas/problem.js';
+import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../../../src/api/problem.js';
 import { buildTestApp } from '../helpers.js';
 import { type JsonSchema, type QueryParameter, validate } from './arbitraries.js';
 
@@ -52,7 +52,9 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
   const app = await buildTestApp({ UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0' });
   await app.ready();
   const document = app.swagger() as unknown as { paths: Record<string, Record<string, OpenApiOperation>> };
-  const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+  // A path with servers of its own (GET /metrics, on METRICS_PORT) is not served by this app.
+  const served = Object.entries(document.paths).filter(([, methods]) => !('servers' in methods));
+  const operations = served.flatMap(([path, methods]) =>
     Object.entries(methods).map(
       ([method, operation]): Operation => ({
         method: method.toUpperCase(),

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../../../src/http/schemas/problem.js';
+import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../../../src/api/problem.js';
 import {
   expectDocumentedAnswer,
   expectPrototypeClean,
