@@ -137,5 +137,6 @@ describe('schema-derived request bodies', () => {
       const kind = `${operation.operationId} valid`;
       expect(tally.count(kind, '200') + tally.count(kind, '422'), `${kind}\n${summary}`).toBeGreaterThan(0);
     }
-  });
+    // About 10 s alone; the whole suite's parallel files can double that.
+  }, 60_000);
 });
