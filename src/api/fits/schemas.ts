@@ -47,12 +47,15 @@ const runResult = {
 
 /** A run gives its size one way (model or flopsPerImage) and its length one way (epochs or imagesSeen). */
 export const RunSchema = z
-  .union([
-    z.strictObject({ model: runModel, epochs: runEpochs, ...runResult }),
-    z.strictObject({ model: runModel, imagesSeen: runImagesSeen, ...runResult }),
-    z.strictObject({ flopsPerImage: runFlopsPerImage, epochs: runEpochs, ...runResult }),
-    z.strictObject({ flopsPerImage: runFlopsPerImage, imagesSeen: runImagesSeen, ...runResult }),
-  ])
+  .union(
+    [
+      z.strictObject({ model: runModel, epochs: runEpochs, ...runResult }),
+      z.strictObject({ model: runModel, imagesSeen: runImagesSeen, ...runResult }),
+      z.strictObject({ flopsPerImage: runFlopsPerImage, epochs: runEpochs, ...runResult }),
+      z.strictObject({ flopsPerImage: runFlopsPerImage, imagesSeen: runImagesSeen, ...runResult }),
+    ],
+    { error: 'a run gives a loss, its size (model or flopsPerImage) and its length (epochs or imagesSeen)' },
+  )
   .describe(
     'One training run: its size (model or flopsPerImage), its length (epochs or imagesSeen), the loss it reached.',
   )

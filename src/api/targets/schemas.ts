@@ -32,7 +32,9 @@ export const Top1TargetSchema = z
 export const TargetRequestSchema = z
   .strictObject({
     target: z
-      .union([LossTargetSchema, Top1TargetSchema])
+      .union([LossTargetSchema, Top1TargetSchema], {
+        error: 'give exactly one of jftValidationLoss and imagenetTop1Percent',
+      })
       .describe('Exactly one of jftValidationLoss and imagenetTop1Percent.'),
     objective: ObjectiveSchema.optional().describe("What the plans optimise (default: the target's kind)."),
     strategy: StrategySchema.optional(),
