@@ -62,7 +62,11 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('body', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('outcomes_profile').on('outcomes').columns(['profile_id', 'created_at']).execute();
+      await db.schema
+        .createIndex('outcomes_profile')
+        .on('outcomes')
+        .columns(['profile_id', 'created_at'])
+        .execute();
       await db.schema
         .createTable('idempotency_keys')
         .addColumn('team_id', 'text', (c) => c.notNull().references('teams.id').onDelete('cascade'))

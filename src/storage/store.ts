@@ -5,14 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import {
-  generateKey,
-  hashSecret,
-  parseKey,
-  type Scope,
-  SCOPES,
-  secretMatches,
-} from './apiKeys.js';
+import { generateKey, hashSecret, parseKey, SCOPES, type Scope, secretMatches } from './apiKeys.js';
 import type { Database } from './database.js';
 import type { Tables } from './tables.js';
 
@@ -108,7 +101,11 @@ export class Store {
       return id;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      const raced = await db.selectFrom('teams').select('id').where('name', '=', name).executeTakeFirstOrThrow();
+      const raced = await db
+        .selectFrom('teams')
+        .select('id')
+        .where('name', '=', name)
+        .executeTakeFirstOrThrow();
       return raced.id;
     }
   }
@@ -235,7 +232,11 @@ export class Store {
   }
 
   /** The latest version, or the one asked for. */
-  async getProfile(teamId: string, name: string, version?: number): Promise<ProfileVersionRecord | undefined> {
+  async getProfile(
+    teamId: string,
+    name: string,
+    version?: number,
+  ): Promise<ProfileVersionRecord | undefined> {
     const row = await this.#db
       .selectFrom('profiles')
       .innerJoin('profile_versions', 'profile_versions.profile_id', 'profiles.id')
@@ -261,7 +262,11 @@ export class Store {
   }
 
   /** Latest versions by name, after `afterName` (exclusive), at most `limit`. */
-  async listProfiles(teamId: string, afterName: string | undefined, limit: number): Promise<ProfileVersionRecord[]> {
+  async listProfiles(
+    teamId: string,
+    afterName: string | undefined,
+    limit: number,
+  ): Promise<ProfileVersionRecord[]> {
     let query = this.#db
       .selectFrom('profiles')
       .innerJoin('profile_versions', (join) =>
@@ -381,7 +386,11 @@ export class Store {
   }
 
   async teamId(teamName: string): Promise<string | undefined> {
-    const row = await this.#db.selectFrom('teams').select('id').where('name', '=', teamName).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('teams')
+      .select('id')
+      .where('name', '=', teamName)
+      .executeTakeFirst();
     return row?.id;
   }
 
@@ -445,6 +454,29 @@ export class Store {
       : { ...row, profileVersion: row.profileVersion === null ? null : Number(row.profileVersion) };
   }
 
+  /** The team's plans among these ids. */
+  async getPlans(teamId: string, ids: readonly string[]): Promise<PlanRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('plans')
+      .select([
+        'id',
+        'profile_id as profileId',
+        'profile_name as profileName',
+        'profile_version as profileVersion',
+        'request',
+        'response',
+        'created_at as createdAt',
+      ])
+      .where('team_id', '=', teamId)
+      .where('id', 'in', ids)
+      .execute();
+    return rows.map((row) => ({
+      ...row,
+      profileVersion: row.profileVersion === null ? null : Number(row.profileVersion),
+    }));
+  }
+
   // Outcomes.
 
   async addOutcome(
@@ -466,13 +498,25 @@ export class Store {
         created_at: createdAt,
       })
       .execute();
-    return { id, planId: outcome.planId, profileVersion: outcome.profileVersion, body: outcome.body, createdAt };
+    return {
+      id,
+      planId: outcome.planId,
+      profileVersion: outcome.profileVersion,
+      body: outcome.body,
+      createdAt,
+    };
   }
 
   async listOutcomes(teamId: string, profileId: string, limit: number): Promise<OutcomeRecord[]> {
     const rows = await this.#db
       .selectFrom('outcomes')
-      .select(['id', 'plan_id as planId', 'profile_version as profileVersion', 'body', 'created_at as createdAt'])
+      .select([
+        'id',
+        'plan_id as planId',
+        'profile_version as profileVersion',
+        'body',
+        'created_at as createdAt',
+      ])
       .where('team_id', '=', teamId)
       .where('profile_id', '=', profileId)
       .orderBy('created_at')
@@ -480,6 +524,23 @@ export class Store {
       .limit(limit)
       .execute();
     return rows.map((row) => ({ ...row, profileVersion: Number(row.profileVersion) }));
+  }
+
+  async getOutcome(teamId: string, profileId: string, id: string): Promise<OutcomeRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('outcomes')
+      .select([
+        'id',
+        'plan_id as planId',
+        'profile_version as profileVersion',
+        'body',
+        'created_at as createdAt',
+      ])
+      .where('team_id', '=', teamId)
+      .where('profile_id', '=', profileId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row === undefined ? undefined : { ...row, profileVersion: Number(row.profileVersion) };
   }
 
   // Idempotency keys (draft-ietf-httpapi-idempotency-key-header).
@@ -490,7 +551,15 @@ export class Store {
     try {
       await this.#db
         .insertInto('idempotency_keys')
-        .values({ team_id: teamId, key, fingerprint, status: null, headers: null, body: null, created_at: createdAt })
+        .values({
+          team_id: teamId,
+          key,
+          fingerprint,
+          status: null,
+          headers: null,
+          body: null,
+          created_at: createdAt,
+        })
         .execute();
       return { state: 'claimed' };
     } catch (error) {

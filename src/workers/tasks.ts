@@ -13,8 +13,10 @@ import { InfeasibleError, PlannerInputError } from '../core/errors.js';
 import { type FitRunsRequest, fitRuns } from '../core/fits/fitRuns.js';
 import type { PlannerContext } from '../core/planner/context.js';
 import { plan } from '../core/planner/plan.js';
+import type { PlanRequest } from '../core/planner/request.js';
 import { budgetForTarget, type TargetRequest } from '../core/targets/budgetForTarget.js';
 import { problemFor } from '../http/plugins/problemDetails.js';
+import { type ProfileLaw, withProfileLaw, withProfileProvenance } from '../http/profileLaws.js';
 import { FitsResponseSchema, TargetResponseSchema } from '../http/schemas/beyond.js';
 import { PlanRequestSchema, PlanSchema } from '../http/schemas/plan.js';
 import { type Problem, ProblemSchema } from '../http/schemas/problem.js';
@@ -22,8 +24,14 @@ import { ResponseConformanceError, responseJsonSchema } from '../http/serializer
 
 export type HeavyTask = (
   | { readonly kind: 'fit'; readonly body: FitRunsRequest }
-  | { readonly kind: 'target'; readonly body: TargetRequest }
-  | { readonly kind: 'batch'; readonly items: readonly unknown[]; readonly requestId: string }
+  | { readonly kind: 'target'; readonly body: TargetRequest; readonly profile?: ProfileLaw }
+  | {
+      readonly kind: 'batch';
+      readonly items: readonly unknown[];
+      readonly requestId: string;
+      /** Every item is planned against this profile's law. */
+      readonly profile?: ProfileLaw;
+    }
 ) & {
   /** Told when a thread picks the task up, so an operation can say Running rather than NotStarted. */
   readonly started?: MessagePort;
@@ -69,7 +77,29 @@ export function createTaskRunner(planner: PlannerContext, options: { checkRespon
   const planJson = compile(PlanSchema, options.checkResponses, 'POST /v1/plans/batch 200 (item)');
   const problemJson = compile(ProblemSchema, options.checkResponses, 'POST /v1/plans/batch 200 (item)');
 
-  function batch(items: readonly unknown[], requestId: string): string {
+  function planItem(request: PlanRequest & { profile?: string; record?: boolean }, profile?: ProfileLaw) {
+    const { profile: reference, record, ...planRequest } = request;
+    if (reference !== undefined)
+      throw new PlannerInputError(
+        'profile',
+        "name the profile once, as the batch's profile, not in its items",
+      );
+    if (record !== undefined)
+      throw new PlannerInputError('record', 'plans are recorded one at a time, with POST /v1/plans');
+    if (profile === undefined) return plan(planner, planRequest);
+    return withProfileProvenance(plan(planner, withProfileLaw(planRequest, profile)), profile);
+  }
+
+  function target(body: TargetRequest, profile?: ProfileLaw) {
+    if (profile === undefined) return budgetForTarget(planner, body);
+    const result = budgetForTarget(planner, withProfileLaw(body, profile));
+    return {
+      ...result,
+      byPlanner: { ...result.byPlanner, plan: withProfileProvenance(result.byPlanner.plan, profile) },
+    };
+  }
+
+  function batch(items: readonly unknown[], requestId: string, profile?: ProfileLaw): string {
     let failed = 0;
     const parts = items.map((item, index) => {
       try {
@@ -84,7 +114,7 @@ export function createTaskRunner(planner: PlannerContext, options: { checkRespon
               params: 'keys' in issue ? { keys: issue.keys } : {},
             })),
           });
-        return planJson(plan(planner, parsed.data));
+        return planJson(planItem(parsed.data, profile));
       } catch (error) {
         failed += 1;
         const problem: Problem = {
@@ -102,9 +132,8 @@ export function createTaskRunner(planner: PlannerContext, options: { checkRespon
       try {
         if (task.kind === 'fit')
           return { ok: true, json: fitJson(fitRuns(task.body, planner.laws.costModel)) };
-        if (task.kind === 'target')
-          return { ok: true, json: targetJson(budgetForTarget(planner, task.body)) };
-        return { ok: true, json: batch(task.items, task.requestId) };
+        if (task.kind === 'target') return { ok: true, json: targetJson(target(task.body, task.profile)) };
+        return { ok: true, json: batch(task.items, task.requestId, task.profile) };
       } catch (error) {
         if (error instanceof PlannerInputError)
           return { ok: false, error: { kind: 'input', field: error.field, message: error.message } };

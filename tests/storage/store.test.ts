@@ -33,24 +33,31 @@ describe.each(DATABASE_CASES)('store on $dialect', ({ dialect, skip }) => {
     }
   });
 
-  it.skipIf(skip)('stores only the hash of a key, and a revoked or altered key no longer authenticates', async () => {
-    const key = await store.createKey('vision', 'write');
-    const parsed = parseKey(key.token);
-    expect(parsed?.id).toBe(key.id);
-    const rows = await store.database.db.selectFrom('api_keys').selectAll().where('id', '=', key.id).execute();
-    expect(rows).toHaveLength(1);
-    expect(JSON.stringify(rows)).not.toContain(parsed?.secret);
-    expect(rows[0]?.secret_hash).toBe(hashSecret(parsed?.secret as string));
+  it.skipIf(skip)(
+    'stores only the hash of a key, and a revoked or altered key no longer authenticates',
+    async () => {
+      const key = await store.createKey('vision', 'write');
+      const parsed = parseKey(key.token);
+      expect(parsed?.id).toBe(key.id);
+      const rows = await store.database.db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('id', '=', key.id)
+        .execute();
+      expect(rows).toHaveLength(1);
+      expect(JSON.stringify(rows)).not.toContain(parsed?.secret);
+      expect(rows[0]?.secret_hash).toBe(hashSecret(parsed?.secret as string));
 
-    expect(await store.authenticate(key.token)).toMatchObject({ teamName: 'vision', scope: 'write' });
-    const altered = `${key.token.slice(0, -1)}${key.token.endsWith('A') ? 'B' : 'A'}`;
-    expect(await store.authenticate(altered)).toBeUndefined();
-    expect(await store.authenticate('Bearer nonsense')).toBeUndefined();
-    expect(await store.revokeKey(key.id)).toBe(true);
-    expect(await store.revokeKey(key.id)).toBe(false);
-    expect(await store.authenticate(key.token)).toBeUndefined();
-    expect((await store.listKeys('vision')).map((k) => k.revokedAt !== null)).toEqual([true]);
-  });
+      expect(await store.authenticate(key.token)).toMatchObject({ teamName: 'vision', scope: 'write' });
+      const altered = `${key.token.slice(0, -1)}${key.token.endsWith('A') ? 'B' : 'A'}`;
+      expect(await store.authenticate(altered)).toBeUndefined();
+      expect(await store.authenticate('Bearer nonsense')).toBeUndefined();
+      expect(await store.revokeKey(key.id)).toBe(true);
+      expect(await store.revokeKey(key.id)).toBe(false);
+      expect(await store.authenticate(key.token)).toBeUndefined();
+      expect((await store.listKeys('vision')).map((k) => k.revokedAt !== null)).toEqual([true]);
+    },
+  );
 
   it.skipIf(skip)('keeps teams apart', async () => {
     const a = await store.ensureTeam('team-a');
@@ -64,23 +71,26 @@ describe.each(DATABASE_CASES)('store on $dialect', ({ dialect, skip }) => {
     expect(await store.getProfile(b, 'shared-name')).toBeUndefined();
   });
 
-  it.skipIf(skip)('versions a profile; of concurrent updates from the same version exactly one wins', async () => {
-    const team = await store.ensureTeam('team-versions');
-    const created = await store.createProfile(team, 'p', '{"v":1}', '{}');
-    expect(created?.version).toBe(1);
-    expect(await store.createProfile(team, 'p', '{}', '{}')).toBeUndefined();
-    const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => store.updateProfile(team, 'p', 1, `{"v":"2-${i}"}`, '{}')),
-    );
-    const winners = results.filter((r) => typeof r === 'object');
-    expect(winners).toHaveLength(1);
-    expect(results.filter((r) => r === 'stale')).toHaveLength(7);
-    const latest = await store.getProfile(team, 'p');
-    expect(latest?.version).toBe(2);
-    expect(latest?.input).toBe(typeof winners[0] === 'object' ? winners[0].input : '');
-    expect((await store.getProfile(team, 'p', 1))?.input).toBe('{"v":1}');
-    expect(await store.updateProfile(team, 'missing', 1, '{}', '{}')).toBe('missing');
-  });
+  it.skipIf(skip)(
+    'versions a profile; of concurrent updates from the same version exactly one wins',
+    async () => {
+      const team = await store.ensureTeam('team-versions');
+      const created = await store.createProfile(team, 'p', '{"v":1}', '{}');
+      expect(created?.version).toBe(1);
+      expect(await store.createProfile(team, 'p', '{}', '{}')).toBeUndefined();
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => store.updateProfile(team, 'p', 1, `{"v":"2-${i}"}`, '{}')),
+      );
+      const winners = results.filter((r) => typeof r === 'object');
+      expect(winners).toHaveLength(1);
+      expect(results.filter((r) => r === 'stale')).toHaveLength(7);
+      const latest = await store.getProfile(team, 'p');
+      expect(latest?.version).toBe(2);
+      expect(latest?.input).toBe(typeof winners[0] === 'object' ? winners[0].input : '');
+      expect((await store.getProfile(team, 'p', 1))?.input).toBe('{"v":1}');
+      expect(await store.updateProfile(team, 'missing', 1, '{}', '{}')).toBe('missing');
+    },
+  );
 
   it.skipIf(skip)('lists profiles by name after a cursor', async () => {
     const team = await store.ensureTeam('team-list');

@@ -2,9 +2,10 @@ import { parseVariant } from '../architecture/variants.js';
 import { PlannerInputError } from '../errors.js';
 import { describeConfiguration, type TrainingConfiguration } from './configuration.js';
 import type { PlannerContext } from './context.js';
+import { customLossSurface } from './customLaw.js';
 import { type PlanUncertainty, planUncertainty } from './plan.js';
 import { type ConfigurationProvenance, configurationProvenance } from './provenance.js';
-import { MAX_EPOCHS, normalizeRequest } from './request.js';
+import { type CustomLaw, MAX_EPOCHS, normalizeRequest } from './request.js';
 import { collectWarnings, type PlanWarning } from './warnings.js';
 
 export interface EvaluateRequest {
@@ -16,6 +17,8 @@ export interface EvaluateRequest {
   readonly cores?: number;
   readonly previousOptimalLearningRate?: number;
   readonly intervalLevel?: number;
+  /** A caller's loss surface instead of the paper's, as PlanRequest.law. */
+  readonly law?: CustomLaw;
 }
 
 export interface Evaluation extends TrainingConfiguration {
@@ -46,9 +49,10 @@ export function evaluateConfiguration(context: PlannerContext, request: Evaluate
       : { previousOptimalLearningRate: request.previousOptimalLearningRate }),
     ...(request.intervalLevel === undefined ? {} : { intervalLevel: request.intervalLevel }),
   });
-  const surface = context.paperLossSurface;
+  const surface = request.law === undefined ? context.paperLossSurface : customLossSurface(request.law);
   const configuration = describeConfiguration(context, surface, context.byName[variant], epochs, normalized);
-  const uncertainty = context.uncertainty;
+  // The ensemble is the paper laws'; it says nothing of a caller's surface (as in plan()).
+  const uncertainty = surface === context.paperLossSurface ? context.uncertainty : undefined;
   return {
     ...(uncertainty && { uncertainty: planUncertainty(uncertainty, normalized.intervalLevel) }),
     ...configuration,

@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { SECURITY_SCHEMES } from '../../api/access.js';
 import cacheValidation, { taggedCoding } from './cacheValidation.js';
 import compression from './compression.js';
 import { DOCS_CSP } from './security.js';
@@ -21,6 +22,11 @@ export const TAGS = [
   { name: 'convert', description: 'Compute budgets in TPU-v4 core hours.' },
   { name: 'targets', description: 'The smallest budget that reaches a target loss or top-1.' },
   { name: 'fits', description: 'The loss surface fitted to your own runs, with bootstrap intervals.' },
+  {
+    name: 'profiles',
+    description:
+      "Your team's stored calibrations: versions, outcomes of planned runs, calibration reports (API key).",
+  },
   { name: 'charts', description: 'The frontier and the learning-rate law as series and SVG charts.' },
   { name: 'dataset', description: "The paper's data points and stated facts, with provenance." },
   { name: 'operations', description: 'Long-running requests, and the liveness and readiness probes.' },
@@ -42,6 +48,7 @@ const docsPlugin: FastifyPluginAsync<{ serveDocs: boolean }> = async (app, optio
       },
       servers: [{ url: '/', description: 'This server' }],
       tags: TAGS.map((tag) => ({ ...tag })),
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,

@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { InfeasibleError, PlannerInputError } from '../../core/errors.js';
+import { HttpProblem } from '../httpProblem.js';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type Problem, statusTitle } from '../schemas/problem.js';
 import { WorkRefusedError } from '../work.js';
 import { ForbiddenPropertyError } from './jsonBody.js';
@@ -95,6 +96,14 @@ const SAFE_CLIENT_ERRORS: Record<string, (error: FastifyError, request: FastifyR
 
 /** Maps any thrown value to the problem the client sees. Pure apart from reading the error. */
 export function problemFor(error: unknown, request: FastifyRequest): ProblemBody {
+  if (error instanceof HttpProblem)
+    return {
+      type: error.type,
+      title: error.title,
+      status: error.status,
+      detail: error.detail,
+      ...(error.context === undefined ? {} : { context: error.context }),
+    };
   if (error instanceof PlannerInputError) {
     return validationProblem(
       [{ instancePath: `/${error.field.split('.').join('/')}`, message: error.message }],
@@ -213,6 +222,7 @@ const problemDetailsPlugin: FastifyPluginAsync = async (app) => {
     if (problem.type === PROBLEM_TYPES.internal) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ err: error }, 'not served');
     if (error instanceof WorkRefusedError) reply.header('retry-after', String(error.retryAfterSeconds));
+    if (error instanceof HttpProblem) reply.headers(error.headers);
     return sendProblem(request, reply, problem);
   });
 

@@ -3,6 +3,7 @@
  * worker threads, as operations when heavy; a fitted law comes back to the client, which may send it to POST /v1/plans.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { accessProblemResponses, KEY_OPTIONAL } from '../../api/access.js';
 import { DEFAULT_BOOTSTRAP_SAMPLES, MAX_BOOTSTRAP_RUN_SAMPLES } from '../../core/fits/fitRuns.js';
 import {
   FITS_EXAMPLE,
@@ -39,15 +40,28 @@ export const beyondRoutes: FastifyPluginAsyncZod = async (app) => {
           'Two answers side by side: by a continuous law (the frontier for a loss, the fine-tuning law for top-1) and by searching the budget through the planner, with the plan at that budget. A target beyond what the laws can reach (at or below the fitted irreducible loss, or top-1 at or above its limit) is a 422 whose context gives the reachable limit.',
         tags: ['targets'],
         body: TargetRequestSchema.meta({ examples: [TARGET_REQUEST_EXAMPLE] }),
+        security: KEY_OPTIONAL,
         response: {
           200: TargetResponseSchema.meta({ examples: [TARGET_EXAMPLE] }),
           ...ACCEPTED_RESPONSE,
           ...problemResponses(400, 413, 415, 422, ...COMMON_PROBLEMS),
+          ...accessProblemResponses(401, 403, 404),
         },
       },
     },
-    async (request, reply) =>
-      app.operations.answer(request, reply, { kind: 'target', body: request.body }, TARGET_WORK),
+    async (request, reply) => {
+      const { profile: reference, ...body } = request.body;
+      const profile =
+        reference === undefined ? undefined : await app.profileLaws.forRequest(request, reference);
+      const task = profile
+        ? {
+            kind: 'target' as const,
+            body,
+            profile: { used: profile.used, law: profile.law, datasetImages: profile.datasetImages },
+          }
+        : { kind: 'target' as const, body };
+      return app.operations.answer(request, reply, task, TARGET_WORK);
+    },
   );
 
   app.post(

@@ -19,6 +19,8 @@ import { healthRoutes } from './health.js';
 import { buildingBlockRoutes } from './models.js';
 import { operationRoutes } from './operations.js';
 import { planRoutes } from './plans.js';
+import { profileRoutes } from './profiles.js';
+import { recordedPlanRoutes } from './recordedPlans.js';
 
 /** Makes `scope` a zod scope: requests validated by zod, responses by fast-json-stringify from the zod schemas. */
 export function useZodCompilers(scope: FastifyInstance, options: { checkResponses: boolean }): void {
@@ -39,6 +41,8 @@ export const apiRoutes: FastifyPluginAsync<{ checkResponses: boolean; benchmarkR
     await scope.register(planRoutes, { prefix: '/v1' });
     await scope.register(beyondRoutes, { prefix: '/v1' });
     await scope.register(operationRoutes, { prefix: '/v1' });
+    await scope.register(recordedPlanRoutes, { prefix: '/v1' });
+    await scope.register(profileRoutes, { prefix: '/v1' });
   });
   // Answers that depend only on the fitted laws and the URL: ETag and Cache-Control, then compressed.
   await app.register(async (scope) => {

@@ -1,7 +1,9 @@
 /**
  * GET /v1/models, GET /v1/evaluate, GET /v1/convert and GET /v1/laws: the planner's building blocks, one call each.
  */
+
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { accessProblemResponses, KEY_OPTIONAL } from '../../api/access.js';
 import { countNfnet } from '../../core/architecture/count.js';
 import { NFNET_VARIANTS, variantSpec } from '../../core/architecture/variants.js';
 import { PlannerInputError } from '../../core/errors.js';
@@ -9,6 +11,7 @@ import { lawsReport } from '../../core/laws/report.js';
 import { evaluateConfiguration } from '../../core/planner/evaluate.js';
 import { toTpuV4CoreHours } from '../../core/units/budget.js';
 import { EVALUATION_EXAMPLE, LAWS_EXAMPLE, MODELS_EXAMPLE } from '../examples/building-blocks.js';
+import { evaluateForProfile } from '../profilePlans.js';
 import { LawsResponseSchema } from '../schemas/laws.js';
 import {
   ConvertQuerySchema,
@@ -82,13 +85,20 @@ export const buildingBlockRoutes: FastifyPluginAsyncZod = async (app) => {
           'A chosen variant trained for a chosen number of epochs: what it costs and what the laws predict.',
         tags: ['plans'],
         querystring: EvaluateQuerySchema,
+        security: KEY_OPTIONAL,
         response: {
           200: EvaluationSchema.meta({ examples: [EVALUATION_EXAMPLE] }),
           ...problemResponses(400, 422, ...COMMON_PROBLEMS),
+          ...accessProblemResponses(401, 403, 404),
         },
       },
     },
-    async (request) => evaluateConfiguration(app.planner, request.query),
+    async (request) => {
+      const { profile, ...query } = request.query;
+      return profile === undefined
+        ? evaluateConfiguration(app.planner, query)
+        : evaluateForProfile(app, request, { ...query, profile });
+    },
   );
 
   app.get(

@@ -3,8 +3,10 @@
  * a batch of more than a few items on the worker threads, as an operation when large.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { accessProblemResponses, KEY_OPTIONAL } from '../../api/access.js';
 import { plan } from '../../core/planner/plan.js';
 import { PLAN_EXAMPLE } from '../examples/plan.js';
+import { planForProfileOrRecord } from '../profilePlans.js';
 import {
   BatchRequestSchema,
   BatchResponseSchema,
@@ -35,13 +37,19 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
           "Converts the budget to TPU-v4 core hours, allocates it between model size and epochs (the paper's equal-rate rule, or the fitted laws), picks the NFNet variant, and returns its epochs, learning rate and trials, predicted JFT loss and ImageNet top-1, cost, alternatives, warnings and provenance. A constraint no variant can satisfy is a 422.",
         tags: ['plans'],
         body: PlanRequestSchema.meta({ examples: [PLAN_REQUEST_EXAMPLE] }),
+        security: KEY_OPTIONAL,
         response: {
           200: PlanSchema.meta({ examples: [PLAN_EXAMPLE] }),
+          201: PlanSchema.describe('Recorded (record: true): the plan with its id; Location names it.'),
           ...problemResponses(400, 413, 415, 422, ...COMMON_PROBLEMS),
+          ...accessProblemResponses(401, 403, 404, 409),
         },
       },
     },
-    async (request) => plan(app.planner, request.body),
+    async (request, reply) =>
+      request.body.profile === undefined && request.body.record === undefined
+        ? plan(app.planner, request.body)
+        : planForProfileOrRecord(app, request, reply),
   );
 
   app.post(
@@ -59,21 +67,32 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
             { items: [PLAN_REQUEST_EXAMPLE, { budget: { amount: 2_000, unit: 'tpu_v4_chip_hours' } }] },
           ],
         }),
+        security: KEY_OPTIONAL,
         response: {
           200: BatchResponseSchema.meta({
             examples: [{ results: [PLAN_EXAMPLE], succeeded: 1, failed: 0 }],
           }),
           ...ACCEPTED_RESPONSE,
           ...problemResponses(400, 413, 415, ...COMMON_PROBLEMS),
+          ...accessProblemResponses(401, 403, 404),
         },
       },
     },
     async (request, reply) => {
-      const { items } = request.body;
+      const { items, profile: reference } = request.body;
+      const profile =
+        reference === undefined ? undefined : await app.profileLaws.forRequest(request, reference);
       return app.operations.answer(
         request,
         reply,
-        { kind: 'batch', items, requestId: request.id },
+        {
+          kind: 'batch',
+          items,
+          requestId: request.id,
+          ...(profile && {
+            profile: { used: profile.used, law: profile.law, datasetImages: profile.datasetImages },
+          }),
+        },
         batchWork(items.length),
         { inline: items.length <= INLINE_BATCH_ITEMS, resultBytes: items.length * PLAN_JSON_BYTES },
       );

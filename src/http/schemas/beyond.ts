@@ -2,6 +2,7 @@
  * POST /v1/targets and POST /v1/fits: schemas.
  */
 import { z } from 'zod';
+import { ProfileReferenceSchema } from '../../api/profileReference.js';
 import { MAX_DATASET_IMAGES } from '../../core/cost/costModel.js';
 import { MAX_BOOTSTRAP_SAMPLES, MIN_DISTINCT_VALUES_PER_TERM } from '../../core/fits/fitRuns.js';
 import {
@@ -44,6 +45,7 @@ export const TargetRequestSchema = z
     strategy: StrategySchema.optional(),
     constraints: ConstraintsSchema.optional(),
     law: CustomLawSchema.optional(),
+    profile: ProfileReferenceSchema.optional(),
   })
   .describe('A target to reach at the smallest budget.');
 

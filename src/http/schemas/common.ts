@@ -3,6 +3,7 @@
  * Field names are part of the API contract (issue: planner and REST API v1).
  */
 import { z } from 'zod';
+import { ProfileUsedSchema } from '../../api/profileReference.js';
 import { NFNET_VARIANTS } from '../../core/architecture/variants.js';
 import { MAX_DATASET_IMAGES } from '../../core/cost/costModel.js';
 import { MAX_BATCH_SIZE, MAX_CORES, MAX_EPOCHS, MIN_DATASET_IMAGES } from '../../core/planner/request.js';
@@ -266,6 +267,7 @@ export const ConfigurationProvenanceSchema = z.object({
   lossLawId: z
     .string()
     .describe("Id of the JFT loss law used: jft_loss_surface, or the id of a caller's law."),
+  profile: ProfileUsedSchema.optional().describe('Set when the request named a profile.'),
 });
 
 export const ConvertedBudgetSchema = z.object({

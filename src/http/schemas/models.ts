@@ -2,6 +2,7 @@
  * GET /v1/models, GET /v1/evaluate and GET /v1/convert: schemas.
  */
 import { z } from 'zod';
+import { ProfileReferenceSchema } from '../../api/profileReference.js';
 import { MAX_DATASET_IMAGES } from '../../core/cost/costModel.js';
 import { MAX_EPOCHS, MIN_DATASET_IMAGES } from '../../core/planner/request.js';
 import { GPU_ACCELERATORS } from '../../core/units/accelerators.js';
@@ -111,6 +112,7 @@ export const EvaluateQuerySchema = z.strictObject({
     .pipe(IntervalLevelSchema)
     .optional()
     .describe(IntervalLevelSchema.description ?? ''),
+  profile: ProfileReferenceSchema.optional(),
 });
 
 export const EvaluationSchema = TrainingConfigurationSchema.extend({

@@ -2,6 +2,7 @@
  * POST /v1/plans and /v1/plans/batch: request and response schemas (field names are the API contract).
  */
 import { z } from 'zod';
+import { ProfileReferenceSchema } from '../../api/profileReference.js';
 import {
   BatchSizeSchema,
   BudgetSchema,
@@ -56,6 +57,13 @@ export const PlanRequestSchema = z
     previousOptimalLearningRate: PreviousLearningRateSchema.optional(),
     law: CustomLawSchema.optional(),
     intervalLevel: IntervalLevelSchema.optional(),
+    profile: ProfileReferenceSchema.optional(),
+    record: z
+      .boolean()
+      .optional()
+      .describe(
+        "Store the plan (needs a key with scope write): the answer is 201 with its `id` and a Location; post the run's outcome against the id.",
+      ),
   })
   .describe('What to plan: a budget, and optionally an objective, a strategy, constraints and hardware.');
 
@@ -86,6 +94,7 @@ const AlternativeSchema = TrainingConfigurationSchema.extend({
 
 export const PlanSchema = z
   .object({
+    id: z.uuid().optional().describe('With record: true, the id the plan is stored under.'),
     uncertainty: UncertaintySchema.optional(),
     budget: ConvertedBudgetSchema,
     objective: ObjectiveSchema,
@@ -125,6 +134,9 @@ export const MAX_BATCH_ITEMS = 1000;
 
 export const BatchRequestSchema = z
   .strictObject({
+    profile: ProfileReferenceSchema.optional().describe(
+      'Plan every item against this profile (items may not name one of their own). Needs a key with scope read.',
+    ),
     items: z
       .array(z.record(z.string(), z.unknown()))
       .min(1)

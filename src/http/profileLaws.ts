@@ -1,0 +1,125 @@
+/**
+ * Planning against a stored profile is planning with a caller's `law`: the profile's version holds the POST /v1/fits
+ * answer, and its `law` goes to the planner exactly as a client would send it (core/planner/customLaw.ts), so whatever
+ * a plan with a custom law carries (intervals, once the fits answer gives the law an ensemble) a plan against a profile
+ * carries too. Versions are immutable, so what a version resolves to is cached by (profile id, version): a plan pays one
+ * indexed lookup for the latest version number and nothing else. A new version is a new key; a deleted profile's id
+ * is never reused.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type ProfileUsed, parseProfileReference } from '../api/profileReference.js';
+import { PlannerInputError } from '../core/errors.js';
+import type { CustomLaw } from '../core/planner/request.js';
+import type { Principal } from '../storage/store.js';
+import { notFound } from './httpProblem.js';
+
+/** What a plan against a profile version needs; plain data, so it crosses to a worker thread. */
+export interface ProfileLaw {
+  readonly used: ProfileUsed;
+  /** The law the version's fit returned, sent to the planner as PlanRequest.law. One object per version. */
+  readonly law: CustomLaw;
+  /** Images per epoch of the profile's runs: the default dataset of its plans (epochs are epochs of it). */
+  readonly datasetImages: number | undefined;
+}
+
+export interface ProfilePlanning extends ProfileLaw {
+  readonly profileId: string;
+}
+
+interface LawRequest {
+  readonly law?: CustomLaw | undefined;
+  readonly constraints?: { readonly datasetImages?: number | undefined } | undefined;
+}
+
+/**
+ * The request with the profile's law as its `law`, and the profile's dataset as its default dataset. A request that
+ * names both a profile and a law is refused: which surface to plan with would be a guess.
+ */
+export function withProfileLaw<R extends LawRequest>(request: R, profile: ProfileLaw): R {
+  if (request.law !== undefined)
+    throw new PlannerInputError('law', 'give either law or profile, not both: the profile holds a law');
+  const datasetImages = request.constraints?.datasetImages ?? profile.datasetImages;
+  return {
+    ...request,
+    law: profile.law,
+    ...(datasetImages === undefined ? {} : { constraints: { ...request.constraints, datasetImages } }),
+  };
+}
+
+/** The planner's answer, saying which profile version it used. */
+export function withProfileProvenance<T extends { readonly provenance: object }>(
+  result: T,
+  profile: ProfileLaw,
+): T {
+  return { ...result, provenance: { ...result.provenance, profile: profile.used } };
+}
+
+interface StoredFit {
+  readonly law: CustomLaw & { readonly id: string };
+  readonly datasetImages: number;
+}
+
+/** The law a fits answer hands to the planner: its `law`, verbatim, as a client would send it. */
+export function lawOfFit(fit: { readonly law: CustomLaw }): CustomLaw {
+  return fit.law;
+}
+
+/** Versions kept resolved; past it the cache starts again (each entry is a few hundred bytes). */
+const CACHE_ENTRIES = 10_000;
+
+export class ProfileLaws {
+  readonly #cache = new Map<string, ProfilePlanning>();
+
+  constructor(private readonly app: FastifyInstance) {}
+
+  /** A version's planning, by the profile's id (a version of a deleted profile is never asked for again). */
+  async version(profileId: string, name: string, version: number): Promise<ProfilePlanning | undefined> {
+    const cached = this.#cache.get(`${profileId}@${version}`);
+    if (cached !== undefined) return cached;
+    const fitJson = await (await this.app.store()).versionFit(profileId, version);
+    return fitJson === undefined ? undefined : this.planning(profileId, name, version, fitJson);
+  }
+
+  /** Parses the fit JSON of a version (once per version). */
+  planning(profileId: string, name: string, version: number, fitJson: string): ProfilePlanning {
+    const key = `${profileId}@${version}`;
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) return cached;
+    const fit = JSON.parse(fitJson) as StoredFit;
+    const law = lawOfFit(fit);
+    const planning: ProfilePlanning = {
+      profileId,
+      used: { name, version, lossLawId: law.id ?? fit.law.id },
+      law,
+      datasetImages: fit.datasetImages,
+    };
+    if (this.#cache.size >= CACHE_ENTRIES) this.#cache.clear();
+    this.#cache.set(key, planning);
+    return planning;
+  }
+
+  /** The profile version a reference names, for the request's team; 404 when the team has no such version. */
+  async resolve(principal: Principal, reference: string): Promise<ProfilePlanning> {
+    const { name, version } = parseProfileReference(reference);
+    const store = await this.app.store();
+    const head = await store.profileHead(principal.teamId, name);
+    if (head === undefined) throw notFound(`Your team has no profile named "${name}".`);
+    const wanted = version ?? head.version;
+    if (wanted > head.version)
+      throw notFound(`Profile "${name}" has no version ${wanted}; its latest is ${head.version}.`);
+    const planning = await this.version(head.id, name, wanted);
+    if (planning === undefined) throw notFound(`Profile "${name}" has no version ${wanted}.`);
+    return planning;
+  }
+
+  /** Authenticates (scope read) and resolves in one step, for the plan, target and evaluate routes. */
+  async forRequest(request: FastifyRequest, reference: string): Promise<ProfilePlanning> {
+    return this.resolve(await this.app.authenticate(request, 'read'), reference);
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readonly profileLaws: ProfileLaws;
+  }
+}
