@@ -44,3 +44,8 @@ export function parseProfileReference(reference: string): { name: string; versio
   if (match === null) throw new Error(`not a profile reference: ${reference}`);
   return { name: match[1] as string, version: match[2] === undefined ? undefined : Number(match[2]) };
 }
+
+/** An id the API generated (a random UUID), as a plain pattern, so the document carries no `format` to interpret. */
+export const IdSchema = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be an id this API returned');

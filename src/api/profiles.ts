@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { FITS_EXAMPLE, FITS_REQUEST_EXAMPLE } from '../http/examples/beyond.js';
 import { FitsRequestSchema, FitsResponseSchema } from '../http/schemas/beyond.js';
 import { IntervalSchema } from '../http/schemas/common.js';
-import { ProfileNameSchema } from './profileReference.js';
+import { IdSchema, ProfileNameSchema } from './profileReference.js';
 
 const Timestamp = z.string().describe('ISO 8601, UTC.');
 const VersionNumber = z.number().int().min(1).max(999_999_999);
@@ -70,13 +70,31 @@ export const ProfileListSchema = z
 export const ProfileParamsSchema = z.strictObject({ name: ProfileNameSchema });
 export const ProfileVersionParamsSchema = z.strictObject({
   name: ProfileNameSchema,
-  version: z.coerce.number().int().min(1).max(999_999_999),
+  version: z.coerce.number().int().min(1).max(999_999_999).describe('A version number, from 1.'),
 });
-export const OutcomeParamsSchema = z.strictObject({ name: ProfileNameSchema, id: z.uuid() });
+export const OutcomeParamsSchema = z.strictObject({
+  name: ProfileNameSchema,
+  id: IdSchema.describe('The id POST /v1/profiles/{name}/outcomes returned.'),
+});
+
+export const IfMatchHeadersSchema = z.object({
+  'if-match': z
+    .string()
+    .max(1000)
+    .optional()
+    .describe('The ETag of the latest version, as a GET answered it (or *).'),
+});
+
+export const ProfileDeletedSchema = z
+  .object({
+    name: ProfileNameSchema,
+    deletedVersions: VersionNumber.describe('Versions deleted with it.'),
+  })
+  .describe('What was deleted.');
 
 export const OutcomeCreateSchema = z
   .strictObject({
-    planId: z.uuid().optional().describe('The id POST /v1/plans returned with record: true.'),
+    planId: IdSchema.optional().describe('The id POST /v1/plans returned with record: true.'),
     model: z.string().min(1).max(20).describe('NFNet variant trained.'),
     epochs: FitsRequestSchema.shape.runs.element.shape.epochs.unwrap().describe('Epochs trained.'),
     loss: FitsRequestSchema.shape.runs.element.shape.loss.describe('Held-out loss reached.'),
@@ -91,7 +109,7 @@ export const OutcomeCreateSchema = z
 
 export const OutcomeSchema = OutcomeCreateSchema.omit({ addToRuns: true })
   .extend({
-    id: z.uuid(),
+    id: IdSchema,
     profileVersion: VersionNumber.describe(
       "The version whose law predicts this outcome: its plan's, or the latest.",
     ),
@@ -101,8 +119,8 @@ export const OutcomeSchema = OutcomeCreateSchema.omit({ addToRuns: true })
   .describe('A recorded outcome.');
 
 const CalibrationEntrySchema = z.object({
-  outcomeId: z.uuid(),
-  planId: z.uuid().optional(),
+  outcomeId: IdSchema,
+  planId: IdSchema.optional(),
   model: z.string(),
   epochs: z.number(),
   profileVersion: VersionNumber,
@@ -179,4 +197,51 @@ export const OUTCOME_CREATE_EXAMPLE = {
   epochs: 2,
   loss: 2.57,
   costTpuV4CoreHours: 9800,
+} as const;
+
+export const OUTCOME_EXAMPLE = {
+  ...OUTCOME_CREATE_EXAMPLE,
+  id: '6a0f9a2e-7d0a-4a58-8f8e-2f7b1c9d3e41',
+  profileVersion: 1,
+  createdAt: '2026-12-06T08:00:00.000Z',
+} as const;
+
+export const PROFILE_LIST_EXAMPLE = {
+  items: [
+    {
+      name: PROFILE_EXAMPLE.name,
+      version: 1,
+      description: PROFILE_EXAMPLE.description,
+      createdAt: PROFILE_EXAMPLE.createdAt,
+      versionCreatedAt: PROFILE_EXAMPLE.versionCreatedAt,
+      runCount: PROFILE_EXAMPLE.runs.length,
+      law: FITS_EXAMPLE.law,
+    },
+  ],
+  nextCursor: 'eyJhZnRlciI6InZpc2lvbiJ9',
+} as const;
+
+export const CALIBRATION_EXAMPLE = {
+  profile: { name: 'vision', latestVersion: 1 },
+  outcomes: [
+    {
+      outcomeId: OUTCOME_EXAMPLE.id,
+      planId: OUTCOME_EXAMPLE.planId,
+      model: 'F3',
+      epochs: 2,
+      profileVersion: 1,
+      observed: { jftValidationLoss: 2.57 },
+      predicted: { jftValidationLoss: 2.5731, source: 'plan' },
+      error: { jftValidationLoss: -0.0031, relative: -0.0012062 },
+    },
+  ],
+  summary: {
+    n: 1,
+    meanRelativeError: -0.0012062,
+    meanAbsoluteRelativeError: 0.0012062,
+    rmseRelative: 0.0012062,
+    intervals: null,
+  },
+  source:
+    'relative error (observed - predicted) / observed per outcome; coverage: the share of prediction intervals holding the observed loss (core/calibration/calibrationSummary.ts)',
 } as const;

@@ -1,13 +1,16 @@
 /** GET /v1/plans/{id}: a plan recorded with record: true, with the request that produced it. */
 import { z } from 'zod';
-import { PlanSchema } from '../http/schemas/plan.js';
-import { ProfileUsedSchema } from './profileReference.js';
+import { PLAN_EXAMPLE } from '../http/examples/plan.js';
+import { PLAN_REQUEST_EXAMPLE, PlanSchema } from '../http/schemas/plan.js';
+import { IdSchema, ProfileUsedSchema } from './profileReference.js';
 
-export const RecordedPlanParamsSchema = z.strictObject({ id: z.uuid() });
+export const RecordedPlanParamsSchema = z.strictObject({
+  id: IdSchema.describe('The id POST /v1/plans returned with record: true.'),
+});
 
 export const RecordedPlanSchema = z
   .object({
-    id: z.uuid(),
+    id: IdSchema,
     createdAt: z.string().describe('ISO 8601, UTC.'),
     profile: ProfileUsedSchema.pick({ name: true, version: true })
       .optional()
@@ -16,3 +19,12 @@ export const RecordedPlanSchema = z
     plan: PlanSchema.describe('The plan, as answered.'),
   })
   .describe('A recorded plan.');
+
+export const RECORDED_PLAN_ID_EXAMPLE = '0f8c1c56-2f43-4d55-9a4c-3f1f3f7b9d10';
+
+export const RECORDED_PLAN_EXAMPLE = {
+  id: RECORDED_PLAN_ID_EXAMPLE,
+  createdAt: '2026-12-05T20:05:00.000Z',
+  request: { ...PLAN_REQUEST_EXAMPLE, record: true },
+  plan: { id: RECORDED_PLAN_ID_EXAMPLE, ...PLAN_EXAMPLE },
+} as const;

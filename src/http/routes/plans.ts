@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { accessProblemResponses, KEY_OPTIONAL } from '../../api/access.js';
+import { RECORDED_PLAN_EXAMPLE } from '../../api/recordedPlans.js';
 import { plan } from '../../core/planner/plan.js';
 import { PLAN_EXAMPLE } from '../examples/plan.js';
 import { planForProfileOrRecord } from '../profilePlans.js';
@@ -40,7 +41,9 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
         security: KEY_OPTIONAL,
         response: {
           200: PlanSchema.meta({ examples: [PLAN_EXAMPLE] }),
-          201: PlanSchema.describe('Recorded (record: true): the plan with its id; Location names it.'),
+          201: PlanSchema.describe('Recorded (record: true): the plan with its id; Location names it.').meta({
+            examples: [RECORDED_PLAN_EXAMPLE.plan],
+          }),
           ...problemResponses(400, 413, 415, 422, ...COMMON_PROBLEMS),
           ...accessProblemResponses(401, 403, 404, 409),
         },

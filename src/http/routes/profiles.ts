@@ -10,15 +10,20 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { accessProblemResponses, KEY_REQUIRED } from '../../api/access.js';
 import {
+  CALIBRATION_EXAMPLE,
   CalibrationSchema,
+  IfMatchHeadersSchema,
   MAX_PAGE_SIZE,
   OUTCOME_CREATE_EXAMPLE,
+  OUTCOME_EXAMPLE,
   OutcomeCreateSchema,
   OutcomeParamsSchema,
   OutcomeSchema,
   PROFILE_CREATE_EXAMPLE,
   PROFILE_EXAMPLE,
+  PROFILE_LIST_EXAMPLE,
   ProfileCreateSchema,
+  ProfileDeletedSchema,
   ProfileListQuerySchema,
   ProfileListSchema,
   ProfileParamsSchema,
@@ -235,7 +240,7 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
         security: KEY_REQUIRED,
         querystring: ProfileListQuerySchema,
         response: {
-          200: ProfileListSchema,
+          200: ProfileListSchema.meta({ examples: [PROFILE_LIST_EXAMPLE] }),
           ...problemResponses(400, ...COMMON_PROBLEMS),
           ...accessProblemResponses(401, 403),
         },
@@ -304,7 +309,7 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
         security: KEY_REQUIRED,
         params: ProfileVersionParamsSchema,
         response: {
-          200: ProfileSchema,
+          200: ProfileSchema.meta({ examples: [PROFILE_EXAMPLE] }),
           ...problemResponses(400, ...COMMON_PROBLEMS),
           ...accessProblemResponses(401, 403, 404),
         },
@@ -335,10 +340,10 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['profiles'],
         security: KEY_REQUIRED,
         params: ProfileParamsSchema,
-        headers: z.object({ 'if-match': z.string().max(1000).optional() }),
-        body: ProfileUpdateSchema,
+        headers: IfMatchHeadersSchema,
+        body: ProfileUpdateSchema.meta({ examples: [{ runs: PROFILE_CREATE_EXAMPLE.runs }] }),
         response: {
-          200: ProfileSchema,
+          200: ProfileSchema.meta({ examples: [PROFILE_EXAMPLE] }),
           ...problemResponses(400, 413, 415, ...COMMON_PROBLEMS),
           ...accessProblemResponses(401, 403, 404, 412, 422, 428),
         },
@@ -372,15 +377,15 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['profiles'],
         security: KEY_REQUIRED,
         params: ProfileParamsSchema,
-        headers: z.object({ 'if-match': z.string().max(1000).optional() }),
+        headers: IfMatchHeadersSchema,
         response: {
-          204: z.null().describe('Deleted.'),
+          200: ProfileDeletedSchema.meta({ examples: [{ name: 'vision', deletedVersions: 3 }] }),
           ...problemResponses(400, ...COMMON_PROBLEMS),
           ...accessProblemResponses(401, 403, 404, 412),
         },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const principal = await principalOf(request);
       const { name } = request.params;
       const store = await app.store();
@@ -389,7 +394,7 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
       if (request.headers['if-match'] !== undefined)
         requireMatch(request.headers['if-match'], head.id, head.version);
       if (!(await store.deleteProfile(principal.teamId, name))) throw noProfile(name);
-      return reply.code(204).send(null);
+      return { name, deletedVersions: head.version };
     },
   );
 
@@ -407,7 +412,7 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
         params: ProfileParamsSchema,
         body: OutcomeCreateSchema.meta({ examples: [OUTCOME_CREATE_EXAMPLE] }),
         response: {
-          201: OutcomeSchema,
+          201: OutcomeSchema.meta({ examples: [OUTCOME_EXAMPLE] }),
           ...problemResponses(400, 413, 415, ...COMMON_PROBLEMS),
           ...accessProblemResponses(401, 403, 404, 409, 422),
         },
@@ -496,7 +501,7 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
         security: KEY_REQUIRED,
         params: OutcomeParamsSchema,
         response: {
-          200: OutcomeSchema,
+          200: OutcomeSchema.meta({ examples: [OUTCOME_EXAMPLE] }),
           ...problemResponses(400, ...COMMON_PROBLEMS),
           ...accessProblemResponses(401, 403, 404),
         },
@@ -532,7 +537,7 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
         security: KEY_REQUIRED,
         params: ProfileParamsSchema,
         response: {
-          200: CalibrationSchema,
+          200: CalibrationSchema.meta({ examples: [CALIBRATION_EXAMPLE] }),
           ...problemResponses(400, ...COMMON_PROBLEMS),
           ...accessProblemResponses(401, 403, 404),
         },

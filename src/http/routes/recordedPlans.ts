@@ -2,7 +2,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { accessProblemResponses, KEY_REQUIRED } from '../../api/access.js';
-import { RecordedPlanParamsSchema, RecordedPlanSchema } from '../../api/recordedPlans.js';
+import {
+  RECORDED_PLAN_EXAMPLE,
+  RecordedPlanParamsSchema,
+  RecordedPlanSchema,
+} from '../../api/recordedPlans.js';
 import { notFound } from '../httpProblem.js';
 import type { PlanSchema } from '../schemas/plan.js';
 import { COMMON_PROBLEMS, problemResponses } from '../schemas/problem.js';
@@ -19,7 +23,7 @@ export const recordedPlanRoutes: FastifyPluginAsyncZod = async (app) => {
         security: KEY_REQUIRED,
         params: RecordedPlanParamsSchema,
         response: {
-          200: RecordedPlanSchema,
+          200: RecordedPlanSchema.meta({ examples: [RECORDED_PLAN_EXAMPLE] }),
           ...problemResponses(400, ...COMMON_PROBLEMS),
           ...accessProblemResponses(401, 403, 404),
         },

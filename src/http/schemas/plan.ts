@@ -2,7 +2,7 @@
  * POST /v1/plans and /v1/plans/batch: request and response schemas (field names are the API contract).
  */
 import { z } from 'zod';
-import { ProfileReferenceSchema } from '../../api/profileReference.js';
+import { IdSchema, ProfileReferenceSchema } from '../../api/profileReference.js';
 import {
   BatchSizeSchema,
   BudgetSchema,
@@ -94,7 +94,7 @@ const AlternativeSchema = TrainingConfigurationSchema.extend({
 
 export const PlanSchema = z
   .object({
-    id: z.uuid().optional().describe('With record: true, the id the plan is stored under.'),
+    id: IdSchema.optional().describe('With record: true, the id the plan is stored under.'),
     uncertainty: UncertaintySchema.optional(),
     budget: ConvertedBudgetSchema,
     objective: ObjectiveSchema,
