@@ -10,7 +10,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type ProfileUsed, parseProfileReference } from '../api/profileReference.js';
 import { PlannerInputError } from '../core/errors.js';
 import type { CustomLaw } from '../core/planner/request.js';
-import type { Principal } from '../storage/store.js';
+import type { Scope } from '../storage/apiKeys.js';
+import type { PrincipalWithProfile } from '../storage/store.js';
 import { notFound } from './httpProblem.js';
 
 /** What a plan against a profile version needs; plain data, so it crosses to a worker thread. */
@@ -99,10 +100,13 @@ export class ProfileLaws {
   }
 
   /** The profile version a reference names, for the request's team; 404 when the team has no such version. */
-  async resolve(principal: Principal, reference: string): Promise<ProfilePlanning> {
+  async resolve(principal: PrincipalWithProfile, reference: string): Promise<ProfilePlanning> {
     const { name, version } = parseProfileReference(reference);
-    const store = await this.app.store();
-    const head = await store.profileHead(principal.teamId, name);
+    // The head came with the key when authentication looked it up (one round trip); else it is read now.
+    const head =
+      principal.profileLookup?.name === name
+        ? (principal.profileLookup.head ?? undefined)
+        : await (await this.app.store()).profileHead(principal.teamId, name);
     if (head === undefined) throw notFound(`Your team has no profile named "${name}".`);
     const wanted = version ?? head.version;
     if (wanted > head.version)
@@ -112,9 +116,14 @@ export class ProfileLaws {
     return planning;
   }
 
-  /** Authenticates (scope read) and resolves in one step, for the plan, target and evaluate routes. */
-  async forRequest(request: FastifyRequest, reference: string): Promise<ProfilePlanning> {
-    return this.resolve(await this.app.authenticate(request, 'read'), reference);
+  /** Authenticates and resolves in one step (one query), for the plan, target and evaluate routes. */
+  async forRequest(
+    request: FastifyRequest,
+    reference: string,
+    scope: Scope = 'read',
+  ): Promise<ProfilePlanning> {
+    const { name } = parseProfileReference(reference);
+    return this.resolve(await this.app.authenticate(request, scope, name), reference);
   }
 }
 

@@ -22,8 +22,10 @@ export async function planForProfileOrRecord(
   reply: FastifyReply,
 ): Promise<Plan | FastifyReply> {
   const { profile: reference, record, ...planRequest } = request.body;
-  const principal = await app.authenticate(request, record ? 'write' : 'read');
-  const profile = reference === undefined ? undefined : await app.profileLaws.resolve(principal, reference);
+  const scope = record ? 'write' : 'read';
+  const profile =
+    reference === undefined ? undefined : await app.profileLaws.forRequest(request, reference, scope);
+  const principal = await app.authenticate(request, scope);
   const planned =
     profile === undefined
       ? plan(app.planner, planRequest)

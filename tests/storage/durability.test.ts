@@ -153,7 +153,9 @@ describe.each(DATABASE_CASES)('kill -9 during writes on $dialect', ({ dialect, s
       await response.body?.cancel();
     }
     expect(missing).toEqual([]);
-    console.info(`${dialect}: ${acknowledged.length} writes acknowledged before kill -9, all present after restart`);
+    console.info(
+      `${dialect}: ${acknowledged.length} writes acknowledged before kill -9, all present after restart`,
+    );
     await stop(second, 'SIGTERM');
   });
 });

@@ -9,7 +9,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { KEY_LIKE, type Scope, scopeAllows } from '../../storage/apiKeys.js';
-import type { Principal } from '../../storage/store.js';
+import type { PrincipalWithProfile } from '../../storage/store.js';
 import { ACCESS_PROBLEM_TYPES, HttpProblem } from '../httpProblem.js';
 
 declare module 'fastify' {
@@ -18,12 +18,22 @@ declare module 'fastify' {
     scope?: Scope;
   }
   interface FastifyInstance {
-    /** The request's team and scope; a 401 or 403 problem when the key is missing, unknown, revoked or too weak. */
-    authenticate(request: FastifyRequest, scope: Scope): Promise<Principal>;
+    /**
+     * The request's team and scope; a 401 or 403 problem when the key is missing, unknown, revoked or too weak. With
+     * profileName (on a request not yet authenticated), the team's profile of that name is looked up in the same query.
+     */
+    authenticate(request: FastifyRequest, scope: Scope, profileName?: string): Promise<PrincipalWithProfile>;
   }
 }
 
 const REALM = 'scaleplan';
+/**
+ * A verified key is trusted for this long without asking the database again, so a plan against a profile costs one
+ * indexed lookup (the profile's latest version) rather than two; the price is that a revoked key keeps working for up
+ * to this long on an instance that verified it just before. Unknown and revoked keys are never cached.
+ */
+export const VERIFIED_KEY_TTL_MS = 1_000;
+const VERIFIED_KEYS_MAX = 10_000;
 /** Query parameter names under which clients commonly send tokens (RFC 6750's access_token among them). */
 const KEY_PARAMETER = /[?&](access_token|api_key|apikey|api-key|key|token)=/i;
 
@@ -41,24 +51,37 @@ export function redactKeys(url: string): string {
 }
 
 const authPlugin: FastifyPluginAsync<{ requireApiKey: boolean }> = async (app, options) => {
-  const cache = new WeakMap<FastifyRequest, Promise<Principal>>();
+  const cache = new WeakMap<FastifyRequest, Promise<PrincipalWithProfile>>();
+  const verified = new Map<string, { principal: PrincipalWithProfile; expiresMs: number }>();
 
-  const principalOf = async (request: FastifyRequest): Promise<Principal> => {
+  const principalOf = async (
+    request: FastifyRequest,
+    profileName?: string,
+  ): Promise<PrincipalWithProfile> => {
     const header = request.headers.authorization;
     if (header === undefined || header === '')
       throw unauthorized('This request needs an API key: send it as Authorization: Bearer <key>.', false);
     const match = /^Bearer +(\S+) *$/i.exec(header);
     if (match === null) throw unauthorized('The Authorization header must be "Bearer <key>".', true);
+    const token = match[1] as string;
+    const known = verified.get(token);
+    if (known !== undefined && known.expiresMs > Date.now()) return known.principal;
     const store = await app.store();
-    const principal = await store.authenticate(match[1] as string);
-    if (principal === undefined) throw unauthorized('The API key is malformed, unknown or revoked.', true);
+    const principal = await store.authenticate(token, profileName);
+    if (principal === undefined) {
+      verified.delete(token);
+      throw unauthorized('The API key is malformed, unknown or revoked.', true);
+    }
+    if (verified.size >= VERIFIED_KEYS_MAX) verified.clear();
+    const { profileLookup: _lookup, ...plain } = principal;
+    verified.set(token, { principal: plain, expiresMs: Date.now() + VERIFIED_KEY_TTL_MS });
     return principal;
   };
 
-  app.decorate('authenticate', async (request: FastifyRequest, scope: Scope) => {
+  app.decorate('authenticate', async (request: FastifyRequest, scope: Scope, profileName?: string) => {
     let pending = cache.get(request);
     if (pending === undefined) {
-      pending = principalOf(request);
+      pending = principalOf(request, profileName);
       cache.set(request, pending);
     }
     const principal = await pending;
