@@ -6,6 +6,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FITS_REQUEST_EXAMPLE } from '../../src/http/examples/beyond.js';
+import { VERIFIED_KEY_TTL_MS } from '../../src/http/plugins/auth.js';
 import { Store } from '../../src/storage/store.js';
 import { DATABASE_CASES, freshDatabase } from '../storage/databases.js';
 import { buildTestApp, expectProblem } from './helpers.js';
@@ -104,6 +105,17 @@ describe.each(DATABASE_CASES)('access control on $dialect', ({ dialect, skip }) 
       }
       expect((await call('GET', '/v1/profiles', bearer('aRead'))).statusCode).toBe(200);
       expect((await call('GET', '/v1/profiles', `bearer ${keys.aRead}`)).statusCode).toBe(200);
+    },
+  );
+
+  it.skipIf(skip)(
+    'stops accepting a key once revoked, within the 1 s a verified key is trusted',
+    async () => {
+      const key = await store.createKey('team-a', 'read');
+      expect((await call('GET', '/v1/profiles', `Bearer ${key.token}`)).statusCode).toBe(200);
+      await store.revokeKey(key.id);
+      await new Promise((resolve) => setTimeout(resolve, VERIFIED_KEY_TTL_MS + 100));
+      refused(await call('GET', '/v1/profiles', `Bearer ${key.token}`), 401);
     },
   );
 
