@@ -15,11 +15,15 @@ import { DATABASE_CASES, freshDatabaseOptions, POSTGRES_URL } from '../storage/d
 async function cli(argv: string[], env: Record<string, string>) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(
-    argv,
-    { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) },
-    env,
-  );
+  const out = {
+    stdout: (text: string) => {
+      stdout += text;
+    },
+    stderr: (text: string) => {
+      stderr += text;
+    },
+  };
+  const code = await runCli(argv, out, env);
   return { code, stdout, stderr };
 }
 
@@ -88,12 +92,12 @@ describe.each(DATABASE_CASES)('CLI database commands on $dialect', ({ dialect, s
     async () => {
       const team = await store.ensureTeam('exporters');
       await store.createProfile(team, 'alpha', '{"runs":[]}', '{"law":{"id":"x"}}');
-      const fit = (n: number) => JSON.stringify({ ...FIT_STUB, quality: { ...FIT_STUB.quality, n } });
+      const fitOf = (n: number) => JSON.stringify({ ...FIT_STUB, quality: { ...FIT_STUB.quality, n } });
       const runs = (n: number) => JSON.stringify({ runs: Array.from({ length: n }, () => RUN) });
       await store.deleteProfile(team, 'alpha');
-      await store.createProfile(team, 'alpha', runs(5), fit(5));
-      await store.updateProfile(team, 'alpha', 1, runs(6), fit(6));
-      await store.createProfile(team, 'beta', runs(5), fit(5));
+      await store.createProfile(team, 'alpha', runs(5), fitOf(5));
+      await store.updateProfile(team, 'alpha', 1, runs(6), fitOf(6));
+      await store.createProfile(team, 'beta', runs(5), fitOf(5));
 
       const exported = await cli(['profiles', 'export', '--team', 'exporters'], env);
       expect(exported.code, exported.stderr).toBe(0);
