@@ -185,7 +185,7 @@ describe.each(DATABASE_CASES)('access control on $dialect', ({ dialect, skip }) 
       `/v1/profiles?access_token=${key}`,
       `/v1/profiles?api_key=${key}`,
       `/v1/profiles?cursor=${key}`,
-      `/v1/evaluate?model=F1&epochs=1&token=${key}`,
+      `/v1/evaluate?model=F1&epochs=1&apikey=${key}`,
       `/v1/evaluate?model=F1&epochs=1&x=${key}`,
     ]) {
       const response = await call('GET', url, undefined);

@@ -35,7 +35,7 @@ const REALM = 'scaleplan';
 export const VERIFIED_KEY_TTL_MS = 1_000;
 const VERIFIED_KEYS_MAX = 10_000;
 /** Query parameter names under which clients commonly send tokens (RFC 6750's access_token among them). */
-const KEY_PARAMETER = /[?&](access_token|api_key|apikey|api-key|key|token)=/i;
+const KEY_PARAMETER = /[?&](access_token|api_key|apikey|api-key)=/i;
 
 function unauthorized(detail: string, invalidToken: boolean): HttpProblem {
   return new HttpProblem(401, ACCESS_PROBLEM_TYPES.unauthorized, 'Unauthorized', detail, {
