@@ -3,6 +3,7 @@
  * runs planned with them, and the calibration report: request and response schemas and examples.
  */
 import { z } from 'zod';
+import { MAX_EPOCHS } from '../core/planner/request.js';
 import { FITS_EXAMPLE, FITS_REQUEST_EXAMPLE } from '../http/examples/beyond.js';
 import { FitsRequestSchema, FitsResponseSchema } from '../http/schemas/beyond.js';
 import { IntervalSchema } from '../http/schemas/common.js';
@@ -96,7 +97,8 @@ export const OutcomeCreateSchema = z
   .strictObject({
     planId: IdSchema.optional().describe('The id POST /v1/plans returned with record: true.'),
     model: z.string().min(1).max(20).describe('NFNet variant trained.'),
-    epochs: FitsRequestSchema.shape.runs.element.shape.epochs.unwrap().describe('Epochs trained.'),
+    // At most the planner's bound, so the calibration report can evaluate the profile's law at it.
+    epochs: z.number().positive().max(MAX_EPOCHS).describe("Epochs trained, over the profile's dataset."),
     loss: FitsRequestSchema.shape.runs.element.shape.loss.describe('Held-out loss reached.'),
     imagenetTop1Percent: z.number().min(0).max(100).optional(),
     costTpuV4CoreHours: z.number().positive().max(1e9).optional(),

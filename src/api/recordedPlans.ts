@@ -1,4 +1,4 @@
-/** GET /v1/plans/{id}: a plan recorded with record: true, with the request that produced it. */
+/** GET /v1/plans/recorded/{id}: a plan recorded with record: true, with the request that produced it. */
 import { z } from 'zod';
 import { PLAN_EXAMPLE } from '../http/examples/plan.js';
 import { PLAN_REQUEST_EXAMPLE, PlanSchema } from '../http/schemas/plan.js';

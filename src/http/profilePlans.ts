@@ -43,7 +43,7 @@ export async function planForProfileOrRecord(
       request: JSON.stringify(request.body),
       response: body,
     });
-    return { status: 201, headers: { location: `/v1/plans/${id}` }, body };
+    return { status: 201, headers: { location: `/v1/plans/recorded/${id}` }, body };
   });
 }
 

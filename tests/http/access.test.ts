@@ -142,7 +142,7 @@ describe.each(DATABASE_CASES)('access control on $dialect', ({ dialect, skip }) 
       404,
     );
     refused(await call('POST', '/v1/plans/batch', other, { profile: name, items: [BUDGET] }), 404);
-    refused(await call('GET', `/v1/plans/${planOfA}`, other), 404);
+    refused(await call('GET', `/v1/plans/recorded/${planOfA}`, other), 404);
     const list = await call('GET', '/v1/profiles', other);
     expect(list.json()).toEqual({ items: [] });
     // B's own profile, with A's plan id: the plan is not B's to cite.

@@ -178,8 +178,8 @@ describe.each(DATABASE_CASES)('profiles on $dialect', ({ dialect, skip }) => {
     const recorded = await call('POST', '/v1/plans', write, { ...BUDGET, profile: 'main', record: true });
     expect(recorded.statusCode, recorded.body).toBe(201);
     const plan = recorded.json();
-    expect(recorded.headers.location).toBe(`/v1/plans/${plan.id}`);
-    const fetched = await call('GET', `/v1/plans/${plan.id}`, read);
+    expect(recorded.headers.location).toBe(`/v1/plans/recorded/${plan.id}`);
+    const fetched = await call('GET', `/v1/plans/recorded/${plan.id}`, read);
     expect(fetched.json()).toMatchObject({ id: plan.id, profile: { name: 'main', version: 2 }, plan });
     expectProblem(await call('POST', '/v1/plans', read, { ...BUDGET, record: true }), 403);
 

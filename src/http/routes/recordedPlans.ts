@@ -1,4 +1,4 @@
-/** GET /v1/plans/{id}: a plan the team recorded (POST /v1/plans with record: true). */
+/** GET /v1/plans/recorded/{id}: a plan the team recorded (POST /v1/plans with record: true). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { accessProblemResponses, KEY_REQUIRED } from '../../api/access.js';
@@ -13,7 +13,7 @@ import { COMMON_PROBLEMS, problemResponses } from '../schemas/problem.js';
 
 export const recordedPlanRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
-    '/plans/:id',
+    '/plans/recorded/:id',
     {
       config: { scope: 'read' },
       schema: {

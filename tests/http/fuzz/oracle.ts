@@ -112,7 +112,7 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
     path
       .replace('{name}', 'fuzz')
       .replace('{version}', '1')
-      .replace('/plans/{id}', `/plans/${ids.plan}`)
+      .replace('/plans/recorded/{id}', `/plans/recorded/${ids.plan}`)
       .replace('/outcomes/{id}', `/outcomes/${ids.outcome}`);
   return {
     app,
