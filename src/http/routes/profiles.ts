@@ -105,9 +105,10 @@ function inputOf(body: CalibrationInput): CalibrationInput {
 }
 
 /** Fits the runs on a worker thread; the JSON of the POST /v1/fits answer, or its 400/422. */
-function fitOnWorker(app: FastifyInstance, input: CalibrationInput): Promise<string> {
+async function fitOnWorker(app: FastifyInstance, input: CalibrationInput): Promise<string> {
   const { description: _description, ...body } = input;
-  return app.heavyWork.run({ kind: 'fit', body });
+  // The pool answers with the body's JSON, as text or as its UTF-8 bytes: stored as text either way.
+  return String(await app.heavyWork.run({ kind: 'fit', body }));
 }
 
 const CURSOR = z.strictObject({ after: z.string().max(64) });
