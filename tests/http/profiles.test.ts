@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIGURE2_JFT_VALIDATION_LOSS } from '../../src/core/dataset/figures.js';
 import { FITS_REQUEST_EXAMPLE } from '../../src/http/examples/beyond.js';
 import { Store } from '../../src/storage/store.js';
 import { DATABASE_CASES, freshDatabase } from '../storage/databases.js';
@@ -237,6 +238,43 @@ describe.each(DATABASE_CASES)('profiles on $dialect', ({ dialect, skip }) => {
     });
     expectProblem(mismatched, 422);
   });
+
+  it.skipIf(skip)(
+    'counts interval coverage over exactly the predictions that carried an interval',
+    async () => {
+      // Figure 2's runs span six model sizes, enough for a fitted law to carry an ensemble where the fits answer gives one.
+      const runs = FIGURE2_JFT_VALIDATION_LOSS.map(({ model, epochs, jftValidationLoss }) => ({
+        model,
+        epochs,
+        loss: jftValidationLoss,
+      }));
+      expect((await call('POST', '/v1/profiles', write, { name: 'figure-2', runs })).statusCode).toBe(201);
+      const plan = (
+        await call('POST', '/v1/plans', write, { ...BUDGET, profile: 'figure-2', record: true })
+      ).json();
+      const { model, epochs, predicted } = plan.recommendation;
+      const interval = predicted.jftValidationLossPredictionInterval;
+      for (const loss of [predicted.jftValidationLoss, predicted.jftValidationLoss * 1.5]) {
+        const posted = await call('POST', '/v1/profiles/figure-2/outcomes', write, {
+          planId: plan.id,
+          model: model.name,
+          epochs,
+          loss,
+        });
+        expect(posted.statusCode, posted.body).toBe(201);
+      }
+      const report = (await call('GET', '/v1/profiles/figure-2/calibration', read)).json();
+      if (interval === undefined) {
+        expect(report.outcomes.map((o: { covered?: boolean }) => o.covered)).toEqual([undefined, undefined]);
+        expect(report.summary.intervals).toBeNull();
+      } else {
+        // The point prediction lies inside its interval; half as much loss again lies far outside any sane one.
+        expect(report.outcomes.map((o: { covered?: boolean }) => o.covered)).toEqual([true, false]);
+        expect(report.outcomes[0].predicted.jftValidationLossPredictionInterval).toEqual(interval);
+        expect(report.summary.intervals).toEqual({ n: 2, covered: 1, coverage: 0.5 });
+      }
+    },
+  );
 
   it.skipIf(skip)('adds an outcome to the runs and refits into a new version when asked', async () => {
     const before = (await call('GET', '/v1/profiles/a-1', read)).json();
