@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { FITS_REQUEST_EXAMPLE } from '../src/http/examples/beyond.js';
+import { FIGURE2_JFT_VALIDATION_LOSS } from '../src/core/dataset/figures.js';
 import { openDatabase } from '../src/storage/database.js';
 import { Store } from '../src/storage/store.js';
 
@@ -111,7 +111,16 @@ async function run(dialect: 'sqlite' | 'postgres') {
     const created = await fetch(`${base}/v1/profiles`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ name: 'bench', runs: FITS_REQUEST_EXAMPLE.runs }),
+      // Figure 2's runs: six model sizes, so the fitted law carries an ensemble wherever the fits answer gives one,
+      // and profile plans then compute intervals as the paper's do.
+      body: JSON.stringify({
+        name: 'bench',
+        runs: FIGURE2_JFT_VALIDATION_LOSS.map(({ model, epochs, jftValidationLoss }) => ({
+          model,
+          epochs,
+          loss: jftValidationLoss,
+        })),
+      }),
     });
     if (created.status !== 201)
       throw new Error(`profile not created: ${created.status} ${await created.text()}`);

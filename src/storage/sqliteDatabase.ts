@@ -43,9 +43,14 @@ function adapt(statement: StatementSync): SqliteStatement {
 
 /**
  * Opens (creating the directory and the file on first start) the database in `dataDir`, or an in-memory one.
- * WAL lets readers run beside the writer; synchronous=FULL syncs the WAL at every commit, so a write acknowledged to a
- * client survives a power loss as well as a killed process (NORMAL would survive kill -9 but may lose the last
- * commits on power loss, which a 201 must not); foreign keys are off in SQLite unless asked for.
+ * WAL lets readers run beside the writer. synchronous=NORMAL: with WAL, a commit is written to the WAL file (the
+ * operating system's page cache) before the 201 is sent, and synced at checkpoints, so a killed process (kill -9, an
+ * OOM kill) loses no acknowledged write (tests/storage/durability.test.ts) and the database is never corrupted; a
+ * power loss or kernel crash may lose the last commits. FULL would sync every commit, and node:sqlite runs on the
+ * event loop, so each fsync (milliseconds to tens of them) would stall every request: under 50 connections posting
+ * outcomes the load shedder answered 503s (bench/profiles.ts). Deployments that need commits to survive power loss use
+ * PostgreSQL (DATABASE_URL), whose commits are synced off the event loop. Foreign keys are off in SQLite unless asked
+ * for.
  */
 export function openSqlite(dataDir: string): SqliteDatabase & { readonly path: string } {
   const path = dataDir === IN_MEMORY ? IN_MEMORY : join(dataDir, SQLITE_FILE_NAME);
@@ -53,7 +58,7 @@ export function openSqlite(dataDir: string): SqliteDatabase & { readonly path: s
   const database = new DatabaseSync(path);
   database.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   if (dataDir !== IN_MEMORY) database.exec('PRAGMA journal_mode = WAL');
-  database.exec('PRAGMA synchronous = FULL');
+  database.exec('PRAGMA synchronous = NORMAL');
   database.exec('PRAGMA foreign_keys = ON');
   const statements = new Map<string, SqliteStatement>();
   return {
