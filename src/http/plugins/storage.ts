@@ -56,8 +56,19 @@ const storagePlugin: FastifyPluginAsync<StorageOptions> = async (app, options) =
   });
   app.decorate('profileLaws', new ProfileLaws(app));
   if (options.openAtStart) app.addHook('onReady', async () => void (await app.store()));
+  // Plugins' onClose hooks run before the HTTP server's own (hooks close in reverse order), so requests still in
+  // flight at shutdown could find the connections gone: the database is closed once they have been answered (the
+  // shutdown's grace period bounds the wait by cutting their connections).
+  let inFlight = 0;
+  app.addHook('onRequest', async (_request, reply) => {
+    inFlight += 1;
+    reply.raw.once('close', () => {
+      inFlight -= 1;
+    });
+  });
   app.addHook('onClose', async () => {
     if (options.store !== undefined || opening === undefined) return;
+    while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     const store = await opening.catch(() => undefined);
     await store?.database.close();
   });
