@@ -24,6 +24,10 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The embedded SQLite database (when no DATABASE_URL is set) lives in DATA_DIR, which the non-root user must own;
+# mount a volume there to keep it across containers.
+RUN mkdir /app/data && chown node:node /app/data
+ENV DATA_DIR=/app/data
 USER node
 EXPOSE 8080
 # Slim images have no curl; Node 24 has fetch.

@@ -1,6 +1,7 @@
 /**
  * The example requests an OpenAPI document holds, read back from the document itself: for each operation answering
- * JSON with 200 and taking no path parameter, its request body example and its query parameters' examples. Used by
+ * JSON with 200, taking no path parameter and needing no API key, its request body example and its query parameters'
+ * examples. (An operation on a team's data needs a key and a database row: its examples are written with it.) Used by
  * `npm run openapi:write` (to store each answer as the operation's response example) and by the test that checks the
  * stored examples against live answers (tests/http/examples.test.ts).
  */
@@ -29,6 +30,7 @@ function mediaExample(media: MediaType | undefined): unknown {
 
 interface Operation {
   readonly operationId?: string;
+  readonly security?: readonly Record<string, readonly string[]>[];
   readonly parameters?: readonly Parameter[];
   readonly requestBody?: {
     readonly content?: Record<string, { readonly schema?: { readonly examples?: unknown[] } }>;
@@ -70,6 +72,10 @@ export function exampleExchanges(document: {
     for (const [method, operation] of Object.entries(operations)) {
       if (method !== 'get' && method !== 'post') continue;
       if (operation.responses?.['200']?.content?.['application/json'] === undefined) continue;
+      // A key is needed unless one of the security alternatives is the empty one.
+      const security = operation.security ?? [];
+      if (security.length > 0 && !security.some((alternative) => Object.keys(alternative).length === 0))
+        continue;
       const parameters = operation.parameters ?? [];
       if (parameters.some((p) => p.in === 'path')) continue;
       const query = new URLSearchParams();

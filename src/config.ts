@@ -58,6 +58,15 @@ export interface AppConfig {
   readonly rateLimitWorkMax: number;
   /** A response not fully written this long after it started (a client that does not read) is cut. */
   readonly sendTimeoutMs: number;
+  /**
+   * Where profiles, keys, recorded plans and outcomes live: PostgreSQL at databaseUrl when set, else a SQLite file in
+   * dataDir (created on first start; ':memory:' keeps it in memory). requireApiKey closes the stateless routes too.
+   */
+  readonly storage: {
+    readonly dataDir: string;
+    readonly databaseUrl: string | undefined;
+    readonly requireApiKey: boolean;
+  };
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -187,7 +196,16 @@ const EnvSchema = z.object({
   // About 20 s of CPU per client per window: two maximum-size fits, or a thousand full batches.
   RATE_LIMIT_WORK_MAX: integer(1, 1_000_000_000_000, 2_000_000),
   SEND_TIMEOUT_MS: integer(100, 10 * 60 * SECOND_MS, 30 * SECOND_MS),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  REQUIRE_API_KEY: boolean(false),
 });
+
+/** Variables whose values may hold secrets: a configuration error names them without echoing the value. */
+const SECRET_VARIABLES = new Set(['DATABASE_URL']);
 
 /**
  * Reads and validates the configuration. An empty variable counts as unset (as `PORT=` in an env file means).
@@ -205,7 +223,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     const variable = String(issue?.path[0] ?? 'environment');
     throw new ConfigError(
       variable,
-      `${issue?.message ?? 'invalid'} (got ${JSON.stringify(present[variable])})`,
+      SECRET_VARIABLES.has(variable)
+        ? `${issue?.message ?? 'invalid'} (value not shown)`
+        : `${issue?.message ?? 'invalid'} (got ${JSON.stringify(present[variable])})`,
     );
   }
   const e = parsed.data;
@@ -242,5 +262,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     memoryLimitBytes: e.MEMORY_LIMIT_MIB * MEBIBYTE,
     rateLimitWorkMax: e.RATE_LIMIT_WORK_MAX,
     sendTimeoutMs: e.SEND_TIMEOUT_MS,
+    storage: { dataDir: e.DATA_DIR, databaseUrl: e.DATABASE_URL, requireApiKey: e.REQUIRE_API_KEY },
   };
 }

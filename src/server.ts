@@ -18,7 +18,7 @@ function configOrExit() {
 }
 
 const config = configOrExit();
-const app = await buildApp({ config });
+const app = await buildApp({ config, openStorageAtStart: true });
 installGracefulShutdown(app, config.shutdownGraceMs);
 await app.listen({ port: config.port, host: config.host });
 if (config.metricsPort !== undefined) await listenMetrics(app, config.metricsPort, config.host);

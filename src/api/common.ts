@@ -26,6 +26,7 @@ import {
 import { type BudgetUnit, MAX_BUDGET_AMOUNT, MAX_PEAK_TFLOPS } from '../core/units/budget.js';
 import { MAX_ACCELERATOR_COUNT, MAX_PRICE_PER_ACCELERATOR_HOUR } from '../core/units/hardware.js';
 import { TPU_V3_BASES } from '../core/units/tpuV3.js';
+import { ProfileUsedSchema } from './profileReference.js';
 
 /** Longest model name accepted in a query or a run: the longest variant name is 3 characters; this bounds the echo. */
 export const MAX_MODEL_NAME_LENGTH = 20;
@@ -330,6 +331,7 @@ export const ConfigurationProvenanceSchema = z
     lossLawId: z
       .string()
       .describe("Id of the JFT loss law used: jft_loss_surface, or the id of a caller's law."),
+    profile: ProfileUsedSchema.optional().describe('Set when the request named a profile.'),
   })
   .describe('Where each number of a configuration comes from.')
   .meta({ id: 'ConfigurationProvenance' });

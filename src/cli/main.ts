@@ -5,9 +5,13 @@
  */
 import { runCli } from './run.js';
 
-process.exitCode = await runCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  // src/server.ts owns configuration, listening and graceful shutdown, and runs them when imported.
-  serve: () => import('../server.js'),
-});
+process.exitCode = await runCli(
+  process.argv.slice(2),
+  {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    // src/server.ts owns configuration, listening and graceful shutdown, and runs them when imported.
+    serve: () => import('../server.js'),
+  },
+  process.env,
+);

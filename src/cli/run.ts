@@ -18,6 +18,7 @@ import { type Command, parseCommandLine, UsageError } from './argv.js';
 import { renderEvaluation } from './renderEvaluation.js';
 import { renderLaws } from './renderLaws.js';
 import { renderPlan } from './renderPlan.js';
+import { runStorageCommand, STORAGE_COMMANDS } from './storageCommands.js';
 import { USAGE } from './usage.js';
 
 export const EXIT_OK = 0;
@@ -111,7 +112,12 @@ async function execute(command: Command, out: CliHost): Promise<number> {
  * Runs one command line. Exit codes: 0 success; 2 bad input (usage, or a PlannerInputError / InfeasibleError from the
  * core, the same requests the API answers with 400 / 422), the reason on stderr; 1 anything unexpected.
  */
-export async function runCli(argv: readonly string[], out: CliHost): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  out: CliHost,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<number> {
+  if (argv[0] !== undefined && STORAGE_COMMANDS.has(argv[0])) return runStorageCommand(argv, out, env);
   let command: Command;
   try {
     command = parseCommandLine(argv);

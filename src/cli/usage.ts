@@ -6,6 +6,7 @@ import { OBJECTIVES, STRATEGIES } from '../core/planner/request.js';
 import { ACCELERATORS, GPU_ACCELERATORS } from '../core/units/accelerators.js';
 import { BUDGET_UNITS } from '../core/units/budget.js';
 import { TPU_V3_BASES } from '../core/units/tpuV3.js';
+import { STORAGE_USAGE } from './storageCommands.js';
 
 const list = (values: readonly string[]) => values.join(' | ');
 
@@ -20,6 +21,7 @@ Commands:
   serve                      Start the HTTP API (configured by PORT, HOST, LOG_LEVEL and the other variables
                              of src/config.ts); SIGTERM or SIGINT shuts it down gracefully.
 
+${STORAGE_USAGE}
 Options for plan:
   --unit <unit>              ${list(BUDGET_UNITS)} (default tpu_v4_core_hours)
   --objective <name>         ${list(OBJECTIVES)} (default jft_loss)

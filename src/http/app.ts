@@ -5,9 +5,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config.js';
 import type { PlannerContext } from '../core/planner/context.js';
+import type { Store } from '../storage/store.js';
 import { clientErrorHandler, frameworkErrorHandler } from './clientErrors.js';
 import { SummaryLogController } from './logging.js';
 import admission from './plugins/admission.js';
+import auth from './plugins/auth.js';
 import cors from './plugins/cors.js';
 import docs from './plugins/docs.js';
 import jsonBody from './plugins/jsonBody.js';
@@ -19,6 +21,7 @@ import rateLimit from './plugins/rateLimit.js';
 import readiness from './plugins/readiness.js';
 import requestId from './plugins/requestId.js';
 import security, { HELMET_OPTIONS, helmetHeaders } from './plugins/security.js';
+import storage from './plugins/storage.js';
 import underPressure from './plugins/underPressure.js';
 import workerPool from './plugins/workerPool.js';
 import { requestIdFor } from './requestId.js';
@@ -35,6 +38,10 @@ export interface BuildAppOptions {
   checkResponses?: boolean;
   /** Fitted laws to serve with; fitted at start-up when absent. Tests pass one context to many apps. */
   planner?: PlannerContext;
+  /** The repositories to use instead of the configured database (tests); the caller closes it. */
+  store?: Store;
+  /** Open and migrate the database before listening (the server); otherwise on first use. */
+  openStorageAtStart?: boolean;
 }
 
 /** Fastify's trustProxy for the configured hops or addresses; hop i of the X-Forwarded-For chain counts from the socket. */
@@ -50,7 +57,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { config } = options;
   const securityHeaders = helmetHeaders(HELMET_OPTIONS);
   const app = Fastify({
-    logger: { level: config.logLevel, ...(options.logDestination ? { stream: options.logDestination } : {}) },
+    logger: {
+      level: config.logLevel,
+      // Never log an API key, should a header ever be logged.
+      redact: ['req.headers.authorization', 'headers.authorization'],
+      ...(options.logDestination ? { stream: options.logDestination } : {}),
+    },
     logController: new SummaryLogController(),
     requestIdHeader: false,
     genReqId: requestIdFor,
@@ -83,6 +95,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     memoryLimitBytes: config.memoryLimitBytes,
   });
   await app.register(rateLimit, { rateLimit: config.rateLimit });
+  await app.register(storage, {
+    storage: config.storage,
+    openAtStart: options.openStorageAtStart ?? false,
+    ...(options.store ? { store: options.store } : {}),
+  });
+  // After the rate limit, so guessing keys is rate limited too.
+  await app.register(auth, { requireApiKey: config.storage.requireApiKey });
   await app.register(admission, {
     rateLimit: config.rateLimit,
     workMax: config.rateLimitWorkMax,

@@ -4,6 +4,7 @@
  * this one included, carries the request id under "requestId".
  */
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { redactKeys } from './plugins/auth.js';
 
 export const REQUEST_ID_LOG_LABEL = 'requestId';
 
@@ -21,7 +22,8 @@ export class SummaryLogController extends LogController {
   ): void {
     const summary = {
       method: request.method,
-      url: request.url,
+      // A key sent in the query string is refused, and not written to the log either.
+      url: redactKeys(request.url),
       statusCode: reply.statusCode,
       responseTimeMs: Math.round(reply.elapsedTime * 1000) / 1000,
     };

@@ -13,18 +13,26 @@ import type { z } from 'zod';
 import { FitsResponseSchema } from '../api/fits/schemas.js';
 import { PlanRequestSchema, PlanSchema } from '../api/plans/schemas.js';
 import { type Problem, ProblemSchema, problemFor } from '../api/problem.js';
+import { type ProfileLaw, withProfileLaw, withProfileProvenance } from '../api/profileLaw.js';
 import { ResponseConformanceError, responseJsonSchema } from '../api/serializer.js';
 import { TargetResponseSchema } from '../api/targets/schemas.js';
 import { InfeasibleError, PlannerInputError } from '../core/errors.js';
 import { type FitRunsRequest, fitRuns } from '../core/fits/fitRuns.js';
 import type { PlannerContext } from '../core/planner/context.js';
 import { plan } from '../core/planner/plan.js';
+import type { PlanRequest } from '../core/planner/request.js';
 import { budgetForTarget, type TargetRequest } from '../core/targets/budgetForTarget.js';
 
 export type HeavyTask = (
   | { readonly kind: 'fit'; readonly body: FitRunsRequest }
-  | { readonly kind: 'target'; readonly body: TargetRequest }
-  | { readonly kind: 'batch'; readonly items: readonly unknown[]; readonly requestId: string }
+  | { readonly kind: 'target'; readonly body: TargetRequest; readonly profile?: ProfileLaw }
+  | {
+      readonly kind: 'batch';
+      readonly items: readonly unknown[];
+      readonly requestId: string;
+      /** Every item is planned against this profile's law. */
+      readonly profile?: ProfileLaw;
+    }
 ) & {
   /** Told when a thread picks the task up, so an operation can say Running rather than NotStarted. */
   readonly started?: MessagePort;
@@ -97,7 +105,29 @@ export function createTaskRunner(planner: PlannerContext, options: { checkRespon
   const planJson = compilePlanItem(options.checkResponses);
   const problemJson = compile(ProblemSchema, options.checkResponses, 'POST /v1/plans/batch 200 (item)');
 
-  function batch(items: readonly unknown[], requestId: string): string {
+  function planItem(request: PlanRequest & { profile?: string; record?: boolean }, profile?: ProfileLaw) {
+    const { profile: reference, record, ...planRequest } = request;
+    if (reference !== undefined)
+      throw new PlannerInputError(
+        'profile',
+        "name the profile once, as the batch's profile, not in its items",
+      );
+    if (record !== undefined)
+      throw new PlannerInputError('record', 'plans are recorded one at a time, with POST /v1/plans');
+    if (profile === undefined) return plan(planner, planRequest);
+    return withProfileProvenance(plan(planner, withProfileLaw(planRequest, profile)), profile);
+  }
+
+  function target(body: TargetRequest, profile?: ProfileLaw) {
+    if (profile === undefined) return budgetForTarget(planner, body);
+    const result = budgetForTarget(planner, withProfileLaw(body, profile));
+    return {
+      ...result,
+      byPlanner: { ...result.byPlanner, plan: withProfileProvenance(result.byPlanner.plan, profile) },
+    };
+  }
+
+  function batch(items: readonly unknown[], requestId: string, profile?: ProfileLaw): string {
     let failed = 0;
     const parts = items.map((item, index) => {
       try {
@@ -112,7 +142,7 @@ export function createTaskRunner(planner: PlannerContext, options: { checkRespon
               params: 'keys' in issue ? { keys: issue.keys } : {},
             })),
           });
-        return planJson(plan(planner, parsed.data));
+        return planJson(planItem(parsed.data, profile));
       } catch (error) {
         failed += 1;
         const problem: Problem = {
@@ -132,8 +162,8 @@ export function createTaskRunner(planner: PlannerContext, options: { checkRespon
           task.kind === 'fit'
             ? fitJson(fitRuns(task.body, planner.laws.costModel))
             : task.kind === 'target'
-              ? targetJson(budgetForTarget(planner, task.body))
-              : batch(task.items, task.requestId);
+              ? targetJson(target(task.body, task.profile))
+              : batch(task.items, task.requestId, task.profile);
         return { ok: true, body: encoder.encode(json) };
       } catch (error) {
         if (error instanceof PlannerInputError)

@@ -56,6 +56,9 @@ describe('loadConfig', () => {
       MEMORY_LIMIT_MIB: '1024',
       RATE_LIMIT_WORK_MAX: '5000',
       SEND_TIMEOUT_MS: '2000',
+      DATA_DIR: '/var/lib/scaleplan',
+      DATABASE_URL: 'postgres://app:secret@db:5432/scaleplan',
+      REQUIRE_API_KEY: 'true',
     });
     expect(config).toEqual({
       port: 0,
@@ -80,7 +83,17 @@ describe('loadConfig', () => {
       memoryLimitBytes: 1024 * 1024 * 1024,
       rateLimitWorkMax: 5000,
       sendTimeoutMs: 2000,
+      storage: {
+        dataDir: '/var/lib/scaleplan',
+        databaseUrl: 'postgres://app:secret@db:5432/scaleplan',
+        requireApiKey: true,
+      },
     });
+  });
+
+  it('names a bad DATABASE_URL without echoing it, since it may hold a password', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://app:hunter2@db/x' })).toThrow(/^DATABASE_URL: /);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://app:hunter2@db/x' })).not.toThrow(/hunter2/);
   });
 
   it.each([

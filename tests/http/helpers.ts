@@ -6,6 +6,7 @@ import { fitPaperLaws } from '../../src/core/laws/paperLaws.js';
 import { createPlannerContext, type PlannerContext } from '../../src/core/planner/context.js';
 import { fitLawEnsemble } from '../../src/core/uncertainty/lawEnsemble.js';
 import { buildApp } from '../../src/http/app.js';
+import type { Store } from '../../src/storage/store.js';
 
 let sharedPlanner: PlannerContext | undefined;
 /** The fitted laws, once per test file rather than once per app. */
@@ -24,6 +25,7 @@ export function testPlanner(): PlannerContext {
 export async function buildTestApp(
   env: Record<string, string> = {},
   logDestination?: { write(line: string): void },
+  options: { store?: Store } = {},
 ): Promise<FastifyInstance> {
   const config = loadConfig({
     LOG_LEVEL: 'silent',
@@ -35,6 +37,8 @@ export async function buildTestApp(
     // The event-loop delay is not watched: the suite's parallel files load both cores, and a batch test refused as
     // "heavy" (a quarter of the delay limit) would say nothing about batches. The shedding tests set their own limit.
     UNDER_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
+    // Nothing on disk: a test that needs the database passes its own (tests/storage/databases.ts).
+    DATA_DIR: ':memory:',
     ...env,
   });
   const app = await buildApp({
@@ -42,6 +46,7 @@ export async function buildTestApp(
     checkResponses: true,
     planner: testPlanner(),
     ...(logDestination ? { logDestination } : {}),
+    ...(options.store ? { store: options.store } : {}),
   });
   // ready() resolves once /readyz would say 200, as an orchestrator waits for before sending traffic.
   app.addHook('onReady', async () => {

@@ -148,6 +148,149 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans/recorded/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A recorded plan, with the request that produced it */
+        get: operations["getRecordedPlan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your team's profiles, by name
+         * @description Cursor pagination: send the nextCursor of a page as `cursor` for the next. Needs scope read.
+         */
+        get: operations["listProfiles"];
+        put?: never;
+        /**
+         * Create a profile: your runs, fitted, as your team's named calibration
+         * @description Fits the runs as POST /v1/fits does (on the worker threads) and stores runs and fit as version 1. Plan against it with `profile` in POST /v1/plans, /v1/plans/batch, /v1/targets or GET /v1/evaluate. Accepts Idempotency-Key. Needs a key with scope write.
+         */
+        post: operations["createProfile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/profiles/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest version of a profile
+         * @description The ETag names the version: send it as If-Match to update. Needs scope read.
+         */
+        get: operations["getProfile"];
+        /**
+         * Replace a profile's runs: refitted into a new version
+         * @description Requires If-Match with the ETag of the latest version (428 without it, 412 when another update came first). Needs scope write.
+         */
+        put: operations["updateProfile"];
+        post?: never;
+        /**
+         * Delete a profile with its versions and outcomes
+         * @description Recorded plans stay (they name the profile and version they used). If-Match, when sent, must name the latest version. Needs scope admin.
+         */
+        delete: operations["deleteProfile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/profiles/{name}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of a profile (versions never change) */
+        get: operations["getProfileVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/profiles/{name}/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record what a run planned with the profile reached
+         * @description Give planId (from POST /v1/plans with record: true) to compare with that plan's prediction. With addToRuns the run joins the profile's runs and the profile is refitted into a new version. Accepts Idempotency-Key. Needs scope write.
+         */
+        post: operations["recordOutcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/profiles/{name}/outcomes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A recorded outcome */
+        get: operations["getOutcome"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/profiles/{name}/calibration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Predicted against observed, for every recorded outcome of the profile
+         * @description Each outcome is compared with its plan's prediction for the model and epochs trained (when its plan recommended or listed them), else with the law of the profile version it belongs to, evaluated at them. The summary gives the relative errors and, over the predictions that carried an interval, how often it held the observed loss. Needs scope read.
+         */
+        get: operations["getCalibration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models": {
         parameters: {
             query?: never;
@@ -371,6 +514,8 @@ export interface components {
         BatchItem: components["schemas"]["Plan"] | components["schemas"]["Problem"];
         /** @description Many plan requests at once. */
         BatchRequest: {
+            /** @description Plan every item against this profile (items may not name one of their own). Needs a key with scope read. */
+            profile?: string;
             /** @description Up to 1,000 plan requests, each shaped like the body of POST /v1/plans. Each is validated on its own: a bad item yields a problem in its slot, not a failed batch. */
             items: components["schemas"]["PlanRequest"][];
         };
@@ -459,6 +604,13 @@ export interface components {
             finetuneCost: string;
             /** @description Id of the JFT loss law used: jft_loss_surface, or the id of a caller's law. */
             lossLawId: string;
+            /** @description Set when the request named a profile. */
+            profile?: {
+                name: string;
+                version: number;
+                /** @description The id of the fitted law the version holds. */
+                lossLawId: string;
+            };
         };
         /** @description Limits on the recommendation. */
         Constraints: {
@@ -1290,6 +1442,8 @@ export interface components {
         Objective: "jft_loss" | "imagenet_top1";
         /** @description A pre-training plan: the run to launch (recommendation), the ideal allocation, alternatives, warnings. */
         Plan: {
+            /** @description With record: true, the id the plan is stored under. */
+            id?: string;
             uncertainty?: components["schemas"]["Uncertainty"];
             budget: components["schemas"]["ConvertedBudget"];
             objective: components["schemas"]["Objective"];
@@ -1324,6 +1478,13 @@ export interface components {
                 finetuneCost: string;
                 /** @description Id of the JFT loss law used: jft_loss_surface, or the id of a caller's law. */
                 lossLawId: string;
+                /** @description Set when the request named a profile. */
+                profile?: {
+                    name: string;
+                    version: number;
+                    /** @description The id of the fitted law the version holds. */
+                    lossLawId: string;
+                };
                 paper: string;
                 budget: string;
                 ideal: string;
@@ -1347,6 +1508,10 @@ export interface components {
             law?: components["schemas"]["Law"];
             /** @description Level of the confidence and prediction intervals (default 0.9). */
             intervalLevel?: number;
+            /** @description Plan with one of your team's profiles instead of the paper's JFT loss surface: its name (the latest version) or name@version. Needs an API key with scope read. */
+            profile?: string;
+            /** @description Store the plan (needs a key with scope write): the answer is 201 with its `id` and a Location; post the run's outcome against the id. */
+            record?: boolean;
         };
         /** @description Predictions of the fitted laws for this configuration. */
         Predictions: {
@@ -1501,6 +1666,8 @@ export interface components {
             strategy?: components["schemas"]["Strategy"];
             constraints?: components["schemas"]["Constraints"];
             law?: components["schemas"]["Law"];
+            /** @description Plan with one of your team's profiles instead of the paper's JFT loss surface: its name (the latest version) or name@version. Needs an API key with scope read. */
+            profile?: string;
         };
         /** @description An ImageNet top-1 accuracy (%) after fine-tuning to reach. */
         Top1Target: {
@@ -2005,6 +2172,15 @@ export interface operations {
                     "application/json": components["schemas"]["Plan"];
                 };
             };
+            /** @description Recorded (record: true): the plan with its id; Location names it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
             /** @description Invalid request: a field is missing, mistyped, out of range or unknown (errors[] names each), or the body is not JSON. */
             400: {
                 headers: {
@@ -2026,6 +2202,51 @@ export interface operations {
                      *       ]
                      *     }
                      */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked (see WWW-Authenticate). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scope does not allow this request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your team has no such resource (another team may; its data is never disclosed). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No route GET /v2/plans",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource exists already, or the Idempotency-Key is in use by a request still being answered. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2877,6 +3098,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No API key, or one that is malformed, unknown or revoked (see WWW-Authenticate). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scope does not allow this request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your team has no such resource (another team may; its data is never disclosed). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No route GET /v2/plans",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request body is larger than the configured limit. */
             413: {
                 headers: {
@@ -3388,6 +3645,42 @@ export interface operations {
                      *           "message": "Too small: expected number to be >0"
                      *         }
                      *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked (see WWW-Authenticate). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scope does not allow this request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your team has no such resource (another team may; its data is never disclosed). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No route GET /v2/plans",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -4211,6 +4504,3236 @@ export interface operations {
             };
         };
     };
+    getRecordedPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id POST /v1/plans returned with record: true. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A recorded plan. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c1c56-2f43-4d55-9a4c-3f1f3f7b9d10",
+                     *       "createdAt": "2026-12-05T20:05:00.000Z",
+                     *       "request": {
+                     *         "budget": {
+                     *           "amount": 50000,
+                     *           "unit": "tpu_v4_core_hours"
+                     *         },
+                     *         "objective": "jft_loss",
+                     *         "strategy": "equal_rate",
+                     *         "constraints": {
+                     *           "minEpochs": 0.5
+                     *         },
+                     *         "hardware": {
+                     *           "cores": 512
+                     *         },
+                     *         "record": true
+                     *       },
+                     *       "plan": {
+                     *         "id": "0f8c1c56-2f43-4d55-9a4c-3f1f3f7b9d10",
+                     *         "budget": {
+                     *           "tpuV4CoreHours": 50000,
+                     *           "requested": {
+                     *             "amount": 50000,
+                     *             "unit": "tpu_v4_core_hours"
+                     *           },
+                     *           "basis": "TPU-v4 core hours, used as given."
+                     *         },
+                     *         "objective": "jft_loss",
+                     *         "strategy": "equal_rate",
+                     *         "ideal": {
+                     *           "epochs": 3.1623,
+                     *           "costPerEpochTpuV4CoreHours": 15811,
+                     *           "flopsPerImage": 248150000000,
+                     *           "source": "stated rule: epochs = (C / 5000)^0.5 over JFT-4B (Smith et al. 2023, arXiv 2310.16764, text: scaling rules (allocation, after Hoffmann et al. 2022); anchor: Smith et al. 2023, arXiv 2310.16764, text: scaling rules (epochs > 1)), within the epoch constraints; FLOPs per image from the cost law's mid-line",
+                     *           "epochsInterval": {
+                     *             "lower": 3.1623,
+                     *             "upper": 3.1623
+                     *           },
+                     *           "costPerEpochTpuV4CoreHoursInterval": {
+                     *             "lower": 15811,
+                     *             "upper": 15811
+                     *           },
+                     *           "flopsPerImageInterval": {
+                     *             "lower": 248150000000,
+                     *             "upper": 248150000000
+                     *           }
+                     *         },
+                     *         "recommendation": {
+                     *           "model": {
+                     *             "name": "F7+",
+                     *             "params": 951698080,
+                     *             "flopsPerImage": 222600323072,
+                     *             "costPerEpochTpuV4CoreHours": 13254,
+                     *             "trainedInPaper": true
+                     *           },
+                     *           "epochs": 3.7726,
+                     *           "imagesSeen": 15090000000,
+                     *           "steps": 3684151,
+                     *           "batchSize": 4096,
+                     *           "learningRate": {
+                     *             "value": 0.4,
+                     *             "trials": [
+                     *               0.4,
+                     *               0.2
+                     *             ],
+                     *             "schedule": "cosine decay to zero over the run (as in the paper)"
+                     *           },
+                     *           "predicted": {
+                     *             "jftValidationLoss": 2.4164,
+                     *             "imagenetTop1Percent": 89.888,
+                     *             "jftValidationLossConfidenceInterval": {
+                     *               "lower": 2.4073,
+                     *               "upper": 2.4239
+                     *             },
+                     *             "jftValidationLossPredictionInterval": {
+                     *               "lower": 2.3974,
+                     *               "upper": 2.4348
+                     *             },
+                     *             "imagenetTop1PercentConfidenceInterval": {
+                     *               "lower": 89.872,
+                     *               "upper": 89.907
+                     *             },
+                     *             "imagenetTop1PercentPredictionInterval": {
+                     *               "lower": 89.706,
+                     *               "upper": 90.066
+                     *             }
+                     *           },
+                     *           "costTpuV4CoreHours": 50000,
+                     *           "trainingFlops": 1.0077e+22,
+                     *           "finetuneCostTpuV4CoreHours": 1600,
+                     *           "wallClockHours": 97.656,
+                     *           "acceleratorHours": 50000,
+                     *           "pickShare": 0
+                     *         },
+                     *         "alternatives": [
+                     *           {
+                     *             "model": {
+                     *               "name": "F6+",
+                     *               "params": 849747412,
+                     *               "flopsPerImage": 195470483456,
+                     *               "costPerEpochTpuV4CoreHours": 11741,
+                     *               "trainedInPaper": false
+                     *             },
+                     *             "epochs": 4.2586,
+                     *             "imagesSeen": 17034000000,
+                     *             "steps": 4158776,
+                     *             "batchSize": 4096,
+                     *             "learningRate": {
+                     *               "value": 0.4,
+                     *               "trials": [
+                     *                 0.4,
+                     *                 0.2
+                     *               ],
+                     *               "schedule": "cosine decay to zero over the run (as in the paper)"
+                     *             },
+                     *             "predicted": {
+                     *               "jftValidationLoss": 2.4132,
+                     *               "imagenetTop1Percent": 89.866,
+                     *               "jftValidationLossConfidenceInterval": {
+                     *                 "lower": 2.4044,
+                     *                 "upper": 2.4198
+                     *               },
+                     *               "jftValidationLossPredictionInterval": {
+                     *                 "lower": 2.3944,
+                     *                 "upper": 2.4312
+                     *               },
+                     *               "imagenetTop1PercentConfidenceInterval": {
+                     *                 "lower": 89.835,
+                     *                 "upper": 89.895
+                     *               },
+                     *               "imagenetTop1PercentPredictionInterval": {
+                     *                 "lower": 89.682,
+                     *                 "upper": 90.046
+                     *               }
+                     *             },
+                     *             "costTpuV4CoreHours": 50000,
+                     *             "trainingFlops": 9.9891e+21,
+                     *             "finetuneCostTpuV4CoreHours": 1404.8,
+                     *             "reason": "smaller_neighbour",
+                     *             "strategy": "equal_rate",
+                     *             "objective": "jft_loss",
+                     *             "wallClockHours": 97.656,
+                     *             "acceleratorHours": 50000,
+                     *             "pickShare": 0.055
+                     *           },
+                     *           {
+                     *             "model": {
+                     *               "name": "F3+",
+                     *               "params": 543895408,
+                     *               "flopsPerImage": 114080964608,
+                     *               "costPerEpochTpuV4CoreHours": 7106.4,
+                     *               "trainedInPaper": true
+                     *             },
+                     *             "epochs": 7.0359,
+                     *             "imagesSeen": 28144000000,
+                     *             "steps": 6871003,
+                     *             "batchSize": 4096,
+                     *             "learningRate": {
+                     *               "value": 0.4,
+                     *               "trials": [
+                     *                 0.4,
+                     *                 0.2
+                     *               ],
+                     *               "schedule": "cosine decay to zero over the run (as in the paper)"
+                     *             },
+                     *             "predicted": {
+                     *               "jftValidationLoss": 2.4151,
+                     *               "imagenetTop1Percent": 89.714,
+                     *               "jftValidationLossConfidenceInterval": {
+                     *                 "lower": 2.4095,
+                     *                 "upper": 2.42
+                     *               },
+                     *               "jftValidationLossPredictionInterval": {
+                     *                 "lower": 2.3976,
+                     *                 "upper": 2.4326
+                     *               },
+                     *               "imagenetTop1PercentConfidenceInterval": {
+                     *                 "lower": 89.621,
+                     *                 "upper": 89.799
+                     *               },
+                     *               "imagenetTop1PercentPredictionInterval": {
+                     *                 "lower": 89.508,
+                     *                 "upper": 89.913
+                     *               }
+                     *             },
+                     *             "costTpuV4CoreHours": 50000,
+                     *             "trainingFlops": 9.632e+21,
+                     *             "finetuneCostTpuV4CoreHours": 819.17,
+                     *             "reason": "other_strategy",
+                     *             "strategy": "fitted",
+                     *             "objective": "jft_loss",
+                     *             "wallClockHours": 97.656,
+                     *             "acceleratorHours": 50000,
+                     *             "pickShare": 0.01
+                     *           },
+                     *           {
+                     *             "model": {
+                     *               "name": "F7+",
+                     *               "params": 951698080,
+                     *               "flopsPerImage": 222600323072,
+                     *               "costPerEpochTpuV4CoreHours": 13254,
+                     *               "trainedInPaper": true
+                     *             },
+                     *             "epochs": 3.7726,
+                     *             "imagesSeen": 15090000000,
+                     *             "steps": 3684151,
+                     *             "batchSize": 4096,
+                     *             "learningRate": {
+                     *               "value": 0.4,
+                     *               "trials": [
+                     *                 0.4,
+                     *                 0.2
+                     *               ],
+                     *               "schedule": "cosine decay to zero over the run (as in the paper)"
+                     *             },
+                     *             "predicted": {
+                     *               "jftValidationLoss": 2.4164,
+                     *               "imagenetTop1Percent": 89.888,
+                     *               "jftValidationLossConfidenceInterval": {
+                     *                 "lower": 2.4073,
+                     *                 "upper": 2.4239
+                     *               },
+                     *               "jftValidationLossPredictionInterval": {
+                     *                 "lower": 2.3974,
+                     *                 "upper": 2.4348
+                     *               },
+                     *               "imagenetTop1PercentConfidenceInterval": {
+                     *                 "lower": 89.872,
+                     *                 "upper": 89.907
+                     *               },
+                     *               "imagenetTop1PercentPredictionInterval": {
+                     *                 "lower": 89.706,
+                     *                 "upper": 90.066
+                     *               }
+                     *             },
+                     *             "costTpuV4CoreHours": 50000,
+                     *             "trainingFlops": 1.0077e+22,
+                     *             "finetuneCostTpuV4CoreHours": 1600,
+                     *             "reason": "other_objective",
+                     *             "strategy": "equal_rate",
+                     *             "objective": "imagenet_top1",
+                     *             "wallClockHours": 97.656,
+                     *             "acceleratorHours": 50000,
+                     *             "pickShare": 0
+                     *           },
+                     *           {
+                     *             "model": {
+                     *               "name": "F5+",
+                     *               "params": 747796744,
+                     *               "flopsPerImage": 168340643840,
+                     *               "costPerEpochTpuV4CoreHours": 10214,
+                     *               "trainedInPaper": false
+                     *             },
+                     *             "epochs": 4.8952,
+                     *             "imagesSeen": 19581000000,
+                     *             "steps": 4780462,
+                     *             "batchSize": 4096,
+                     *             "learningRate": {
+                     *               "value": 0.4,
+                     *               "trials": [
+                     *                 0.4,
+                     *                 0.2
+                     *               ],
+                     *               "schedule": "cosine decay to zero over the run (as in the paper)"
+                     *             },
+                     *             "predicted": {
+                     *               "jftValidationLoss": 2.4112,
+                     *               "imagenetTop1Percent": 89.834,
+                     *               "jftValidationLossConfidenceInterval": {
+                     *                 "lower": 2.4039,
+                     *                 "upper": 2.4171
+                     *               },
+                     *               "jftValidationLossPredictionInterval": {
+                     *                 "lower": 2.3931,
+                     *                 "upper": 2.429
+                     *               },
+                     *               "imagenetTop1PercentConfidenceInterval": {
+                     *                 "lower": 89.78,
+                     *                 "upper": 89.885
+                     *               },
+                     *               "imagenetTop1PercentPredictionInterval": {
+                     *                 "lower": 89.644,
+                     *                 "upper": 90.019
+                     *               }
+                     *             },
+                     *             "costTpuV4CoreHours": 50000,
+                     *             "trainingFlops": 9.8887e+21,
+                     *             "finetuneCostTpuV4CoreHours": 1209.6,
+                     *             "reason": "runner_up",
+                     *             "strategy": "equal_rate",
+                     *             "objective": "jft_loss",
+                     *             "wallClockHours": 97.656,
+                     *             "acceleratorHours": 50000,
+                     *             "pickShare": 0.51
+                     *           }
+                     *         ],
+                     *         "warnings": [
+                     *           {
+                     *             "code": "ideal_model_larger_than_f7_plus",
+                     *             "message": "The ideal model (248 GFLOPs per image) is larger than NFNet-F7+, the largest variant; the plan trains a smaller model for longer."
+                     *           },
+                     *           {
+                     *             "code": "pick_near_tie",
+                     *             "message": "The recommendation is the best run under only 0 % of the ensemble's members (less than 50 %): the laws cannot tell it apart from its rivals; the runner-up is F5+ at 4.9 epochs (51 %)."
+                     *           },
+                     *           {
+                     *             "code": "pick_not_most_likely_best",
+                     *             "message": "F5+ at 4.9 epochs (51 %) is the best run under more of the ensemble's members than the recommendation (0 %), because equal_rate follows the paper's stated rule, not the laws' optimum."
+                     *           }
+                     *         ],
+                     *         "provenance": {
+                     *           "costPerEpoch": "fitted family cost law: cost per JFT-4B epoch = c x FLOPs^0.9324, c = 4.049e-7 for the deep variants F0-F7 and 3.484e-7 for the wide F0+-F7+, least squares in log space on the six trained variants' measured costs (Figure 2, digitized), scaled to the dataset size",
+                     *           "jftValidationLoss": "fitted law jft_loss_surface: Figure 2, digitized, 36 points; joint_exponent surface (after Kaplan et al. 2020 eq. 1.5, L(N, D) with both terms under one exponent; irreducible E in front (Hoffmann et al. 2022)), selected among 3 candidates by lowest mean of the leave-one-model-out RMSE and the rollout RMSE (both relative, out of sample); a later candidate must be lower by more than 1e-4 to displace an earlier, simpler one",
+                     *           "imagenetTop1Percent": "fitted law imagenet_top1_error_surface: Figure 1, digitized, 25 NFNet points (RA point and ViT baselines excluded); additive_compute_weighted surface (Hoffmann et al. 2022 approach 3, each run weighted by its compute C (normalised to mean 1), as scaling-law ladders weight their costly runs (OLMo-core)), selected among 3 candidates by lowest mean of the leave-one-model-out RMSE and the rollout RMSE (both relative, out of sample); a later candidate must be lower by more than 1e-4 to displace an earlier, simpler one",
+                     *           "learningRate": "fitted law optimal_learning_rate: fitted: k, g, d by least squares on ln lr over 18 optima (Smith et al. 2023 Figure 3, digitized; F from the NFNet layer count at 224 px, 30k classes); lr0 = 1.6 stated (FACTS.shortRunLearningRate); grid factor 2 stated (FACTS.learningRateGridFactor); snapped to the stated factor-2 grid at the paper's batch of 4096, then scaled linearly to the run's batch size (Brock et al. 2021's rule, base rate 0.1 x batch / 256)",
+                     *           "finetuneCost": "stated: 1600 core hours for F7+ (Smith et al. 2023, arXiv 2310.16764, text: fine-tuning on ImageNet), scaled by forward FLOPs per image at the fine-tuning resolution, 384 px, and 1,000 classes",
+                     *           "lossLawId": "jft_loss_surface",
+                     *           "paper": "Smith, Brock, Berrada & De (2023), \"ConvNets Match Vision Transformers at Scale\", arXiv 2310.16764",
+                     *           "budget": "TPU-v4 core hours, used as given.",
+                     *           "ideal": "stated rule: epochs = (C / 5000)^0.5 over JFT-4B (Smith et al. 2023, arXiv 2310.16764, text: scaling rules (allocation, after Hoffmann et al. 2022); anchor: Smith et al. 2023, arXiv 2310.16764, text: scaling rules (epochs > 1)), within the epoch constraints; FLOPs per image from the cost law's mid-line",
+                     *           "pick": "equal_rate: the variant nearest the ideal size in log FLOPs per image (never smaller than at a smaller budget)",
+                     *           "hardware": "512 x TPU v4 core: 137.5 TFLOP/s dense bf16 peak (Google Cloud TPU v4 documentation); wall clock = the run's TPU-v4 core hours / 512 cores."
+                     *         },
+                     *         "uncertainty": {
+                     *           "level": 0.9,
+                     *           "members": 200,
+                     *           "seed": 20231025,
+                     *           "resampling": "cluster jackknife (each law refitted without each trained model; MacKinnon, Nielsen & Webb 2023's CV3): every quantity's members are Gaussian draws of its jackknife deviations, one standard normal weight per model and member, shared across laws"
+                     *         },
+                     *         "hardware": {
+                     *           "accelerator": "tpu_v4_core",
+                     *           "count": 512,
+                     *           "peakTflopsPerAccelerator": 137.5,
+                     *           "basis": "512 x TPU v4 core: 137.5 TFLOP/s dense bf16 peak (Google Cloud TPU v4 documentation); wall clock = the run's TPU-v4 core hours / 512 cores."
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        id: string;
+                        /** @description ISO 8601, UTC. */
+                        createdAt: string;
+                        /** @description The profile version it was planned against. */
+                        profile?: {
+                            name: string;
+                            version: number;
+                        };
+                        /** @description The POST /v1/plans body, as sent. */
+                        request: {
+                            [key: string]: unknown;
+                        };
+                        plan: components["schemas"]["Plan"];
+                    };
+                };
+            };
+            /** @description Invalid request: a field is missing, mistyped, out of range or unknown (errors[] names each), or the body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:validation-error",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "budget.amount: Too small: expected number to be >0",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "budget.amount",
+                     *           "message": "Too small: expected number to be >0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked (see WWW-Authenticate). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scope does not allow this request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your team has no such resource (another team may; its data is never disclosed). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No route GET /v2/plans",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; see the retry-after header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit of 1200 requests per 60 s exceeded; retry after 12 s.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error; no internal detail is disclosed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "The server failed to handle the request; quote the instance id when reporting it.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-ready",
+                     *       "title": "Not ready",
+                     *       "status": 503,
+                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProfiles: {
+        parameters: {
+            query?: {
+                /** @description Page size (default 20). */
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given (opaque). */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of profiles. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "name": "vision",
+                     *           "version": 1,
+                     *           "description": "NFNet F0-F3 on our 300M-image set",
+                     *           "createdAt": "2026-12-05T20:00:00.000Z",
+                     *           "versionCreatedAt": "2026-12-05T20:00:00.000Z",
+                     *           "runCount": 12,
+                     *           "law": {
+                     *             "id": "runs_loss_surface",
+                     *             "coefficients": {
+                     *               "E": 2.2592,
+                     *               "A": 18231000,
+                     *               "B": 4479.7,
+                     *               "alpha": 0.75847,
+                     *               "beta": 0.43825
+                     *             }
+                     *           }
+                     *         }
+                     *       ],
+                     *       "nextCursor": "eyJhZnRlciI6InZpc2lvbiJ9"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Your team's profiles by name, latest versions. */
+                        items: {
+                            /** @description The profile's name, unique within your team. */
+                            name: string;
+                            version: number;
+                            description?: string;
+                            /** @description ISO 8601, UTC. */
+                            createdAt: string;
+                            /** @description ISO 8601, UTC. */
+                            versionCreatedAt: string;
+                            runCount: number;
+                            /** @description Send this back verbatim as `law` in POST /v1/plans to plan with your surface; with its `ensemble` (runs on 4 to 32 model sizes), those plans carry intervals and pick shares. */
+                            law: {
+                                id: string;
+                                coefficients: {
+                                    E: number;
+                                    A: number;
+                                    B: number;
+                                    alpha: number;
+                                    beta: number;
+                                };
+                                ensemble?: components["schemas"]["LawEnsemble"];
+                            };
+                        }[];
+                        /** @description Present when there are more: send it as `cursor`. */
+                        nextCursor?: string;
+                    };
+                };
+            };
+            /** @description Invalid request: a field is missing, mistyped, out of range or unknown (errors[] names each), or the body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:validation-error",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "budget.amount: Too small: expected number to be >0",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "budget.amount",
+                     *           "message": "Too small: expected number to be >0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked (see WWW-Authenticate). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scope does not allow this request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; see the retry-after header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit of 1200 requests per 60 s exceeded; retry after 12 s.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error; no internal detail is disclosed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "The server failed to handle the request; quote the instance id when reporting it.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-ready",
+                     *       "title": "Not ready",
+                     *       "status": 503,
+                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A new profile: its runs are fitted (as POST /v1/fits) into version 1. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "vision",
+                 *       "description": "NFNet F0-F3 on our 300M-image set",
+                 *       "runs": [
+                 *         {
+                 *           "model": "F0",
+                 *           "epochs": 0.5,
+                 *           "costTpuV4CoreHours": 800.3,
+                 *           "loss": 2.89
+                 *         },
+                 *         {
+                 *           "model": "F0",
+                 *           "epochs": 1,
+                 *           "costTpuV4CoreHours": 1600,
+                 *           "loss": 2.83
+                 *         },
+                 *         {
+                 *           "model": "F0",
+                 *           "epochs": 2,
+                 *           "costTpuV4CoreHours": 3199,
+                 *           "loss": 2.748
+                 *         },
+                 *         {
+                 *           "model": "F0",
+                 *           "epochs": 8,
+                 *           "costTpuV4CoreHours": 12980,
+                 *           "loss": 2.663
+                 *         },
+                 *         {
+                 *           "model": "F1",
+                 *           "epochs": 0.5,
+                 *           "costTpuV4CoreHours": 1300,
+                 *           "loss": 2.817
+                 *         },
+                 *         {
+                 *           "model": "F1",
+                 *           "epochs": 1,
+                 *           "costTpuV4CoreHours": 2700,
+                 *           "loss": 2.718
+                 *         },
+                 *         {
+                 *           "model": "F1",
+                 *           "epochs": 2,
+                 *           "costTpuV4CoreHours": 5403,
+                 *           "loss": 2.649
+                 *         },
+                 *         {
+                 *           "model": "F1",
+                 *           "epochs": 8,
+                 *           "costTpuV4CoreHours": 21370,
+                 *           "loss": 2.555
+                 *         },
+                 *         {
+                 *           "model": "F3",
+                 *           "epochs": 0.5,
+                 *           "costTpuV4CoreHours": 2402,
+                 *           "loss": 2.753
+                 *         },
+                 *         {
+                 *           "model": "F3",
+                 *           "epochs": 1,
+                 *           "costTpuV4CoreHours": 4902,
+                 *           "loss": 2.658
+                 *         },
+                 *         {
+                 *           "model": "F3",
+                 *           "epochs": 2,
+                 *           "costTpuV4CoreHours": 9805,
+                 *           "loss": 2.574
+                 *         },
+                 *         {
+                 *           "model": "F3",
+                 *           "epochs": 8,
+                 *           "costTpuV4CoreHours": 39050,
+                 *           "loss": 2.469
+                 *         }
+                 *       ],
+                 *       "bootstrap": {
+                 *         "samples": 200,
+                 *         "seed": 7
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The profile's name, unique within your team. */
+                    name: string;
+                    /** @description What the runs are: dataset, recipe, hardware. */
+                    description?: string;
+                    /** @description Your runs: at least 5 (fewer is a 422). */
+                    runs: components["schemas"]["Run"][];
+                    datasetImages?: number;
+                    /** @description Percentile bootstrap intervals (95%) for every coefficient and exponent. */
+                    bootstrap?: {
+                        /** @description Resamples (default 1000). */
+                        samples?: number;
+                        /** @description Seed: same request, same answer. */
+                        seed?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description One version of a profile. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "vision",
+                     *       "version": 1,
+                     *       "latestVersion": 1,
+                     *       "description": "NFNet F0-F3 on our 300M-image set",
+                     *       "createdAt": "2026-12-05T20:00:00.000Z",
+                     *       "versionCreatedAt": "2026-12-05T20:00:00.000Z",
+                     *       "runs": [
+                     *         {
+                     *           "model": "F0",
+                     *           "epochs": 0.5,
+                     *           "costTpuV4CoreHours": 800.3,
+                     *           "loss": 2.89
+                     *         },
+                     *         {
+                     *           "model": "F0",
+                     *           "epochs": 1,
+                     *           "costTpuV4CoreHours": 1600,
+                     *           "loss": 2.83
+                     *         },
+                     *         {
+                     *           "model": "F0",
+                     *           "epochs": 2,
+                     *           "costTpuV4CoreHours": 3199,
+                     *           "loss": 2.748
+                     *         },
+                     *         {
+                     *           "model": "F0",
+                     *           "epochs": 8,
+                     *           "costTpuV4CoreHours": 12980,
+                     *           "loss": 2.663
+                     *         },
+                     *         {
+                     *           "model": "F1",
+                     *           "epochs": 0.5,
+                     *           "costTpuV4CoreHours": 1300,
+                     *           "loss": 2.817
+                     *         },
+                     *         {
+                     *           "model": "F1",
+                     *           "epochs": 1,
+                     *           "costTpuV4CoreHours": 2700,
+                     *           "loss": 2.718
+                     *         },
+                     *         {
+                     *           "model": "F1",
+                     *           "epochs": 2,
+                     *           "costTpuV4CoreHours": 5403,
+                     *           "loss": 2.649
+                     *         },
+                     *         {
+                     *           "model": "F1",
+                     *           "epochs": 8,
+                     *           "costTpuV4CoreHours": 21370,
+                     *           "loss": 2.555
+                     *         },
+                     *         {
+                     *           "model": "F3",
+                     *           "epochs": 0.5,
+                     *           "costTpuV4CoreHours": 2402,
+                     *           "loss": 2.753
+                     *         },
+                     *         {
+                     *           "model": "F3",
+                     *           "epochs": 1,
+                     *           "costTpuV4CoreHours": 4902,
+                     *           "loss": 2.658
+                     *         },
+                     *         {
+                     *           "model": "F3",
+                     *           "epochs": 2,
+                     *           "costTpuV4CoreHours": 9805,
+                     *           "loss": 2.574
+                     *         },
+                     *         {
+                     *           "model": "F3",
+                     *           "epochs": 8,
+                     *           "costTpuV4CoreHours": 39050,
+                     *           "loss": 2.469
+                     *         }
+                     *       ],
+                     *       "bootstrap": {
+                     *         "samples": 200,
+                     *         "seed": 7
+                     *       },
+                     *       "fit": {
+                     *         "formula": "L(F, D) = E + A / F^alpha + B / D^beta",
+                     *         "units": {
+                     *           "flopsPerImage": "forward FLOPs per image",
+                     *           "imagesSeen": "images seen in training (epochs x 4000000000 images)",
+                     *           "value": "validation loss as the runs report it"
+                     *         },
+                     *         "datasetImages": 4000000000,
+                     *         "coefficients": {
+                     *           "E": 2.2592,
+                     *           "A": 18231000,
+                     *           "B": 4479.7,
+                     *           "alpha": 0.75847,
+                     *           "beta": 0.43825
+                     *         },
+                     *         "quality": {
+                     *           "n": 12,
+                     *           "rmseRelative": 0.0041097,
+                     *           "r2Log": 0.99141,
+                     *           "maxRelativeError": 0.012069
+                     *         },
+                     *         "method": {
+                     *           "huberDelta": 0.001,
+                     *           "startsTried": 8,
+                     *           "objective": 0.000024956
+                     *         },
+                     *         "allocation": {
+                     *           "exponents": {
+                     *             "flopsPerImage": 0.3818,
+                     *             "costPerEpoch": 0.33923,
+                     *             "epochs": 0.66077
+                     *           },
+                     *           "costLaw": {
+                     *             "coefficient": 0.0000011629,
+                     *             "exponent": 0.8885,
+                     *             "source": "runs",
+                     *             "modelSizes": 3,
+                     *             "r2Log": 0.9991,
+                     *             "description": "fitted to the runs' costTpuV4CoreHours over 3 model sizes (cost per JFT-4B epoch ~ F^0.888)"
+                     *           },
+                     *           "source": "closed-form optimum of the fitted surface under fitted to the runs' costTpuV4CoreHours over 3 model sizes (cost per JFT-4B epoch ~ F^0.888)"
+                     *         },
+                     *         "law": {
+                     *           "id": "runs_loss_surface",
+                     *           "coefficients": {
+                     *             "E": 2.2592,
+                     *             "A": 18231000,
+                     *             "B": 4479.7,
+                     *             "alpha": 0.75847,
+                     *             "beta": 0.43825
+                     *           }
+                     *         },
+                     *         "warnings": [
+                     *           {
+                     *             "code": "law_without_ensemble",
+                     *             "message": "Plans made with this law carry point predictions only: the ensemble needs runs on 4 to 32 model sizes (one refit without each); these cover 3."
+                     *           }
+                     *         ],
+                     *         "provenance": "fitted to 12 caller-supplied runs; Huber (delta 1e-3) fit of log loss, Hoffmann et al. 2022 approach 3, as the paper's Figure 2 law",
+                     *         "bootstrap": {
+                     *           "samples": 200,
+                     *           "seed": 7,
+                     *           "level": 0.95,
+                     *           "method": "percentile bootstrap: 200 resamples of the 12 runs with replacement (mulberry32, seed 7), each refitted by bounded L-BFGS warm-started at the full-data optimum; 2.5th and 97.5th percentiles (linear interpolation between order statistics); cost law held at its full-data fit",
+                     *           "coefficients": {
+                     *             "E": {
+                     *               "lower": 0.56594,
+                     *               "upper": 2.3443
+                     *             },
+                     *             "A": {
+                     *               "lower": 12.573,
+                     *               "upper": 9624100000000
+                     *             },
+                     *             "B": {
+                     *               "lower": 6.3643,
+                     *               "upper": 106810
+                     *             },
+                     *             "alpha": {
+                     *               "lower": 0.091598,
+                     *               "upper": 1.3228
+                     *             },
+                     *             "beta": {
+                     *               "lower": 0.064689,
+                     *               "upper": 0.58916
+                     *             }
+                     *           },
+                     *           "allocationExponents": {
+                     *             "flopsPerImage": {
+                     *               "lower": 0.062555,
+                     *               "upper": 0.86891
+                     *             },
+                     *             "costPerEpoch": {
+                     *               "lower": 0.05558,
+                     *               "upper": 0.77202
+                     *             },
+                     *             "epochs": {
+                     *               "lower": 0.22798,
+                     *               "upper": 0.94442
+                     *             }
+                     *           },
+                     *           "samplesWithoutAllocation": 0
+                     *         },
+                     *         "rollout": {
+                     *           "heldOutFlopsPerImage": 66855755776,
+                     *           "runsHeldOut": 4,
+                     *           "rmseRelative": 0.007846,
+                     *           "maxRelativeError": 0.010635,
+                     *           "source": "fitted to the 8 runs of the 2 smaller sizes; the 4 runs at 6.686e+10 FLOPs per image predicted"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The profile's name, unique within your team. */
+                        name: string;
+                        /** @description This version; each refit makes a new, immutable one. */
+                        version: number;
+                        latestVersion: number;
+                        description?: string;
+                        /** @description When the profile was created. */
+                        createdAt: string;
+                        /** @description When this version was fitted. */
+                        versionCreatedAt: string;
+                        /** @description Your runs: at least 5 (fewer is a 422). */
+                        runs: components["schemas"]["Run"][];
+                        datasetImages?: number;
+                        /** @description Percentile bootstrap intervals (95%) for every coefficient and exponent. */
+                        bootstrap?: {
+                            /** @description Resamples (default 1000). */
+                            samples?: number;
+                            /** @description Seed: same request, same answer. */
+                            seed?: number;
+                        };
+                        fit: components["schemas"]["Fit"];
+                    };
+                };
+            };
+            /** @description Invalid request: a field is missing, mistyped, out of range or unknown (errors[] names each), or the body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:validation-error",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "budget.amount: Too small: expected number to be >0",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "budget.amount",
+                     *           "message": "Too small: expected number to be >0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked (see WWW-Authenticate). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scope does not allow this request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource exists already, or the Idempotency-Key is in use by a request still being answered. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:body-too-large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is valid but cannot be satisfied (an Idempotency-Key reused with another body, a run the fit refuses, a plan of another profile); detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:infeasible",
+                     *       "title": "Request cannot be satisfied",
+                     *       "status": 422,
+                     *       "detail": "No allowed variant can train for at least minEpochs within the budget.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21",
+                     *       "context": {
+                     *         "minEpochs": 4
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; see the retry-after header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit of 1200 requests per 60 s exceeded; retry after 12 s.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error; no internal detail is disclosed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "The server failed to handle the request; quote the instance id when reporting it.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-ready",
+                     *       "title": "Not ready",
+                     *       "status": 503,
+                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The profile's name, unique within your team. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One version of a profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "vision",
+                     *       "version": 1,
+                     *       "latestVersion": 1,
+                     *       "description": "NFNet F0-F3 on our 300M-image set",
+                     *       "createdAt": "2026-12-05T20:00:00.000Z",
+                     *       "versionCreatedAt": "2026-12-05T20:00:00.000Z",
+                     *       "runs": [
+                     *         {
+                     *           "model": "F0",
+                     *           "epochs": 0.5,
+                     *           "costTpuV4CoreHours": 800.3,
+                     *           "loss": 2.89
+                     *         },
+                     *         {
+                     *           "model": "F0",
+                     *           "epochs": 1,
+                     *           "costTpuV4CoreHours": 1600,
+                     *           "loss": 2.83
+                     *         },
+                     *         {
+                     *           "model": "F0",
+                     *           "epochs": 2,
+                     *           "costTpuV4CoreHours": 3199,
+                     *           "loss": 2.748
+                     *         },
+                     *         {
+                     *           "model": "F0",
+                     *           "epochs": 8,
+                     *           "costTpuV4CoreHours": 12980,
+                     *           "loss": 2.663
+                     *         },
+                     *         {
+                     *           "model": "F1",
+                     *           "epochs": 0.5,
+                     *           "costTpuV4CoreHours": 1300,
+                     *           "loss": 2.817
+                     *         },
+                     *         {
+                     *           "model": "F1",
+                     *           "epochs": 1,
+                     *           "costTpuV4CoreHours": 2700,
+                     *           "loss": 2.718
+                     *         },
+                     *         {
+                     *           "model": "F1",
+                     *           "epochs": 2,
+                     *           "costTpuV4CoreHours": 5403,
+                     *           "loss": 2.649
+                     *         },
+                     *         {
+                     *           "model": "F1",
+                     *           "epochs": 8,
+                     *           "costTpuV4CoreHours": 21370,
+                     *           "loss": 2.555
+                     *         },
+                     *         {
+                     *           "model": "F3",
+                     *           "epochs": 0.5,
+                     *           "costTpuV4CoreHours": 2402,
+                     *           "loss": 2.753
+                     *         },
+                     *         {
+                     *           "model": "F3",
+                     *           "epochs": 1,
+                     *           "costTpuV4CoreHours": 4902,
+                     *           "loss": 2.658
+                     *         },
+                     *         {
+                     *           "model": "F3",
+                     *           "epochs": 2,
+                     *           "costTpuV4CoreHours": 9805,
+                     *           "loss": 2.574
+                     *         },
+                     *         {
+                     *           "model": "F3",
+                     *           "epochs": 8,
+                     *           "costTpuV4CoreHours": 39050,
+                     *           "loss": 2.469
+                     *         }
+                     *       ],
+                     *       "bootstrap": {
+                     *         "samples": 200,
+                     *         "seed": 7
+                     *       },
+                     *       "fit": {
+                     *         "formula": "L(F, D) = E + A / F^alpha + B / D^beta",
+                     *         "units": {
+                     *           "flopsPerImage": "forward FLOPs per image",
+                     *           "imagesSeen": "images seen in training (epochs x 4000000000 images)",
+                     *           "value": "validation loss as the runs report it"
+                     *         },
+                     *         "datasetImages": 4000000000,
+                     *         "coefficients": {
+                     *           "E": 2.2592,
+                     *           "A": 18231000,
+                     *           "B": 4479.7,
+                     *           "alpha": 0.75847,
+                     *           "beta": 0.43825
+                     *         },
+                     *         "quality": {
+                     *           "n": 12,
+                     *           "rmseRelative": 0.0041097,
+                     *           "r2Log": 0.99141,
+                     *           "maxRelativeError": 0.012069
+                     *         },
+                     *         "method": {
+                     *           "huberDelta": 0.001,
+                     *           "startsTried": 8,
+                     *           "objective": 0.000024956
+                     *         },
+                     *         "allocation": {
+                     *           "exponents": {
+                     *             "flopsPerImage": 0.3818,
+                     *             "costPerEpoch": 0.33923,
+                     *             "epochs": 0.66077
+                     *           },
+                     *           "costLaw": {
+                     *             "coefficient": 0.0000011629,
+                     *             "exponent": 0.8885,
+                     *             "source": "runs",
+                     *             "modelSizes": 3,
+                     *             "r2Log": 0.9991,
+                     *             "description": "fitted to the runs' costTpuV4CoreHours over 3 model sizes (cost per JFT-4B epoch ~ F^0.888)"
+                     *           },
+                     *           "source": "closed-form optimum of the fitted surface under fitted to the runs' costTpuV4CoreHours over 3 model sizes (cost per JFT-4B epoch ~ F^0.888)"
+                     *         },
+                     *         "law": {
+                     *           "id": "runs_loss_surface",
+                     *           "coefficients": {
+                     *             "E": 2.2592,
+                     *             "A": 18231000,
+                     *             "B": 4479.7,
+                     *             "alpha": 0.75847,
+                     *             "beta": 0.43825
+                     *           }
+                     *         },
+                     *         "warnings": [
+                     *           {
+                     *             "code": "law_without_ensemble",
+                     *             "message": "Plans made with this law carry point predictions only: the ensemble needs runs on 4 to 32 model sizes (one refit without each); these cover 3."
+                     *           }
+                     *         ],
+                     *         "provenance": "fitted to 12 caller-supplied runs; Huber (delta 1e-3) fit of log loss, Hoffmann et al. 2022 approach 3, as the paper's Figure 2 law",
+                     *         "bootstrap": {
+                     *           "samples": 200,
+                     *           "seed": 7,
+                     *           "level": 0.95,
+                     *           "method": "percentile bootstrap: 200 resamples of the 12 runs with replacement (mulberry32, seed 7), each refitted by bounded L-BFGS warm-started at the full-data optimum; 2.5th and 97.5th percentiles (linear interpolation between order statistics); cost law held at its full-data fit",
+                     *           "coefficients": {
+                     *             "E": {
+                     *               "lower": 0.56594,
+                     *               "upper": 2.3443
+                     *             },
+                     *             "A": {
+                     *               "lower": 12.573,
+                     *               "upper": 9624100000000
+                     *             },
+                     *             "B": {
+                     *               "lower": 6.3643,
+                     *               "upper": 106810
+                     *             },
+                     *             "alpha": {
+                     *               "lower": 0.091598,
+                     *               "upper": 1.3228
+                     *             },
+                     *             "beta": {
+                     *               "lower": 0.064689,
+                     *               "upper": 0.58916
+                     *             }
+                     *           },
+                     *           "allocationExponents": {
+                     *             "flopsPerImage": {
+                     *               "lower": 0.062555,
+                     *               "upper": 0.86891
+                     *             },
+                     *             "costPerEpoch": {
+                     *               "lower": 0.05558,
+                     *               "upper": 0.77202
+                     *             },
+                     *             "epochs": {
+                     *               "lower": 0.22798,
+                     *               "upper": 0.94442
+                     *             }
+                     *           },
+                     *           "samplesWithoutAllocation": 0
+                     *         },
+                     *         "rollout": {
+                     *           "heldOutFlopsPerImage": 66855755776,
+                     *           "runsHeldOut": 4,
+                     *           "rmseRelative": 0.007846,
+                     *           "maxRelativeError": 0.010635,
+                     *           "source": "fitted to the 8 runs of the 2 smaller sizes; the 4 runs at 6.686e+10 FLOPs per image predicted"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The profile's name, unique within your team. */
+                        name: string;
+                        /** @description This version; each refit makes a new, immutable one. */
+                        version: number;
+                        latestVersion: number;
+                        description?: string;
+                        /** @description When the profile was created. */
+                        createdAt: string;
+                        /** @description When this version was fitted. */
+                        versionCreatedAt: string;
+                        /** @description Your runs: at least 5 (fewer is a 422). */
+                        runs: components["schemas"]["Run"][];
+                        datasetImages?: number;
+                        /** @description Percentile bootstrap intervals (95%) for every coefficient and exponent. */
+                        bootstrap?: {
+                            /** @description Resamples (default 1000). */
+                            samples?: number;
+                            /** @description Seed: same request, same answer. */
+                            seed?: number;
+                        };
+                        fit: components["schemas"]["Fit"];
+                    };
+                };
+            };
+            /** @description Invalid request: a field is missing, mistyped, out of range or unknown (errors[] names each), or the body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:validation-error",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "budget.amount: Too small: expected number to be >0",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "budget.amount",
+                     *           "message": "Too small: expected number to be >0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked (see WWW-Authenticate). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scope does not allow this request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your team has no such resource (another team may; its data is never disclosed). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No route GET /v2/plans",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; see the retry-after header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit of 1200 requests per 60 s exceeded; retry after 12 s.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error; no internal detail is disclosed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "The server failed to handle the request; quote the instance id when reporting it.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-ready",
+                     *       "title": "Not ready",
+                     *       "status": 503,
+                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateProfile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the latest version, as a GET answered it (or *). */
+                "if-match"?: string;
+            };
+            path: {
+                /** @description The profile's name, unique within your team. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description The runs (and options) of the next version; they are fitted again. Send If-Match. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "runs": [
+                 *         {
+                 *           "model": "F0",
+                 *           "epochs": 0.5,
+                 *           "costTpuV4CoreHours": 800.3,
+                 *           "loss": 2.89
+                 *         },
+                 *         {
+                 *           "model": "F0",
+                 *           "epochs": 1,
+                 *           "costTpuV4CoreHours": 1600,
+                 *           "loss": 2.83
+                 *         },
+                 *         {
+                 *           "model": "F0",
+                 *           "epochs": 2,
+                 *           "costTpuV4CoreHours": 3199,
+                 *           "loss": 2.748
+                 *         },
+                 *         {
+                 *           "model": "F0",
+                 *           "epochs": 8,
+                 *           "costTpuV4CoreHours": 12980,
+                 *           "loss": 2.663
+                 *         },
+                 *         {
+                 *           "model": "F1",
+                 *           "epochs": 0.5,
+                 *           "costTpuV4CoreHours": 1300,
+                 *           "loss": 2.817
+                 *         },
+                 *         {
+                 *           "model": "F1",
+                 *           "epochs": 1,
+                 *           "costTpuV4CoreHours": 2700,
+                 *           "loss": 2.718
+                 *         },
+                 *         {
+                 *           "model": "F1",
+                 *           "epochs": 2,
+                 *           "costTpuV4CoreHours": 5403,
+                 *           "loss": 2.649
+                 *         },
+                 *         {
+                 *           "model": "F1",
+                 *           "epochs": 8,
+                 *           "costTpuV4CoreHours": 21370,
+                 *           "loss": 2.555
+                 *         },
+                 *         {
+                 *           "model": "F3",
+                 *           "epochs": 0.5,
+                 *           "costTpuV4CoreHours": 2402,
+                 *           "loss": 2.753
+                 *         },
+                 *         {
+                 *           "model": "F3",
+                 *           "epochs": 1,
+                 *           "costTpuV4CoreHours": 4902,
+                 *           "loss": 2.658
+                 *         },
+                 *         {
+                 *           "model": "F3",
+                 *           "epochs": 2,
+                 *           "costTpuV4CoreHours": 9805,
+                 *           "loss": 2.574
+                 *         },
+                 *         {
+                 *           "model": "F3",
+                 *           "epochs": 8,
+                 *           "costTpuV4CoreHours": 39050,
+                 *           "loss": 2.469
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description What the runs are: dataset, recipe, hardware. */
+                    description?: string;
+                    /** @description Your runs: at least 5 (fewer is a 422). */
+                    runs: components["schemas"]["Run"][];
+                    datasetImages?: number;
+                    /** @description Percentile bootstrap intervals (95%) for every coefficient and exponent. */
+                    bootstrap?: {
+                        /** @description Resamples (default 1000). */
+                        samples?: number;
+                        /** @description Seed: same request, same answer. */
+                        seed?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description One version of a profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "vision",
+                     *       "version": 1,
+                     *       "latestVersion": 1,
+                     *       "description": "NFNet F0-F3 on our 300M-image set",
+                     *       "createdAt": "2026-12-05T20:00:00.000Z",
+                     *       "versionCreatedAt": "2026-12-05T20:00:00.000Z",
+                     *       "runs": [
+                     *         {
+                     *           "model": "F0",
+                     *           "epochs": 0.5,
+                     *           "costTpuV4CoreHours": 800.3,
+                     *           "loss": 2.89
+                     *         },
+                     *         {
+                     *           "model": "F0",
+                     *           "epochs": 1,
+                     *           "costTpuV4CoreHours": 1600,
+                     *           "loss": 2.83
+                     *         },
+                     *         {
+                     *           "model": "F0",
+                     *           "epochs": 2,
+                     *           "costTpuV4CoreHours": 3199,
+                     *           "loss": 2.748
+                     *         },
+                     *         {
+                     *           "model": "F0",
+                     *           "epochs": 8,
+                     *           "costTpuV4CoreHours": 12980,
+                     *           "loss": 2.663
+                     *         },
+                     *         {
+                     *           "model": "F1",
+                     *           "epochs": 0.5,
+                     *           "costTpuV4CoreHours": 1300,
+                     *           "loss": 2.817
+                     *         },
+                     *         {
+                     *           "model": "F1",
+                     *           "epochs": 1,
+                     *           "costTpuV4CoreHours": 2700,
+                     *           "loss": 2.718
+                     *         },
+                     *         {
+                     *           "model": "F1",
+                     *           "epochs": 2,
+                     *           "costTpuV4CoreHours": 5403,
+                     *           "loss": 2.649
+                     *         },
+                     *         {
+                     *           "model": "F1",
+                     *           "epochs": 8,
+                     *           "costTpuV4CoreHours": 21370,
+                     *           "loss": 2.555
+                     *         },
+                     *         {
+                     *           "model": "F3",
+                     *           "epochs": 0.5,
+                     *           "costTpuV4CoreHours": 2402,
+                     *           "loss": 2.753
+                     *         },
+                     *         {
+                     *           "model": "F3",
+                     *           "epochs": 1,
+                     *           "costTpuV4CoreHours": 4902,
+                     *           "loss": 2.658
+                     *         },
+                     *         {
+                     *           "model": "F3",
+                     *           "epochs": 2,
+                     *           "costTpuV4CoreHours": 9805,
+                     *           "loss": 2.574
+                     *         },
+                     *         {
+                     *           "model": "F3",
+                     *           "epochs": 8,
+                     *           "costTpuV4CoreHours": 39050,
+                     *           "loss": 2.469
+                     *         }
+                     *       ],
+                     *       "bootstrap": {
+                     *         "samples": 200,
+                     *         "seed": 7
+                     *       },
+                     *       "fit": {
+                     *         "formula": "L(F, D) = E + A / F^alpha + B / D^beta",
+                     *         "units": {
+                     *           "flopsPerImage": "forward FLOPs per image",
+                     *           "imagesSeen": "images seen in training (epochs x 4000000000 images)",
+                     *           "value": "validation loss as the runs report it"
+                     *         },
+                     *         "datasetImages": 4000000000,
+                     *         "coefficients": {
+                     *           "E": 2.2592,
+                     *           "A": 18231000,
+                     *           "B": 4479.7,
+                     *           "alpha": 0.75847,
+                     *           "beta": 0.43825
+                     *         },
+                     *         "quality": {
+                     *           "n": 12,
+                     *           "rmseRelative": 0.0041097,
+                     *           "r2Log": 0.99141,
+                     *           "maxRelativeError": 0.012069
+                     *         },
+                     *         "method": {
+                     *           "huberDelta": 0.001,
+                     *           "startsTried": 8,
+                     *           "objective": 0.000024956
+                     *         },
+                     *         "allocation": {
+                     *           "exponents": {
+                     *             "flopsPerImage": 0.3818,
+                     *             "costPerEpoch": 0.33923,
+                     *             "epochs": 0.66077
+                     *           },
+                     *           "costLaw": {
+                     *             "coefficient": 0.0000011629,
+                     *             "exponent": 0.8885,
+                     *             "source": "runs",
+                     *             "modelSizes": 3,
+                     *             "r2Log": 0.9991,
+                     *             "description": "fitted to the runs' costTpuV4CoreHours over 3 model sizes (cost per JFT-4B epoch ~ F^0.888)"
+                     *           },
+                     *           "source": "closed-form optimum of the fitted surface under fitted to the runs' costTpuV4CoreHours over 3 model sizes (cost per JFT-4B epoch ~ F^0.888)"
+                     *         },
+                     *         "law": {
+                     *           "id": "runs_loss_surface",
+                     *           "coefficients": {
+                     *             "E": 2.2592,
+                     *             "A": 18231000,
+                     *             "B": 4479.7,
+                     *             "alpha": 0.75847,
+                     *             "beta": 0.43825
+                     *           }
+                     *         },
+                     *         "warnings": [
+                     *           {
+                     *             "code": "law_without_ensemble",
+                     *             "message": "Plans made with this law carry point predictions only: the ensemble needs runs on 4 to 32 model sizes (one refit without each); these cover 3."
+                     *           }
+                     *         ],
+                     *         "provenance": "fitted to 12 caller-supplied runs; Huber (delta 1e-3) fit of log loss, Hoffmann et al. 2022 approach 3, as the paper's Figure 2 law",
+                     *         "bootstrap": {
+                     *           "samples": 200,
+                     *           "seed": 7,
+                     *           "level": 0.95,
+                     *           "method": "percentile bootstrap: 200 resamples of the 12 runs with replacement (mulberry32, seed 7), each refitted by bounded L-BFGS warm-started at the full-data optimum; 2.5th and 97.5th percentiles (linear interpolation between order statistics); cost law held at its full-data fit",
+                     *           "coefficients": {
+                     *             "E": {
+                     *               "lower": 0.56594,
+                     *               "upper": 2.3443
+                     *             },
+                     *             "A": {
+                     *               "lower": 12.573,
+                     *               "upper": 9624100000000
+                     *             },
+                     *             "B": {
+                     *               "lower": 6.3643,
+                     *               "upper": 106810
+                     *             },
+                     *             "alpha": {
+                     *               "lower": 0.091598,
+                     *               "upper": 1.3228
+                     *             },
+                     *             "beta": {
+                     *               "lower": 0.064689,
+                     *               "upper": 0.58916
+                     *             }
+                     *           },
+                     *           "allocationExponents": {
+                     *             "flopsPerImage": {
+                     *               "lower": 0.062555,
+                     *               "upper": 0.86891
+                     *             },
+                     *             "costPerEpoch": {
+                     *               "lower": 0.05558,
+                     *               "upper": 0.77202
+                     *             },
+                     *             "epochs": {
+                     *               "lower": 0.22798,
+                     *               "upper": 0.94442
+                     *             }
+                     *           },
+                     *           "samplesWithoutAllocation": 0
+                     *         },
+                     *         "rollout": {
+                     *           "heldOutFlopsPerImage": 66855755776,
+                     *           "runsHeldOut": 4,
+                     *           "rmseRelative": 0.007846,
+                     *           "maxRelativeError": 0.010635,
+                     *           "source": "fitted to the 8 runs of the 2 smaller sizes; the 4 runs at 6.686e+10 FLOPs per image predicted"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The profile's name, unique within your team. */
+                        name: string;
+                        /** @description This version; each refit makes a new, immutable one. */
+                        version: number;
+                        latestVersion: number;
+                        description?: string;
+                        /** @description When the profile was created. */
+                        createdAt: string;
+                        /** @description When this version was fitted. */
+                        versionCreatedAt: string;
+                        /** @description Your runs: at least 5 (fewer is a 422). */
+                        runs: components["schemas"]["Run"][];
+                        datasetImages?: number;
+                        /** @description Percentile bootstrap intervals (95%) for every coefficient and exponent. */
+                        bootstrap?: {
+                            /** @description Resamples (default 1000). */
+                            samples?: number;
+                            /** @description Seed: same request, same answer. */
+                            seed?: number;
+                        };
+                        fit: components["schemas"]["Fit"];
+                    };
+                };
+            };
+            /** @description Invalid request: a field is missing, mistyped, out of range or unknown (errors[] names each), or the body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:validation-error",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "budget.amount: Too small: expected number to be >0",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "budget.amount",
+                     *           "message": "Too small: expected number to be >0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked (see WWW-Authenticate). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scope does not allow this request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your team has no such resource (another team may; its data is never disclosed). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No route GET /v2/plans",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not name the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:body-too-large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is valid but cannot be satisfied (an Idempotency-Key reused with another body, a run the fit refuses, a plan of another profile); detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:infeasible",
+                     *       "title": "Request cannot be satisfied",
+                     *       "status": 422,
+                     *       "detail": "No allowed variant can train for at least minEpochs within the budget.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21",
+                     *       "context": {
+                     *         "minEpochs": 4
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is required. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; see the retry-after header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit of 1200 requests per 60 s exceeded; retry after 12 s.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error; no internal detail is disclosed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "The server failed to handle the request; quote the instance id when reporting it.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-ready",
+                     *       "title": "Not ready",
+                     *       "status": 503,
+                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteProfile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the latest version, as a GET answered it (or *). */
+                "if-match"?: string;
+            };
+            path: {
+                /** @description The profile's name, unique within your team. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "vision",
+                     *       "deletedVersions": 3
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The profile's name, unique within your team. */
+                        name: string;
+                        /** @description Versions deleted with it. */
+                        deletedVersions: number;
+                    };
+                };
+            };
+            /** @description Invalid request: a field is missing, mistyped, out of range or unknown (errors[] names each), or the body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:validation-error",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "budget.amount: Too small: expected number to be >0",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "budget.amount",
+                     *           "message": "Too small: expected number to be >0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked (see WWW-Authenticate). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scope does not allow this request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your team has no such resource (another team may; its data is never disclosed). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No route GET /v2/plans",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not name the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; see the retry-after header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit of 1200 requests per 60 s exceeded; retry after 12 s.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error; no internal detail is disclosed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "The server failed to handle the request; quote the instance id when reporting it.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-ready",
+                     *       "title": "Not ready",
+                     *       "status": 503,
+                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProfileVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The profile's name, unique within your team. */
+                name: string;
+                /** @description A version number, from 1. */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One version of a profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "vision",
+                     *       "version": 1,
+                     *       "latestVersion": 1,
+                     *       "description": "NFNet F0-F3 on our 300M-image set",
+                     *       "createdAt": "2026-12-05T20:00:00.000Z",
+                     *       "versionCreatedAt": "2026-12-05T20:00:00.000Z",
+                     *       "runs": [
+                     *         {
+                     *           "model": "F0",
+                     *           "epochs": 0.5,
+                     *           "costTpuV4CoreHours": 800.3,
+                     *           "loss": 2.89
+                     *         },
+                     *         {
+                     *           "model": "F0",
+                     *           "epochs": 1,
+                     *           "costTpuV4CoreHours": 1600,
+                     *           "loss": 2.83
+                     *         },
+                     *         {
+                     *           "model": "F0",
+                     *           "epochs": 2,
+                     *           "costTpuV4CoreHours": 3199,
+                     *           "loss": 2.748
+                     *         },
+                     *         {
+                     *           "model": "F0",
+                     *           "epochs": 8,
+                     *           "costTpuV4CoreHours": 12980,
+                     *           "loss": 2.663
+                     *         },
+                     *         {
+                     *           "model": "F1",
+                     *           "epochs": 0.5,
+                     *           "costTpuV4CoreHours": 1300,
+                     *           "loss": 2.817
+                     *         },
+                     *         {
+                     *           "model": "F1",
+                     *           "epochs": 1,
+                     *           "costTpuV4CoreHours": 2700,
+                     *           "loss": 2.718
+                     *         },
+                     *         {
+                     *           "model": "F1",
+                     *           "epochs": 2,
+                     *           "costTpuV4CoreHours": 5403,
+                     *           "loss": 2.649
+                     *         },
+                     *         {
+                     *           "model": "F1",
+                     *           "epochs": 8,
+                     *           "costTpuV4CoreHours": 21370,
+                     *           "loss": 2.555
+                     *         },
+                     *         {
+                     *           "model": "F3",
+                     *           "epochs": 0.5,
+                     *           "costTpuV4CoreHours": 2402,
+                     *           "loss": 2.753
+                     *         },
+                     *         {
+                     *           "model": "F3",
+                     *           "epochs": 1,
+                     *           "costTpuV4CoreHours": 4902,
+                     *           "loss": 2.658
+                     *         },
+                     *         {
+                     *           "model": "F3",
+                     *           "epochs": 2,
+                     *           "costTpuV4CoreHours": 9805,
+                     *           "loss": 2.574
+                     *         },
+                     *         {
+                     *           "model": "F3",
+                     *           "epochs": 8,
+                     *           "costTpuV4CoreHours": 39050,
+                     *           "loss": 2.469
+                     *         }
+                     *       ],
+                     *       "bootstrap": {
+                     *         "samples": 200,
+                     *         "seed": 7
+                     *       },
+                     *       "fit": {
+                     *         "formula": "L(F, D) = E + A / F^alpha + B / D^beta",
+                     *         "units": {
+                     *           "flopsPerImage": "forward FLOPs per image",
+                     *           "imagesSeen": "images seen in training (epochs x 4000000000 images)",
+                     *           "value": "validation loss as the runs report it"
+                     *         },
+                     *         "datasetImages": 4000000000,
+                     *         "coefficients": {
+                     *           "E": 2.2592,
+                     *           "A": 18231000,
+                     *           "B": 4479.7,
+                     *           "alpha": 0.75847,
+                     *           "beta": 0.43825
+                     *         },
+                     *         "quality": {
+                     *           "n": 12,
+                     *           "rmseRelative": 0.0041097,
+                     *           "r2Log": 0.99141,
+                     *           "maxRelativeError": 0.012069
+                     *         },
+                     *         "method": {
+                     *           "huberDelta": 0.001,
+                     *           "startsTried": 8,
+                     *           "objective": 0.000024956
+                     *         },
+                     *         "allocation": {
+                     *           "exponents": {
+                     *             "flopsPerImage": 0.3818,
+                     *             "costPerEpoch": 0.33923,
+                     *             "epochs": 0.66077
+                     *           },
+                     *           "costLaw": {
+                     *             "coefficient": 0.0000011629,
+                     *             "exponent": 0.8885,
+                     *             "source": "runs",
+                     *             "modelSizes": 3,
+                     *             "r2Log": 0.9991,
+                     *             "description": "fitted to the runs' costTpuV4CoreHours over 3 model sizes (cost per JFT-4B epoch ~ F^0.888)"
+                     *           },
+                     *           "source": "closed-form optimum of the fitted surface under fitted to the runs' costTpuV4CoreHours over 3 model sizes (cost per JFT-4B epoch ~ F^0.888)"
+                     *         },
+                     *         "law": {
+                     *           "id": "runs_loss_surface",
+                     *           "coefficients": {
+                     *             "E": 2.2592,
+                     *             "A": 18231000,
+                     *             "B": 4479.7,
+                     *             "alpha": 0.75847,
+                     *             "beta": 0.43825
+                     *           }
+                     *         },
+                     *         "warnings": [
+                     *           {
+                     *             "code": "law_without_ensemble",
+                     *             "message": "Plans made with this law carry point predictions only: the ensemble needs runs on 4 to 32 model sizes (one refit without each); these cover 3."
+                     *           }
+                     *         ],
+                     *         "provenance": "fitted to 12 caller-supplied runs; Huber (delta 1e-3) fit of log loss, Hoffmann et al. 2022 approach 3, as the paper's Figure 2 law",
+                     *         "bootstrap": {
+                     *           "samples": 200,
+                     *           "seed": 7,
+                     *           "level": 0.95,
+                     *           "method": "percentile bootstrap: 200 resamples of the 12 runs with replacement (mulberry32, seed 7), each refitted by bounded L-BFGS warm-started at the full-data optimum; 2.5th and 97.5th percentiles (linear interpolation between order statistics); cost law held at its full-data fit",
+                     *           "coefficients": {
+                     *             "E": {
+                     *               "lower": 0.56594,
+                     *               "upper": 2.3443
+                     *             },
+                     *             "A": {
+                     *               "lower": 12.573,
+                     *               "upper": 9624100000000
+                     *             },
+                     *             "B": {
+                     *               "lower": 6.3643,
+                     *               "upper": 106810
+                     *             },
+                     *             "alpha": {
+                     *               "lower": 0.091598,
+                     *               "upper": 1.3228
+                     *             },
+                     *             "beta": {
+                     *               "lower": 0.064689,
+                     *               "upper": 0.58916
+                     *             }
+                     *           },
+                     *           "allocationExponents": {
+                     *             "flopsPerImage": {
+                     *               "lower": 0.062555,
+                     *               "upper": 0.86891
+                     *             },
+                     *             "costPerEpoch": {
+                     *               "lower": 0.05558,
+                     *               "upper": 0.77202
+                     *             },
+                     *             "epochs": {
+                     *               "lower": 0.22798,
+                     *               "upper": 0.94442
+                     *             }
+                     *           },
+                     *           "samplesWithoutAllocation": 0
+                     *         },
+                     *         "rollout": {
+                     *           "heldOutFlopsPerImage": 66855755776,
+                     *           "runsHeldOut": 4,
+                     *           "rmseRelative": 0.007846,
+                     *           "maxRelativeError": 0.010635,
+                     *           "source": "fitted to the 8 runs of the 2 smaller sizes; the 4 runs at 6.686e+10 FLOPs per image predicted"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The profile's name, unique within your team. */
+                        name: string;
+                        /** @description This version; each refit makes a new, immutable one. */
+                        version: number;
+                        latestVersion: number;
+                        description?: string;
+                        /** @description When the profile was created. */
+                        createdAt: string;
+                        /** @description When this version was fitted. */
+                        versionCreatedAt: string;
+                        /** @description Your runs: at least 5 (fewer is a 422). */
+                        runs: components["schemas"]["Run"][];
+                        datasetImages?: number;
+                        /** @description Percentile bootstrap intervals (95%) for every coefficient and exponent. */
+                        bootstrap?: {
+                            /** @description Resamples (default 1000). */
+                            samples?: number;
+                            /** @description Seed: same request, same answer. */
+                            seed?: number;
+                        };
+                        fit: components["schemas"]["Fit"];
+                    };
+                };
+            };
+            /** @description Invalid request: a field is missing, mistyped, out of range or unknown (errors[] names each), or the body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:validation-error",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "budget.amount: Too small: expected number to be >0",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "budget.amount",
+                     *           "message": "Too small: expected number to be >0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked (see WWW-Authenticate). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scope does not allow this request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your team has no such resource (another team may; its data is never disclosed). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No route GET /v2/plans",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; see the retry-after header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit of 1200 requests per 60 s exceeded; retry after 12 s.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error; no internal detail is disclosed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "The server failed to handle the request; quote the instance id when reporting it.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-ready",
+                     *       "title": "Not ready",
+                     *       "status": 503,
+                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordOutcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The profile's name, unique within your team. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description What a run trained with a plan reached. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "planId": "0f8c1c56-2f43-4d55-9a4c-3f1f3f7b9d10",
+                 *       "model": "F3",
+                 *       "epochs": 2,
+                 *       "loss": 2.57,
+                 *       "costTpuV4CoreHours": 9800
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The id POST /v1/plans returned with record: true. */
+                    planId?: string;
+                    /** @description NFNet variant trained. */
+                    model: string;
+                    /** @description Epochs trained, over the profile's dataset. */
+                    epochs: number;
+                    /** @description Held-out loss reached. */
+                    loss: number;
+                    imagenetTop1Percent?: number;
+                    costTpuV4CoreHours?: number;
+                    /** @description Also add the run to the profile's runs and refit: the profile gets a new version. */
+                    addToRuns?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description A recorded outcome. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "planId": "0f8c1c56-2f43-4d55-9a4c-3f1f3f7b9d10",
+                     *       "model": "F3",
+                     *       "epochs": 2,
+                     *       "loss": 2.57,
+                     *       "costTpuV4CoreHours": 9800,
+                     *       "id": "6a0f9a2e-7d0a-4a58-8f8e-2f7b1c9d3e41",
+                     *       "profileVersion": 1,
+                     *       "createdAt": "2026-12-06T08:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The id POST /v1/plans returned with record: true. */
+                        planId?: string;
+                        /** @description NFNet variant trained. */
+                        model: string;
+                        /** @description Epochs trained, over the profile's dataset. */
+                        epochs: number;
+                        /** @description Held-out loss reached. */
+                        loss: number;
+                        imagenetTop1Percent?: number;
+                        costTpuV4CoreHours?: number;
+                        id: string;
+                        /** @description The version whose law predicts this outcome: its plan's, or the latest. */
+                        profileVersion: number;
+                        /** @description ISO 8601, UTC. */
+                        createdAt: string;
+                        /** @description With addToRuns: the version the run was added in. */
+                        refittedVersion?: number;
+                    };
+                };
+            };
+            /** @description Invalid request: a field is missing, mistyped, out of range or unknown (errors[] names each), or the body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:validation-error",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "budget.amount: Too small: expected number to be >0",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "budget.amount",
+                     *           "message": "Too small: expected number to be >0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked (see WWW-Authenticate). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scope does not allow this request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your team has no such resource (another team may; its data is never disclosed). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No route GET /v2/plans",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource exists already, or the Idempotency-Key is in use by a request still being answered. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:body-too-large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds the limit of 1048576 bytes.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is valid but cannot be satisfied (an Idempotency-Key reused with another body, a run the fit refuses, a plan of another profile); detail says why. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:infeasible",
+                     *       "title": "Request cannot be satisfied",
+                     *       "status": 422,
+                     *       "detail": "No allowed variant can train for at least minEpochs within the budget.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21",
+                     *       "context": {
+                     *         "minEpochs": 4
+                     *       }
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; see the retry-after header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit of 1200 requests per 60 s exceeded; retry after 12 s.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error; no internal detail is disclosed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "The server failed to handle the request; quote the instance id when reporting it.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-ready",
+                     *       "title": "Not ready",
+                     *       "status": 503,
+                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOutcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The profile's name, unique within your team. */
+                name: string;
+                /** @description The id POST /v1/profiles/{name}/outcomes returned. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A recorded outcome. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "planId": "0f8c1c56-2f43-4d55-9a4c-3f1f3f7b9d10",
+                     *       "model": "F3",
+                     *       "epochs": 2,
+                     *       "loss": 2.57,
+                     *       "costTpuV4CoreHours": 9800,
+                     *       "id": "6a0f9a2e-7d0a-4a58-8f8e-2f7b1c9d3e41",
+                     *       "profileVersion": 1,
+                     *       "createdAt": "2026-12-06T08:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The id POST /v1/plans returned with record: true. */
+                        planId?: string;
+                        /** @description NFNet variant trained. */
+                        model: string;
+                        /** @description Epochs trained, over the profile's dataset. */
+                        epochs: number;
+                        /** @description Held-out loss reached. */
+                        loss: number;
+                        imagenetTop1Percent?: number;
+                        costTpuV4CoreHours?: number;
+                        id: string;
+                        /** @description The version whose law predicts this outcome: its plan's, or the latest. */
+                        profileVersion: number;
+                        /** @description ISO 8601, UTC. */
+                        createdAt: string;
+                        /** @description With addToRuns: the version the run was added in. */
+                        refittedVersion?: number;
+                    };
+                };
+            };
+            /** @description Invalid request: a field is missing, mistyped, out of range or unknown (errors[] names each), or the body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:validation-error",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "budget.amount: Too small: expected number to be >0",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "budget.amount",
+                     *           "message": "Too small: expected number to be >0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked (see WWW-Authenticate). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scope does not allow this request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your team has no such resource (another team may; its data is never disclosed). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No route GET /v2/plans",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; see the retry-after header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit of 1200 requests per 60 s exceeded; retry after 12 s.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error; no internal detail is disclosed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "The server failed to handle the request; quote the instance id when reporting it.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-ready",
+                     *       "title": "Not ready",
+                     *       "status": 503,
+                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCalibration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The profile's name, unique within your team. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Predicted against observed for every recorded outcome of the profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "profile": {
+                     *         "name": "vision",
+                     *         "latestVersion": 1
+                     *       },
+                     *       "outcomes": [
+                     *         {
+                     *           "outcomeId": "6a0f9a2e-7d0a-4a58-8f8e-2f7b1c9d3e41",
+                     *           "planId": "0f8c1c56-2f43-4d55-9a4c-3f1f3f7b9d10",
+                     *           "model": "F3",
+                     *           "epochs": 2,
+                     *           "profileVersion": 1,
+                     *           "observed": {
+                     *             "jftValidationLoss": 2.57
+                     *           },
+                     *           "predicted": {
+                     *             "jftValidationLoss": 2.5731,
+                     *             "source": "plan"
+                     *           },
+                     *           "error": {
+                     *             "jftValidationLoss": -0.0031,
+                     *             "relative": -0.0012062
+                     *           }
+                     *         }
+                     *       ],
+                     *       "summary": {
+                     *         "n": 1,
+                     *         "meanRelativeError": -0.0012062,
+                     *         "meanAbsoluteRelativeError": 0.0012062,
+                     *         "rmseRelative": 0.0012062,
+                     *         "intervals": null
+                     *       },
+                     *       "source": "relative error (observed - predicted) / observed per outcome; coverage: the share of prediction intervals holding the observed loss (core/calibration/calibrationSummary.ts)"
+                     *     }
+                     */
+                    "application/json": {
+                        profile: {
+                            /** @description The profile's name, unique within your team. */
+                            name: string;
+                            latestVersion: number;
+                        };
+                        /** @description Every recorded outcome, oldest first. */
+                        outcomes: {
+                            outcomeId: string;
+                            planId?: string;
+                            model: string;
+                            epochs: number;
+                            profileVersion: number;
+                            observed: {
+                                jftValidationLoss: number;
+                                imagenetTop1Percent?: number;
+                            };
+                            predicted: {
+                                jftValidationLoss: number;
+                                jftValidationLossPredictionInterval?: components["schemas"]["Interval"];
+                                /**
+                                 * @description plan: the recorded plan's prediction for this model and epochs; profile_law: the version's law evaluated at them.
+                                 * @enum {string}
+                                 */
+                                source: "plan" | "profile_law";
+                            };
+                            error: {
+                                /** @description observed - predicted. */
+                                jftValidationLoss: number;
+                                /** @description (observed - predicted) / observed. */
+                                relative: number;
+                            };
+                            /** @description Whether the prediction interval held the observed loss (when the prediction had one). */
+                            covered?: boolean;
+                        }[];
+                        summary: {
+                            n: number;
+                            /** @description Mean of (observed - predicted) / observed: the bias. */
+                            meanRelativeError: number | null;
+                            meanAbsoluteRelativeError: number | null;
+                            rmseRelative: number | null;
+                            /** @description Null when no prediction carried an interval. */
+                            intervals: {
+                                /** @description Outcomes whose prediction carried an interval. */
+                                n: number;
+                                covered: number;
+                                /** @description covered / n; compare with the level the plans asked for. */
+                                coverage: number;
+                            } | null;
+                        };
+                        source: string;
+                    };
+                };
+            };
+            /** @description Invalid request: a field is missing, mistyped, out of range or unknown (errors[] names each), or the body is not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:validation-error",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "budget.amount: Too small: expected number to be >0",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21",
+                     *       "errors": [
+                     *         {
+                     *           "path": "budget.amount",
+                     *           "message": "Too small: expected number to be >0"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked (see WWW-Authenticate). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scope does not allow this request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your team has no such resource (another team may; its data is never disclosed). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No route GET /v2/plans",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; see the retry-after header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit of 1200 requests per 60 s exceeded; retry after 12 s.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error; no internal detail is disclosed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:internal-error",
+                     *       "title": "Internal server error",
+                     *       "status": 500,
+                     *       "detail": "The server failed to handle the request; quote the instance id when reporting it.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-ready",
+                     *       "title": "Not ready",
+                     *       "status": 503,
+                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listModels: {
         parameters: {
             query?: {
@@ -4448,6 +7971,8 @@ export interface operations {
                 previousOptimalLearningRate?: number;
                 /** @description Level of the confidence and prediction intervals (default 0.9). */
                 intervalLevel?: number;
+                /** @description Plan with one of your team's profiles instead of the paper's JFT loss surface: its name (the latest version) or name@version. Needs an API key with scope read. */
+                profile?: string;
             };
             header?: never;
             path?: never;
@@ -4544,6 +8069,42 @@ export interface operations {
                      *           "message": "Too small: expected number to be >0"
                      *         }
                      *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked (see WWW-Authenticate). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scope does not allow this request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your team has no such resource (another team may; its data is never disclosed). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No route GET /v2/plans",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

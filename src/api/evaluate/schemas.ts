@@ -22,6 +22,7 @@ import {
   UncertaintySchema,
   WarningSchema,
 } from '../common.js';
+import { ProfileReferenceSchema } from '../profileReference.js';
 
 export const EvaluateQuerySchema = z.strictObject({
   model: z
@@ -64,6 +65,7 @@ export const EvaluateQuerySchema = z.strictObject({
     .max(MAX_INTERVAL_LEVEL)
     .optional()
     .describe(IntervalLevelSchema.description ?? ''),
+  profile: ProfileReferenceSchema.optional(),
 });
 
 export const EvaluationSchema = TrainingConfigurationSchema.extend({

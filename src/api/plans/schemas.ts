@@ -31,6 +31,7 @@ import {
   WarningSchema,
 } from '../common.js';
 import { ProblemSchema } from '../problem.js';
+import { IdSchema, ProfileReferenceSchema } from '../profileReference.js';
 
 const positiveCoefficient = z.number().positive().max(MAX_LAW_COEFFICIENT);
 const SurfaceCoefficientsSchema = z
@@ -104,6 +105,13 @@ export const PlanRequestSchema = z
     previousOptimalLearningRate: PreviousLearningRateSchema.optional(),
     law: CustomLawSchema.optional(),
     intervalLevel: IntervalLevelSchema.optional(),
+    profile: ProfileReferenceSchema.optional(),
+    record: z
+      .boolean()
+      .optional()
+      .describe(
+        "Store the plan (needs a key with scope write): the answer is 201 with its `id` and a Location; post the run's outcome against the id.",
+      ),
   })
   .describe('What to plan: a budget, and optionally an objective, a strategy, constraints and hardware.')
   .meta({ id: 'PlanRequest' });
@@ -129,6 +137,7 @@ const AlternativeSchema = TrainingConfigurationSchema.extend({
 
 export const PlanSchema = z
   .object({
+    id: IdSchema.optional().describe('With record: true, the id the plan is stored under.'),
     uncertainty: UncertaintySchema.optional(),
     budget: ConvertedBudgetSchema,
     objective: ObjectiveSchema,
@@ -175,11 +184,15 @@ export const MAX_BATCH_ITEMS = 1000;
  * the types say what an item must be (BatchRequestSchema).
  */
 export const BatchEnvelopeSchema = z.strictObject({
+  profile: ProfileReferenceSchema.optional(),
   items: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_BATCH_ITEMS),
 });
 
 export const BatchRequestSchema = z
   .strictObject({
+    profile: ProfileReferenceSchema.optional().describe(
+      'Plan every item against this profile (items may not name one of their own). Needs a key with scope read.',
+    ),
     items: z
       .array(PlanRequestSchema)
       .min(1)

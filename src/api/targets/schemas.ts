@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { MAX_TARGET_JFT_VALIDATION_LOSS } from '../../core/targets/target.js';
 import { ConstraintsSchema, ObjectiveSchema, StrategySchema } from '../common.js';
 import { CustomLawSchema, PlanSchema } from '../plans/schemas.js';
+import { ProfileReferenceSchema } from '../profileReference.js';
 
 export const LossTargetSchema = z
   .strictObject({
@@ -40,6 +41,7 @@ export const TargetRequestSchema = z
     strategy: StrategySchema.optional(),
     constraints: ConstraintsSchema.optional(),
     law: CustomLawSchema.optional(),
+    profile: ProfileReferenceSchema.optional(),
   })
   .describe('A target to reach at the smallest budget.')
   .meta({ id: 'TargetRequest' });

@@ -2,9 +2,10 @@ import { type NfnetVariant, parseVariant } from '../architecture/variants.js';
 import { PlannerInputError } from '../errors.js';
 import { describeConfiguration, type TrainingConfiguration } from './configuration.js';
 import type { PlannerContext } from './context.js';
+import { customLossSurface } from './customLaw.js';
 import { type PlanUncertainty, planUncertainty } from './plan.js';
 import { type ConfigurationProvenance, configurationProvenance } from './provenance.js';
-import { checkSettings, MAX_EPOCHS, MIN_EPOCHS, type NormalizedRequest } from './request.js';
+import { type CustomLaw, checkSettings, MAX_EPOCHS, MIN_EPOCHS, type NormalizedRequest } from './request.js';
 import { collectWarnings, type PlanWarning } from './warnings.js';
 
 export interface EvaluateRequest {
@@ -16,6 +17,8 @@ export interface EvaluateRequest {
   readonly cores?: number;
   readonly previousOptimalLearningRate?: number;
   readonly intervalLevel?: number;
+  /** A caller's loss surface instead of the paper's, as PlanRequest.law. */
+  readonly law?: CustomLaw;
 }
 
 export interface Evaluation extends TrainingConfiguration {
@@ -85,11 +88,13 @@ function asEvaluateField(error: PlannerInputError): PlannerInputError {
  */
 export function evaluateConfiguration(context: PlannerContext, request: EvaluateRequest): Evaluation {
   const { variant, epochs, settings: normalized } = checkEvaluateRequest(context, request);
-  const surface = context.paperLossSurface;
+  const surface = request.law === undefined ? context.paperLossSurface : customLossSurface(request.law);
   const configuration = describeConfiguration(context, surface, context.byName[variant], epochs, normalized);
-  const uncertainty = context.uncertainty;
+  // Intervals need an ensemble of the laws in use: the paper's, or the one a caller's law brings (as in plan()).
+  const uncertainty =
+    surface === context.paperLossSurface || surface.ensemble !== undefined ? context.uncertainty : undefined;
   return {
-    ...(uncertainty && { uncertainty: planUncertainty(uncertainty, normalized.intervalLevel) }),
+    ...(uncertainty && { uncertainty: planUncertainty(uncertainty, normalized.intervalLevel, surface) }),
     ...configuration,
     warnings: collectWarnings({ context, request: normalized, recommendation: configuration, surface }),
     provenance: configurationProvenance(context, surface),

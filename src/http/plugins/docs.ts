@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { SECURITY_SCHEMES } from '../../api/access.js';
 import { finishDocument } from '../../api/document.js';
 import cacheValidation, { taggedCoding } from './cacheValidation.js';
 import compression from './compression.js';
@@ -22,6 +23,11 @@ export const TAGS = [
   { name: 'convert', description: 'Compute budgets in TPU-v4 core hours.' },
   { name: 'targets', description: 'The smallest budget that reaches a target loss or top-1.' },
   { name: 'fits', description: 'The loss surface fitted to your own runs, with bootstrap intervals.' },
+  {
+    name: 'profiles',
+    description:
+      "Your team's stored calibrations: versions, outcomes of planned runs, calibration reports (API key).",
+  },
   { name: 'charts', description: 'The frontier and the learning-rate law as series and SVG charts.' },
   { name: 'dataset', description: "The paper's data points and stated facts, with provenance." },
   { name: 'operations', description: 'Long-running requests, and the liveness and readiness probes.' },
@@ -43,10 +49,12 @@ const docsPlugin: FastifyPluginAsync<{ serveDocs: boolean }> = async (app, optio
           'a separate listener (METRICS_PORT): see GET /metrics and its server.',
       },
       servers: [{ url: '/', description: 'This server' }],
-      // The API has no authentication; said explicitly (an empty list) so a generator or linter does not take the
-      // absence for an omission.
+      // Planning on the paper's laws needs no key: the document's default is stated as none (an empty list, so a
+      // generator or linter does not take the absence for an omission); each operation on a team's data declares the
+      // bearer scheme itself.
       security: [],
       tags: TAGS.map((tag) => ({ ...tag })),
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
     transform: jsonSchemaTransform,
     // Named components ($ref) for the schemas registered with an id, then the contract's last pass over the document.

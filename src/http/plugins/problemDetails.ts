@@ -14,6 +14,7 @@ import {
   type Problem,
   type ProblemBody,
 } from '../../api/problem.js';
+import { HttpProblem } from '../httpProblem.js';
 import { WorkRefusedError } from '../work.js';
 import { ForbiddenPropertyError } from './jsonBody.js';
 
@@ -22,6 +23,14 @@ import { ForbiddenPropertyError } from './jsonBody.js';
  * errors, validation issues, Fastify's client errors) by the contract's own mapping.
  */
 export function problemFor(error: unknown, request: FastifyRequest): ProblemBody {
+  if (error instanceof HttpProblem)
+    return {
+      type: error.type,
+      title: error.title,
+      status: error.status,
+      detail: error.detail,
+      ...(error.context === undefined ? {} : { context: error.context }),
+    };
   if (error instanceof ForbiddenPropertyError) {
     return {
       type: PROBLEM_TYPES.forbiddenProperty,
@@ -88,6 +97,7 @@ const problemDetailsPlugin: FastifyPluginAsync = async (app) => {
     if (problem.type === PROBLEM_TYPES.internal) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ err: error }, 'not served');
     if (error instanceof WorkRefusedError) reply.header('retry-after', String(error.retryAfterSeconds));
+    if (error instanceof HttpProblem) reply.headers(error.headers);
     return sendProblem(request, reply, problem);
   });
 

@@ -23,6 +23,8 @@ import { lawRoutes } from './laws.js';
 import { modelRoutes } from './models.js';
 import { operationRoutes } from './operations.js';
 import { planRoutes } from './plans.js';
+import { profileRoutes } from './profiles.js';
+import { recordedPlanRoutes } from './recordedPlans.js';
 import { targetRoutes } from './targets.js';
 
 /** Makes `scope` a zod scope: requests validated by zod, responses by fast-json-stringify from the zod schemas. */
@@ -45,6 +47,8 @@ export const apiRoutes: FastifyPluginAsync<{ checkResponses: boolean; benchmarkR
     await scope.register(targetRoutes, { prefix: '/v1' });
     await scope.register(fitRoutes, { prefix: '/v1' });
     await scope.register(operationRoutes, { prefix: '/v1' });
+    await scope.register(recordedPlanRoutes, { prefix: '/v1' });
+    await scope.register(profileRoutes, { prefix: '/v1' });
   });
   // Answers that depend only on the fitted laws and the URL: ETag and Cache-Control, then compressed.
   await app.register(async (scope) => {

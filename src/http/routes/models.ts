@@ -1,6 +1,7 @@
 /**
  * GET /v1/models: every NFNet variant, counted layer by layer, with its cost per epoch.
  */
+
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ModelsQuerySchema, ModelsResponseSchema } from '../../api/models/schemas.js';
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';

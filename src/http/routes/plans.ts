@@ -3,6 +3,7 @@
  * a batch of more than a few items on the worker threads, as an operation when large.
  */
 import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
+import { accessProblemResponses, KEY_OPTIONAL } from '../../api/access.js';
 import { ACCEPTED_RESPONSE } from '../../api/operations/schemas.js';
 import {
   BatchEnvelopeSchema,
@@ -14,6 +15,7 @@ import {
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
 import { jsonResponse } from '../../api/responses.js';
 import { plan } from '../../core/planner/plan.js';
+import { planForProfileOrRecord } from '../profilePlans.js';
 import { batchWork } from '../work.js';
 
 /**
@@ -35,13 +37,19 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
           "Converts the budget to TPU-v4 core hours, allocates it between model size and epochs (the paper's equal-rate rule, or the fitted laws), picks the NFNet variant, and returns its epochs, learning rate and trials, predicted JFT loss and ImageNet top-1, cost, alternatives, warnings and provenance. A constraint no variant can satisfy is a 422.",
         tags: ['plans'],
         body: PlanRequestSchema,
+        security: KEY_OPTIONAL,
         response: {
           200: jsonResponse(PlanSchema),
+          201: jsonResponse(PlanSchema, 'Recorded (record: true): the plan with its id; Location names it.'),
           ...problemResponses(400, 413, 415, 422, ...COMMON_PROBLEMS),
+          ...accessProblemResponses(401, 403, 404, 409),
         },
       },
     },
-    async (request) => plan(app.planner, request.body),
+    async (request, reply) =>
+      request.body.profile === undefined && request.body.record === undefined
+        ? plan(app.planner, request.body)
+        : planForProfileOrRecord(app, request, reply),
   );
 
   app.post(
@@ -61,19 +69,30 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
           'Each item is a POST /v1/plans body, validated and planned on its own; results come back in order, each a plan or a problem object. The batch itself fails (400) only when it is not a list of 1 to 1,000 objects.',
         tags: ['plans'],
         body: BatchRequestSchema,
+        security: KEY_OPTIONAL,
         response: {
           200: jsonResponse(BatchResponseSchema),
           ...ACCEPTED_RESPONSE,
           ...problemResponses(400, 413, 415, ...COMMON_PROBLEMS),
+          ...accessProblemResponses(401, 403, 404),
         },
       },
     },
     async (request, reply) => {
-      const { items } = request.body;
+      const { items, profile: reference } = request.body;
+      const profile =
+        reference === undefined ? undefined : await app.profileLaws.forRequest(request, reference);
       return app.operations.answer(
         request,
         reply,
-        { kind: 'batch', items, requestId: request.id },
+        {
+          kind: 'batch',
+          items,
+          requestId: request.id,
+          ...(profile && {
+            profile: { used: profile.used, law: profile.law, datasetImages: profile.datasetImages },
+          }),
+        },
         batchWork(items.length),
         { inline: items.length <= INLINE_BATCH_ITEMS, resultBytes: items.length * PLAN_JSON_BYTES },
       );

@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import { FITS_REQUEST_EXAMPLE } from '../../../src/api/fits/examples.js';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../../../src/api/problem.js';
 import { buildTestApp } from '../helpers.js';
 import { type JsonSchema, type QueryParameter, validate } from './arbitraries.js';
@@ -42,6 +43,15 @@ export interface FuzzTarget {
   app: FastifyInstance;
   document: unknown;
   operations: Operation[];
+  /**
+   * Sent with every request: an admin key of the team that owns the resources of concretePath, so the operations that
+   * need a key are fuzzed past authentication, and If-Match: * so updates are fuzzed past their precondition.
+   */
+  headers: Record<string, string>;
+  /** The recorded plan (against profile `fuzz`) and outcome that exist. */
+  ids: { plan: string; outcome: string };
+  /** The path with its parameters filled with resources that exist: {name} a profile, {id} a recorded plan or outcome. */
+  concretePath(path: string): string;
 }
 
 /**
@@ -78,7 +88,42 @@ export async function fuzzTarget(): Promise<FuzzTarget> {
       }),
     ),
   );
-  return { app, document, operations };
+  const store = await app.store();
+  const key = await store.createKey('fuzz', 'admin');
+  const profile = await app.inject({
+    method: 'POST',
+    url: '/v1/profiles',
+    headers: { authorization: `Bearer ${key.token}` },
+    payload: { name: 'fuzz', runs: FITS_REQUEST_EXAMPLE.runs },
+  });
+  const plan = await app.inject({
+    method: 'POST',
+    url: '/v1/plans',
+    headers: { authorization: `Bearer ${key.token}` },
+    payload: { budget: { amount: 20_000, unit: 'tpu_v4_core_hours' }, profile: 'fuzz', record: true },
+  });
+  const outcome = await app.inject({
+    method: 'POST',
+    url: '/v1/profiles/fuzz/outcomes',
+    headers: { authorization: `Bearer ${key.token}` },
+    payload: { model: 'F1', epochs: 1, loss: 2.7 },
+  });
+  for (const response of [profile, plan, outcome]) expect(response.statusCode, response.body).toBe(201);
+  const ids = { plan: plan.json().id as string, outcome: outcome.json().id as string };
+  const concretePath = (path: string) =>
+    path
+      .replace('{name}', 'fuzz')
+      .replace('{version}', '1')
+      .replace('/plans/recorded/{id}', `/plans/recorded/${ids.plan}`)
+      .replace('/outcomes/{id}', `/outcomes/${ids.outcome}`);
+  return {
+    app,
+    document,
+    operations,
+    headers: { authorization: `Bearer ${key.token}`, 'if-match': '*' },
+    ids,
+    concretePath,
+  };
 }
 
 function examplesOf(media: OpenApiMedia | undefined): unknown[] {

@@ -63,7 +63,8 @@ describe('schema-derived query strings', () => {
         ) as Operation;
         const request = {
           method: 'GET' as const,
-          url: `${operation.path}${query.query === '' ? '' : `?${query.query}`}`,
+          url: `${target.concretePath(operation.path)}${query.query === '' ? '' : `?${query.query}`}`,
+          headers: target.headers,
         };
         const response = await injectWithin(target.app, request);
         expectDocumentedAnswer(target, operation, request, response);

@@ -1,0 +1,151 @@
+/**
+ * The CLI's database commands on SQLite and PostgreSQL, checked through the repositories the server uses: a created key
+ * authenticates (and is printed alone on the last line), a revoked one does not, a listing holds no secret, and an
+ * export imported into another team reproduces every version.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
+import { openDatabase } from '../../src/storage/database.js';
+import { Store } from '../../src/storage/store.js';
+import { DATABASE_CASES, freshDatabaseOptions, POSTGRES_URL } from '../storage/databases.js';
+
+async function cli(argv: string[], env: Record<string, string>) {
+  let stdout = '';
+  let stderr = '';
+  const out = {
+    stdout: (text: string) => {
+      stdout += text;
+    },
+    stderr: (text: string) => {
+      stderr += text;
+    },
+    serve: async () => {
+      throw new Error('the database commands never serve');
+    },
+  };
+  const code = await runCli(argv, out, env);
+  return { code, stdout, stderr };
+}
+
+describe.each(DATABASE_CASES)('CLI database commands on $dialect', ({ dialect, skip }) => {
+  let env: Record<string, string>;
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let scratch: string;
+
+  beforeAll(async () => {
+    if (skip) return;
+    const fresh = freshDatabaseOptions(dialect);
+    const database = openDatabase(fresh.options);
+    store = new Store(database);
+    cleanup = async () => {
+      await database.close();
+      await fresh.cleanup();
+    };
+    env =
+      dialect === 'sqlite'
+        ? { DATA_DIR: fresh.options.dataDir }
+        : {
+            DATABASE_URL: `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${fresh.options.schema}`)}`,
+          };
+    // The schema must exist before a connection can use it as search_path.
+    await database.migrate();
+    scratch = mkdtempSync(join(tmpdir(), 'scaleplan-cli-'));
+  });
+  afterAll(async () => {
+    if (skip) return;
+    await cleanup();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it.skipIf(skip)('migrate says the schema is up to date once migrated', async () => {
+    const result = await cli(['migrate'], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/schema up to date/);
+  });
+
+  it.skipIf(skip)(
+    'creates a key printed alone on the last line, lists it without its secret, revokes it',
+    async () => {
+      const created = await cli(['keys', 'create', '--team', 'ml', '--scope', 'write'], env);
+      expect(created.code, created.stderr).toBe(0);
+      const lines = created.stdout.trimEnd().split('\n');
+      const token = lines.at(-1) as string;
+      expect(token).toMatch(/^sp_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+      expect(await store.authenticate(token)).toMatchObject({ teamName: 'ml', scope: 'write' });
+
+      const listed = await cli(['keys', 'list', '--team', 'ml', '--json'], env);
+      expect(listed.stdout).not.toContain(token.split('_')[2]);
+      const [key] = JSON.parse(listed.stdout);
+      expect(key).toMatchObject({ team: 'ml', scope: 'write', revokedAt: null });
+
+      expect((await cli(['keys', 'revoke', key.id], env)).code).toBe(0);
+      expect(await store.authenticate(token)).toBeUndefined();
+      expect((await cli(['keys', 'revoke', key.id], env)).code).toBe(2);
+      expect((await cli(['keys', 'create', '--team', 'ml', '--scope', 'root'], env)).code).toBe(2);
+      expect((await cli(['keys', 'create', '--scope', 'read'], env)).code).toBe(2);
+    },
+  );
+
+  it.skipIf(skip)(
+    "exports a team's profiles with every version and imports them into another team",
+    async () => {
+      const team = await store.ensureTeam('exporters');
+      await store.createProfile(team, 'alpha', '{"runs":[]}', '{"law":{"id":"x"}}');
+      const fitOf = (n: number) => JSON.stringify({ ...FIT_STUB, quality: { ...FIT_STUB.quality, n } });
+      const runs = (n: number) => JSON.stringify({ runs: Array.from({ length: n }, () => RUN) });
+      await store.deleteProfile(team, 'alpha');
+      await store.createProfile(team, 'alpha', runs(5), fitOf(5));
+      await store.updateProfile(team, 'alpha', 1, runs(6), fitOf(6));
+      await store.createProfile(team, 'beta', runs(5), fitOf(5));
+
+      const exported = await cli(['profiles', 'export', '--team', 'exporters'], env);
+      expect(exported.code, exported.stderr).toBe(0);
+      const file = join(scratch, 'export.json');
+      writeFileSync(file, exported.stdout);
+      const imported = await cli(['profiles', 'import', '--team', 'importers', '--input', file], env);
+      expect(imported.code, imported.stderr).toBe(0);
+      const target = (await store.teamId('importers')) as string;
+      for (const name of ['alpha', 'beta']) {
+        const from = await store.profileVersions(team, name);
+        const to = await store.profileVersions(target, name);
+        expect(to.map((v) => [v.version, JSON.parse(v.input), JSON.parse(v.fit)])).toEqual(
+          from.map((v) => [v.version, JSON.parse(v.input), JSON.parse(v.fit)]),
+        );
+      }
+      const again = await cli(['profiles', 'import', '--team', 'importers', '--input', file], env);
+      expect(again.stderr).toMatch(/skipped alpha/);
+      writeFileSync(file, '{"format":"something else"}');
+      expect((await cli(['profiles', 'import', '--team', 'importers', '--input', file], env)).code).toBe(2);
+    },
+  );
+});
+
+const RUN = { model: 'F0', epochs: 1, loss: 2.8 };
+const COEFFICIENTS = { E: 1, A: 2, B: 3, alpha: 0.3, beta: 0.3 };
+const FIT_STUB = {
+  formula: 'L(F, D) = E + A / F^alpha + B / D^beta',
+  units: { flopsPerImage: 'f', imagesSeen: 'i', value: 'v' },
+  datasetImages: 4e9,
+  coefficients: COEFFICIENTS,
+  quality: { n: 5, rmseRelative: 0.01, r2Log: 0.9, maxRelativeError: 0.02 },
+  method: { huberDelta: 0.001, startsTried: 10, objective: 0.1 },
+  allocation: {
+    exponents: { flopsPerImage: 0.5, costPerEpoch: 0.5, epochs: 0.5 },
+    costLaw: {
+      coefficient: 1,
+      exponent: 1,
+      source: 'paper_cost_model',
+      modelSizes: 1,
+      r2Log: 1,
+      description: 'd',
+    },
+    source: 's',
+  },
+  law: { id: 'runs_loss_surface', coefficients: COEFFICIENTS },
+  warnings: [],
+  provenance: 'p',
+};

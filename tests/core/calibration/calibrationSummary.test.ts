@@ -1,0 +1,41 @@
+/** Oracle: the summaries worked by hand for small sets of points. */
+import { describe, expect, it } from 'vitest';
+import {
+  calibrationSummary,
+  isCovered,
+  relativeError,
+} from '../../../src/core/calibration/calibrationSummary.js';
+
+describe('calibrationSummary', () => {
+  it('is empty for no points', () => {
+    expect(calibrationSummary([])).toEqual({
+      n: 0,
+      meanRelativeError: null,
+      meanAbsoluteRelativeError: null,
+      rmseRelative: null,
+      intervals: null,
+    });
+  });
+
+  it('averages relative errors of either sign: bias, mean absolute and root mean square', () => {
+    // e = (2.2 - 2) / 2.2 = 1/11 and (2 - 2.5) / 2 = -1/4.
+    const summary = calibrationSummary([
+      { observed: 2.2, predicted: 2 },
+      { observed: 2, predicted: 2.5 },
+    ]);
+    expect(summary.meanRelativeError).toBeCloseTo((1 / 11 - 1 / 4) / 2, 12);
+    expect(summary.meanAbsoluteRelativeError).toBeCloseTo((1 / 11 + 1 / 4) / 2, 12);
+    expect(summary.rmseRelative).toBeCloseTo(Math.sqrt((1 / 121 + 1 / 16) / 2), 12);
+  });
+
+  it('counts coverage over the points that carry an interval, bounds included', () => {
+    const summary = calibrationSummary([
+      { observed: 2, predicted: 2.1, interval: { lower: 2, upper: 2.2 } },
+      { observed: 3, predicted: 2.1, interval: { lower: 2, upper: 2.2 } },
+      { observed: 2.5, predicted: 2.5 },
+    ]);
+    expect(summary.intervals).toEqual({ n: 2, covered: 1, coverage: 0.5 });
+    expect(isCovered({ observed: 2.5, predicted: 2.5 })).toBeUndefined();
+    expect(relativeError({ observed: 4, predicted: 3 })).toBe(0.25);
+  });
+});
