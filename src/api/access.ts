@@ -38,7 +38,8 @@ export const KEY_OPTIONAL: SecurityRequirements = [{}, { [BEARER_SCHEME]: [] }];
 
 const INSTANCE = '4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21';
 
-const EXAMPLES = {
+/** One example problem per access status, set on each operation's media type by src/api/document.ts. */
+export const ACCESS_PROBLEM_EXAMPLES = {
   401: {
     type: ACCESS_PROBLEM_TYPES.unauthorized,
     title: 'Unauthorized',
@@ -91,7 +92,7 @@ const EXAMPLES = {
   },
 } as const;
 
-const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
+const DESCRIPTIONS: Record<keyof typeof ACCESS_PROBLEM_EXAMPLES, string> = {
   401: 'No API key, or one that is malformed, unknown or revoked (see WWW-Authenticate).',
   403: "The key's scope does not allow this request.",
   404: 'Your team has no such resource (another team may; its data is never disclosed).',
@@ -101,7 +102,7 @@ const DESCRIPTIONS: Record<keyof typeof EXAMPLES, string> = {
   428: 'If-Match is required.',
 };
 
-export type AccessProblemStatus = keyof typeof EXAMPLES;
+export type AccessProblemStatus = keyof typeof ACCESS_PROBLEM_EXAMPLES;
 
 /** Response entries for access and precondition problems, in the form problemResponses uses. */
 export function accessProblemResponses<S extends AccessProblemStatus>(...statuses: S[]) {
@@ -112,7 +113,7 @@ export function accessProblemResponses<S extends AccessProblemStatus>(...statuse
   for (const status of statuses)
     responses[status] = {
       description: DESCRIPTIONS[status],
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema.meta({ examples: [EXAMPLES[status]] }) } },
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
     };
   return responses;
 }

@@ -5,16 +5,19 @@
  *   provider) takes the plain name when no response uses that name, so a client generator sees PlanRequest, not
  *   PlanRequestInput;
  * - examples are set on the media types, where they belong to one operation: the hand-written example requests, the
- *   stored answers to them (src/api/examples.ts) and one problem per documented error status. A named schema carries
+ *   stored answers to them (src/api/examples.ts), a recorded plan's 201 and one problem per documented error status
+ *   (access problems from src/api/access.ts). A named schema carries
  *   no example of its own, so every operation that uses it says what it means.
  * - GET /metrics is described with the server it lives on (METRICS_PORT), which is not the API's.
  * Pure: takes a document, returns a new one.
  */
 
+import { ACCESS_PROBLEM_EXAMPLES } from './access.js';
 import { responseExamples } from './examples.js';
 import { FITS_REQUEST_EXAMPLE } from './fits/examples.js';
 import { BATCH_REQUEST_EXAMPLE, PLAN_REQUEST_EXAMPLE } from './plans/examples.js';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_EXAMPLES } from './problem.js';
+import { RECORDED_PLAN_EXAMPLE } from './recordedPlans.js';
 import { TARGET_REQUEST_EXAMPLE } from './targets/examples.js';
 
 /** The example request body of each operation that takes one. */
@@ -23,6 +26,11 @@ const REQUEST_EXAMPLES: Readonly<Record<string, unknown>> = {
   createPlans: BATCH_REQUEST_EXAMPLE,
   budgetForTarget: TARGET_REQUEST_EXAMPLE,
   fitRuns: FITS_REQUEST_EXAMPLE,
+};
+
+/** Examples of the answers other than 200 whose schema is a named component (which carries none of its own). */
+const OTHER_RESPONSE_EXAMPLES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  createPlan: { '201': RECORDED_PLAN_EXAMPLE.plan },
 };
 
 type Json = Record<string, unknown>;
@@ -95,8 +103,12 @@ function withExamples(paths: Json): Json {
         const json = response.content?.['application/json'];
         const [stored] = id === undefined ? [] : responseExamples(id);
         if (status === '200' && json !== undefined && stored !== undefined) json.example = stored;
+        const other = id === undefined ? undefined : OTHER_RESPONSE_EXAMPLES[id]?.[status];
+        if (json !== undefined && other !== undefined) json.example = other;
         const problem = response.content?.[PROBLEM_CONTENT_TYPE];
-        const example = PROBLEM_EXAMPLES[Number(status) as keyof typeof PROBLEM_EXAMPLES];
+        const example =
+          PROBLEM_EXAMPLES[Number(status) as keyof typeof PROBLEM_EXAMPLES] ??
+          ACCESS_PROBLEM_EXAMPLES[Number(status) as keyof typeof ACCESS_PROBLEM_EXAMPLES];
         if (problem !== undefined && example !== undefined) problem.example = example;
       }
       operations[method] = operation;

@@ -15,6 +15,7 @@ import { plan } from '../core/planner/plan.js';
 import { fitLawEnsemble } from '../core/uncertainty/lawEnsemble.js';
 import { apiJson } from './apiJson.js';
 import { type Command, parseCommandLine, UsageError } from './argv.js';
+import type { CliHost, CliOutput } from './output.js';
 import { renderEvaluation } from './renderEvaluation.js';
 import { renderLaws } from './renderLaws.js';
 import { renderPlan } from './renderPlan.js';
@@ -25,15 +26,7 @@ export const EXIT_OK = 0;
 export const EXIT_UNEXPECTED = 1;
 export const EXIT_BAD_INPUT = 2;
 
-export interface CliOutput {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
-
-/** What the CLI needs of its entry: where to write, and how to start the server (the entry owns that). */
-export interface CliHost extends CliOutput {
-  serve(): Promise<unknown>;
-}
+export type { CliHost, CliOutput };
 
 /** The flag or argument behind each request field the core can reject, so a message says what to change. */
 const FLAG_FOR_FIELD: Readonly<Record<string, string>> = {

@@ -13,7 +13,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { SCOPES, type Scope } from '../storage/apiKeys.js';
 import { openDatabase } from '../storage/database.js';
 import { Store } from '../storage/store.js';
-import type { CliOutput } from './run.js';
+import type { CliOutput } from './output.js';
 
 export const STORAGE_COMMANDS = new Set(['keys', 'migrate', 'profiles']);
 

@@ -21,7 +21,8 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   workers: ['core', 'api'],
   storage: ['core', 'api', 'config'],
   http: ['core', 'api', 'charts', 'workers', 'storage', 'config'],
-  cli: ['core', 'api', 'charts'],
+  // The CLI's keys, migrate and profiles commands run against the configured database, as the server does.
+  cli: ['core', 'api', 'charts', 'storage', 'config'],
   entry: ['core', 'api', 'charts', 'workers', 'storage', 'config', 'http', 'cli', 'entry'],
 };
 

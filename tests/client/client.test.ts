@@ -21,7 +21,9 @@ import {
 } from '../../packages/client/src/index.js';
 import { FITS_REQUEST_EXAMPLE } from '../../src/api/fits/examples.js';
 import { PROBLEM_TYPES } from '../../src/api/problem.js';
+import { Store } from '../../src/storage/store.js';
 import { buildTestApp } from '../http/helpers.js';
+import { freshDatabase } from '../storage/databases.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -130,6 +132,76 @@ describe('the client, on every operation of the document', () => {
       .add('getFrontierChart')
       .add('getLearningRateChart');
   });
+
+  it("a team's calibration with a key: profile, version, update, a recorded plan, its outcome, calibration, delete", async () => {
+    const fresh = await freshDatabase('sqlite');
+    const store = new Store(fresh.database);
+    const teamApp = await buildTestApp({}, undefined, { store });
+    try {
+      const { token } = await store.createKey('vision', 'admin');
+      const team = createScaleplanClient({
+        baseUrl: await listen(teamApp),
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const runs = [...FITS_REQUEST_EXAMPLE.runs];
+      const created = await team.POST('/v1/profiles', { body: { name: 'main', runs } });
+      expect(created.response.status).toBe(201);
+      const etag = created.response.headers.get('etag') ?? '';
+      expect((await team.GET('/v1/profiles')).data?.items.map((p) => p.name)).toEqual(['main']);
+      expect(
+        (await team.GET('/v1/profiles/{name}', { params: { path: { name: 'main' } } })).data?.version,
+      ).toBe(1);
+      const updated = await team.PUT('/v1/profiles/{name}', {
+        params: { path: { name: 'main' }, header: { 'if-match': etag } },
+        body: { runs },
+      });
+      expect(updated.data?.version).toBe(2);
+      const first = await team.GET('/v1/profiles/{name}/versions/{version}', {
+        params: { path: { name: 'main', version: 1 } },
+      });
+      expect(first.data?.version).toBe(1);
+      const recorded = await team.POST('/v1/plans', { body: { ...PLAN, profile: 'main', record: true } });
+      expect(recorded.response.status).toBe(201);
+      const planId = recorded.data?.id ?? '';
+      const readBack = await team.GET('/v1/plans/recorded/{id}', { params: { path: { id: planId } } });
+      expect(readBack.data?.plan.id).toBe(planId);
+      const { model, epochs } = recorded.data?.recommendation ?? { model: { name: '' }, epochs: 0 };
+      const outcome = await team.POST('/v1/profiles/{name}/outcomes', {
+        params: { path: { name: 'main' } },
+        body: { planId, model: model.name, epochs, loss: 2.5 },
+      });
+      expect(outcome.response.status).toBe(201);
+      const outcomeRead = await team.GET('/v1/profiles/{name}/outcomes/{id}', {
+        params: { path: { name: 'main', id: outcome.data?.id ?? '' } },
+      });
+      expect(outcomeRead.data?.loss).toBe(2.5);
+      const calibration = await team.GET('/v1/profiles/{name}/calibration', {
+        params: { path: { name: 'main' } },
+      });
+      expect(calibration.response.status).toBe(200);
+      const deleted = await team.DELETE('/v1/profiles/{name}', {
+        params: {
+          path: { name: 'main' },
+          header: { 'if-match': updated.response.headers.get('etag') ?? '' },
+        },
+      });
+      expect(deleted.data?.deletedVersions).toBe(2);
+      called
+        .add('createProfile')
+        .add('listProfiles')
+        .add('getProfile')
+        .add('updateProfile')
+        .add('getProfileVersion')
+        .add('getRecordedPlan')
+        .add('recordOutcome')
+        .add('getOutcome')
+        .add('getCalibration')
+        .add('deleteProfile');
+    } finally {
+      await teamApp.close();
+      await fresh.cleanup();
+    }
+  }, 60_000);
 
   it('has called every operation the document lists, but the metrics (another port)', () => {
     const document = app.swagger() as unknown as {

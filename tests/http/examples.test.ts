@@ -29,13 +29,16 @@ afterAll(async () => {
 const NOT_REPLAYABLE = ['getOperation', 'cancelOperation', 'getMetrics'];
 
 describe('the documented examples', () => {
-  it('cover every operation that answers JSON and takes no path parameter', () => {
+  it('cover every operation that answers JSON, takes no path parameter and needs no key', () => {
     const document = app.swagger() as unknown as {
-      paths: Record<string, Record<string, { operationId: string }>>;
+      paths: Record<string, Record<string, { operationId: string; security?: Record<string, string[]>[] }>>;
     };
+    // An operation on a team's data needs a key and its rows: tests/http/profiles.test.ts and the client test call it.
+    const needsKey = (security: Record<string, string[]>[] = []) =>
+      security.length > 0 && !security.some((alternative) => Object.keys(alternative).length === 0);
     const all = Object.values(document.paths).flatMap((operations) =>
       Object.entries(operations)
-        .filter(([key]) => key !== 'servers')
+        .filter(([key, operation]) => key !== 'servers' && !needsKey(operation.security))
         .map(([, operation]) => operation.operationId),
     );
     const replayed = exchanges.map((exchange) => exchange.operationId);

@@ -95,6 +95,8 @@ describe.each(DATABASE_CASES)('profiles on $dialect', ({ dialect, skip }) => {
     expect(evaluation.statusCode, evaluation.body).toBe(200);
     expect(evaluation.json().provenance.profile).toEqual({ name: 'main', version: 1, lossLawId: law.id });
     expect(evaluation.json().provenance.lossLawId).toBe(law.id);
+    // A team's answer is never stored by a shared cache, which would hand it to anyone asking the same URL.
+    expect(evaluation.headers['cache-control']).toBe('private, no-cache');
 
     const batch = await call('POST', '/v1/plans/batch', read, { profile: 'main', items: [BUDGET, BUDGET] });
     expect(batch.statusCode, batch.body).toBe(200);

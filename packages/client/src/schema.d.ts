@@ -155,7 +155,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A recorded plan, with the request that produced it */
+        /**
+         * A recorded plan, with the request that produced it
+         * @description A plan stored by POST /v1/plans with record: true, exactly as it was answered, with its request and the profile version it used. Only the team that recorded it can read it; any other id is a 404.
+         */
         get: operations["getRecordedPlan"];
         put?: never;
         post?: never;
@@ -224,7 +227,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One version of a profile (versions never change) */
+        /**
+         * One version of a profile (versions never change)
+         * @description The runs and the POST /v1/fits answer of one version of one of your team's profiles. A version is written once and never changed; another team's profile, or a version that does not exist, is a 404.
+         */
         get: operations["getProfileVersion"];
         put?: never;
         post?: never;
@@ -261,7 +267,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A recorded outcome */
+        /**
+         * A recorded outcome
+         * @description One outcome posted against this profile: what the run reached, the plan it followed if any, and the version whose law predicts it.
+         */
         get: operations["getOutcome"];
         put?: never;
         post?: never;
@@ -2178,6 +2187,327 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0f8c1c56-2f43-4d55-9a4c-3f1f3f7b9d10",
+                     *       "budget": {
+                     *         "tpuV4CoreHours": 50000,
+                     *         "requested": {
+                     *           "amount": 50000,
+                     *           "unit": "tpu_v4_core_hours"
+                     *         },
+                     *         "basis": "TPU-v4 core hours, used as given."
+                     *       },
+                     *       "objective": "jft_loss",
+                     *       "strategy": "equal_rate",
+                     *       "ideal": {
+                     *         "epochs": 3.1623,
+                     *         "costPerEpochTpuV4CoreHours": 15811,
+                     *         "flopsPerImage": 248150000000,
+                     *         "source": "stated rule: epochs = (C / 5000)^0.5 over JFT-4B (Smith et al. 2023, arXiv 2310.16764, text: scaling rules (allocation, after Hoffmann et al. 2022); anchor: Smith et al. 2023, arXiv 2310.16764, text: scaling rules (epochs > 1)), within the epoch constraints; FLOPs per image from the cost law's mid-line",
+                     *         "epochsInterval": {
+                     *           "lower": 3.1623,
+                     *           "upper": 3.1623
+                     *         },
+                     *         "costPerEpochTpuV4CoreHoursInterval": {
+                     *           "lower": 15811,
+                     *           "upper": 15811
+                     *         },
+                     *         "flopsPerImageInterval": {
+                     *           "lower": 248150000000,
+                     *           "upper": 248150000000
+                     *         }
+                     *       },
+                     *       "recommendation": {
+                     *         "model": {
+                     *           "name": "F7+",
+                     *           "params": 951698080,
+                     *           "flopsPerImage": 222600323072,
+                     *           "costPerEpochTpuV4CoreHours": 13254,
+                     *           "trainedInPaper": true
+                     *         },
+                     *         "epochs": 3.7726,
+                     *         "imagesSeen": 15090000000,
+                     *         "steps": 3684151,
+                     *         "batchSize": 4096,
+                     *         "learningRate": {
+                     *           "value": 0.4,
+                     *           "trials": [
+                     *             0.4,
+                     *             0.2
+                     *           ],
+                     *           "schedule": "cosine decay to zero over the run (as in the paper)"
+                     *         },
+                     *         "predicted": {
+                     *           "jftValidationLoss": 2.4164,
+                     *           "imagenetTop1Percent": 89.888,
+                     *           "jftValidationLossConfidenceInterval": {
+                     *             "lower": 2.4073,
+                     *             "upper": 2.4239
+                     *           },
+                     *           "jftValidationLossPredictionInterval": {
+                     *             "lower": 2.3974,
+                     *             "upper": 2.4348
+                     *           },
+                     *           "imagenetTop1PercentConfidenceInterval": {
+                     *             "lower": 89.872,
+                     *             "upper": 89.907
+                     *           },
+                     *           "imagenetTop1PercentPredictionInterval": {
+                     *             "lower": 89.706,
+                     *             "upper": 90.066
+                     *           }
+                     *         },
+                     *         "costTpuV4CoreHours": 50000,
+                     *         "trainingFlops": 1.0077e+22,
+                     *         "finetuneCostTpuV4CoreHours": 1600,
+                     *         "wallClockHours": 97.656,
+                     *         "acceleratorHours": 50000,
+                     *         "pickShare": 0
+                     *       },
+                     *       "alternatives": [
+                     *         {
+                     *           "model": {
+                     *             "name": "F6+",
+                     *             "params": 849747412,
+                     *             "flopsPerImage": 195470483456,
+                     *             "costPerEpochTpuV4CoreHours": 11741,
+                     *             "trainedInPaper": false
+                     *           },
+                     *           "epochs": 4.2586,
+                     *           "imagesSeen": 17034000000,
+                     *           "steps": 4158776,
+                     *           "batchSize": 4096,
+                     *           "learningRate": {
+                     *             "value": 0.4,
+                     *             "trials": [
+                     *               0.4,
+                     *               0.2
+                     *             ],
+                     *             "schedule": "cosine decay to zero over the run (as in the paper)"
+                     *           },
+                     *           "predicted": {
+                     *             "jftValidationLoss": 2.4132,
+                     *             "imagenetTop1Percent": 89.866,
+                     *             "jftValidationLossConfidenceInterval": {
+                     *               "lower": 2.4044,
+                     *               "upper": 2.4198
+                     *             },
+                     *             "jftValidationLossPredictionInterval": {
+                     *               "lower": 2.3944,
+                     *               "upper": 2.4312
+                     *             },
+                     *             "imagenetTop1PercentConfidenceInterval": {
+                     *               "lower": 89.835,
+                     *               "upper": 89.895
+                     *             },
+                     *             "imagenetTop1PercentPredictionInterval": {
+                     *               "lower": 89.682,
+                     *               "upper": 90.046
+                     *             }
+                     *           },
+                     *           "costTpuV4CoreHours": 50000,
+                     *           "trainingFlops": 9.9891e+21,
+                     *           "finetuneCostTpuV4CoreHours": 1404.8,
+                     *           "reason": "smaller_neighbour",
+                     *           "strategy": "equal_rate",
+                     *           "objective": "jft_loss",
+                     *           "wallClockHours": 97.656,
+                     *           "acceleratorHours": 50000,
+                     *           "pickShare": 0.055
+                     *         },
+                     *         {
+                     *           "model": {
+                     *             "name": "F3+",
+                     *             "params": 543895408,
+                     *             "flopsPerImage": 114080964608,
+                     *             "costPerEpochTpuV4CoreHours": 7106.4,
+                     *             "trainedInPaper": true
+                     *           },
+                     *           "epochs": 7.0359,
+                     *           "imagesSeen": 28144000000,
+                     *           "steps": 6871003,
+                     *           "batchSize": 4096,
+                     *           "learningRate": {
+                     *             "value": 0.4,
+                     *             "trials": [
+                     *               0.4,
+                     *               0.2
+                     *             ],
+                     *             "schedule": "cosine decay to zero over the run (as in the paper)"
+                     *           },
+                     *           "predicted": {
+                     *             "jftValidationLoss": 2.4151,
+                     *             "imagenetTop1Percent": 89.714,
+                     *             "jftValidationLossConfidenceInterval": {
+                     *               "lower": 2.4095,
+                     *               "upper": 2.42
+                     *             },
+                     *             "jftValidationLossPredictionInterval": {
+                     *               "lower": 2.3976,
+                     *               "upper": 2.4326
+                     *             },
+                     *             "imagenetTop1PercentConfidenceInterval": {
+                     *               "lower": 89.621,
+                     *               "upper": 89.799
+                     *             },
+                     *             "imagenetTop1PercentPredictionInterval": {
+                     *               "lower": 89.508,
+                     *               "upper": 89.913
+                     *             }
+                     *           },
+                     *           "costTpuV4CoreHours": 50000,
+                     *           "trainingFlops": 9.632e+21,
+                     *           "finetuneCostTpuV4CoreHours": 819.17,
+                     *           "reason": "other_strategy",
+                     *           "strategy": "fitted",
+                     *           "objective": "jft_loss",
+                     *           "wallClockHours": 97.656,
+                     *           "acceleratorHours": 50000,
+                     *           "pickShare": 0.01
+                     *         },
+                     *         {
+                     *           "model": {
+                     *             "name": "F7+",
+                     *             "params": 951698080,
+                     *             "flopsPerImage": 222600323072,
+                     *             "costPerEpochTpuV4CoreHours": 13254,
+                     *             "trainedInPaper": true
+                     *           },
+                     *           "epochs": 3.7726,
+                     *           "imagesSeen": 15090000000,
+                     *           "steps": 3684151,
+                     *           "batchSize": 4096,
+                     *           "learningRate": {
+                     *             "value": 0.4,
+                     *             "trials": [
+                     *               0.4,
+                     *               0.2
+                     *             ],
+                     *             "schedule": "cosine decay to zero over the run (as in the paper)"
+                     *           },
+                     *           "predicted": {
+                     *             "jftValidationLoss": 2.4164,
+                     *             "imagenetTop1Percent": 89.888,
+                     *             "jftValidationLossConfidenceInterval": {
+                     *               "lower": 2.4073,
+                     *               "upper": 2.4239
+                     *             },
+                     *             "jftValidationLossPredictionInterval": {
+                     *               "lower": 2.3974,
+                     *               "upper": 2.4348
+                     *             },
+                     *             "imagenetTop1PercentConfidenceInterval": {
+                     *               "lower": 89.872,
+                     *               "upper": 89.907
+                     *             },
+                     *             "imagenetTop1PercentPredictionInterval": {
+                     *               "lower": 89.706,
+                     *               "upper": 90.066
+                     *             }
+                     *           },
+                     *           "costTpuV4CoreHours": 50000,
+                     *           "trainingFlops": 1.0077e+22,
+                     *           "finetuneCostTpuV4CoreHours": 1600,
+                     *           "reason": "other_objective",
+                     *           "strategy": "equal_rate",
+                     *           "objective": "imagenet_top1",
+                     *           "wallClockHours": 97.656,
+                     *           "acceleratorHours": 50000,
+                     *           "pickShare": 0
+                     *         },
+                     *         {
+                     *           "model": {
+                     *             "name": "F5+",
+                     *             "params": 747796744,
+                     *             "flopsPerImage": 168340643840,
+                     *             "costPerEpochTpuV4CoreHours": 10214,
+                     *             "trainedInPaper": false
+                     *           },
+                     *           "epochs": 4.8952,
+                     *           "imagesSeen": 19581000000,
+                     *           "steps": 4780462,
+                     *           "batchSize": 4096,
+                     *           "learningRate": {
+                     *             "value": 0.4,
+                     *             "trials": [
+                     *               0.4,
+                     *               0.2
+                     *             ],
+                     *             "schedule": "cosine decay to zero over the run (as in the paper)"
+                     *           },
+                     *           "predicted": {
+                     *             "jftValidationLoss": 2.4112,
+                     *             "imagenetTop1Percent": 89.834,
+                     *             "jftValidationLossConfidenceInterval": {
+                     *               "lower": 2.4039,
+                     *               "upper": 2.4171
+                     *             },
+                     *             "jftValidationLossPredictionInterval": {
+                     *               "lower": 2.3931,
+                     *               "upper": 2.429
+                     *             },
+                     *             "imagenetTop1PercentConfidenceInterval": {
+                     *               "lower": 89.78,
+                     *               "upper": 89.885
+                     *             },
+                     *             "imagenetTop1PercentPredictionInterval": {
+                     *               "lower": 89.644,
+                     *               "upper": 90.019
+                     *             }
+                     *           },
+                     *           "costTpuV4CoreHours": 50000,
+                     *           "trainingFlops": 9.8887e+21,
+                     *           "finetuneCostTpuV4CoreHours": 1209.6,
+                     *           "reason": "runner_up",
+                     *           "strategy": "equal_rate",
+                     *           "objective": "jft_loss",
+                     *           "wallClockHours": 97.656,
+                     *           "acceleratorHours": 50000,
+                     *           "pickShare": 0.51
+                     *         }
+                     *       ],
+                     *       "warnings": [
+                     *         {
+                     *           "code": "ideal_model_larger_than_f7_plus",
+                     *           "message": "The ideal model (248 GFLOPs per image) is larger than NFNet-F7+, the largest variant; the plan trains a smaller model for longer."
+                     *         },
+                     *         {
+                     *           "code": "pick_near_tie",
+                     *           "message": "The recommendation is the best run under only 0 % of the ensemble's members (less than 50 %): the laws cannot tell it apart from its rivals; the runner-up is F5+ at 4.9 epochs (51 %)."
+                     *         },
+                     *         {
+                     *           "code": "pick_not_most_likely_best",
+                     *           "message": "F5+ at 4.9 epochs (51 %) is the best run under more of the ensemble's members than the recommendation (0 %), because equal_rate follows the paper's stated rule, not the laws' optimum."
+                     *         }
+                     *       ],
+                     *       "provenance": {
+                     *         "costPerEpoch": "fitted family cost law: cost per JFT-4B epoch = c x FLOPs^0.9324, c = 4.049e-7 for the deep variants F0-F7 and 3.484e-7 for the wide F0+-F7+, least squares in log space on the six trained variants' measured costs (Figure 2, digitized), scaled to the dataset size",
+                     *         "jftValidationLoss": "fitted law jft_loss_surface: Figure 2, digitized, 36 points; joint_exponent surface (after Kaplan et al. 2020 eq. 1.5, L(N, D) with both terms under one exponent; irreducible E in front (Hoffmann et al. 2022)), selected among 3 candidates by lowest mean of the leave-one-model-out RMSE and the rollout RMSE (both relative, out of sample); a later candidate must be lower by more than 1e-4 to displace an earlier, simpler one",
+                     *         "imagenetTop1Percent": "fitted law imagenet_top1_error_surface: Figure 1, digitized, 25 NFNet points (RA point and ViT baselines excluded); additive_compute_weighted surface (Hoffmann et al. 2022 approach 3, each run weighted by its compute C (normalised to mean 1), as scaling-law ladders weight their costly runs (OLMo-core)), selected among 3 candidates by lowest mean of the leave-one-model-out RMSE and the rollout RMSE (both relative, out of sample); a later candidate must be lower by more than 1e-4 to displace an earlier, simpler one",
+                     *         "learningRate": "fitted law optimal_learning_rate: fitted: k, g, d by least squares on ln lr over 18 optima (Smith et al. 2023 Figure 3, digitized; F from the NFNet layer count at 224 px, 30k classes); lr0 = 1.6 stated (FACTS.shortRunLearningRate); grid factor 2 stated (FACTS.learningRateGridFactor); snapped to the stated factor-2 grid at the paper's batch of 4096, then scaled linearly to the run's batch size (Brock et al. 2021's rule, base rate 0.1 x batch / 256)",
+                     *         "finetuneCost": "stated: 1600 core hours for F7+ (Smith et al. 2023, arXiv 2310.16764, text: fine-tuning on ImageNet), scaled by forward FLOPs per image at the fine-tuning resolution, 384 px, and 1,000 classes",
+                     *         "lossLawId": "jft_loss_surface",
+                     *         "paper": "Smith, Brock, Berrada & De (2023), \"ConvNets Match Vision Transformers at Scale\", arXiv 2310.16764",
+                     *         "budget": "TPU-v4 core hours, used as given.",
+                     *         "ideal": "stated rule: epochs = (C / 5000)^0.5 over JFT-4B (Smith et al. 2023, arXiv 2310.16764, text: scaling rules (allocation, after Hoffmann et al. 2022); anchor: Smith et al. 2023, arXiv 2310.16764, text: scaling rules (epochs > 1)), within the epoch constraints; FLOPs per image from the cost law's mid-line",
+                     *         "pick": "equal_rate: the variant nearest the ideal size in log FLOPs per image (never smaller than at a smaller budget)",
+                     *         "hardware": "512 x TPU v4 core: 137.5 TFLOP/s dense bf16 peak (Google Cloud TPU v4 documentation); wall clock = the run's TPU-v4 core hours / 512 cores."
+                     *       },
+                     *       "uncertainty": {
+                     *         "level": 0.9,
+                     *         "members": 200,
+                     *         "seed": 20231025,
+                     *         "resampling": "cluster jackknife (each law refitted without each trained model; MacKinnon, Nielsen & Webb 2023's CV3): every quantity's members are Gaussian draws of its jackknife deviations, one standard normal weight per model and member, shared across laws"
+                     *       },
+                     *       "hardware": {
+                     *         "accelerator": "tpu_v4_core",
+                     *         "count": 512,
+                     *         "peakTflopsPerAccelerator": 137.5,
+                     *         "basis": "512 x TPU v4 core: 137.5 TFLOP/s dense bf16 peak (Google Cloud TPU v4 documentation); wall clock = the run's TPU-v4 core hours / 512 cores."
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Plan"];
                 };
             };
@@ -2211,6 +2541,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The API key is malformed, unknown or revoked.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2220,6 +2559,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:insufficient-scope",
+                     *       "title": "Insufficient scope",
+                     *       "status": 403,
+                     *       "detail": "This request needs a key with scope write; this key has scope read.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2247,6 +2595,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Your team already has a profile named \"vision\"; update it with PUT.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3104,6 +3461,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The API key is malformed, unknown or revoked.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3113,6 +3479,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:insufficient-scope",
+                     *       "title": "Insufficient scope",
+                     *       "status": 403,
+                     *       "detail": "This request needs a key with scope write; this key has scope read.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3656,6 +4031,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The API key is malformed, unknown or revoked.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3665,6 +4049,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:insufficient-scope",
+                     *       "title": "Insufficient scope",
+                     *       "status": 403,
+                     *       "detail": "This request needs a key with scope write; this key has scope read.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4909,6 +5302,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The API key is malformed, unknown or revoked.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4918,6 +5320,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:insufficient-scope",
+                     *       "title": "Insufficient scope",
+                     *       "status": 403,
+                     *       "detail": "This request needs a key with scope write; this key has scope read.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5100,6 +5511,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The API key is malformed, unknown or revoked.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5109,6 +5529,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:insufficient-scope",
+                     *       "title": "Insufficient scope",
+                     *       "status": 403,
+                     *       "detail": "This request needs a key with scope write; this key has scope read.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5540,6 +5969,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The API key is malformed, unknown or revoked.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5549,6 +5987,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:insufficient-scope",
+                     *       "title": "Insufficient scope",
+                     *       "status": 403,
+                     *       "detail": "This request needs a key with scope write; this key has scope read.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5558,6 +6005,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Your team already has a profile named \"vision\"; update it with PUT.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5945,6 +6401,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The API key is malformed, unknown or revoked.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5954,6 +6419,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:insufficient-scope",
+                     *       "title": "Insufficient scope",
+                     *       "status": 403,
+                     *       "detail": "This request needs a key with scope write; this key has scope read.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6401,6 +6875,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The API key is malformed, unknown or revoked.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6410,6 +6893,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:insufficient-scope",
+                     *       "title": "Insufficient scope",
+                     *       "status": 403,
+                     *       "detail": "This request needs a key with scope write; this key has scope read.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6437,6 +6929,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The profile changed since that ETag: it is at version 4. GET it again, then retry.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6503,6 +7004,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:precondition-required",
+                     *       "title": "Precondition required",
+                     *       "status": 428,
+                     *       "detail": "Send If-Match with the ETag you last read, so an update does not overwrite one you have not seen.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6627,6 +7137,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The API key is malformed, unknown or revoked.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6636,6 +7155,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:insufficient-scope",
+                     *       "title": "Insufficient scope",
+                     *       "status": 403,
+                     *       "detail": "This request needs a key with scope write; this key has scope read.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6663,6 +7191,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The profile changed since that ETag: it is at version 4. GET it again, then retry.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6995,6 +7532,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The API key is malformed, unknown or revoked.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -7004,6 +7550,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:insufficient-scope",
+                     *       "title": "Insufficient scope",
+                     *       "status": 403,
+                     *       "detail": "This request needs a key with scope write; this key has scope read.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -7189,6 +7744,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The API key is malformed, unknown or revoked.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -7198,6 +7762,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:insufficient-scope",
+                     *       "title": "Insufficient scope",
+                     *       "status": 403,
+                     *       "detail": "This request needs a key with scope write; this key has scope read.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -7225,6 +7798,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Your team already has a profile named \"vision\"; update it with PUT.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -7424,6 +8006,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The API key is malformed, unknown or revoked.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -7433,6 +8024,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:insufficient-scope",
+                     *       "title": "Insufficient scope",
+                     *       "status": 403,
+                     *       "detail": "This request needs a key with scope write; this key has scope read.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -7648,6 +8248,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The API key is malformed, unknown or revoked.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -7657,6 +8266,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:insufficient-scope",
+                     *       "title": "Insufficient scope",
+                     *       "status": 403,
+                     *       "detail": "This request needs a key with scope write; this key has scope read.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -8080,6 +8698,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The API key is malformed, unknown or revoked.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -8089,6 +8716,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:insufficient-scope",
+                     *       "title": "Insufficient scope",
+                     *       "status": 403,
+                     *       "detail": "This request needs a key with scope write; this key has scope read.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };

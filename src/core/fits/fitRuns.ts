@@ -24,7 +24,11 @@ import {
   surfaceCoefficientsOf,
   surfaceFitQuality,
 } from '../laws/surface.js';
-import { MAX_ENSEMBLE_MODEL_SIZES, MIN_ENSEMBLE_MODEL_SIZES } from '../planner/customLaw.js';
+import {
+  customLossSurface,
+  MAX_ENSEMBLE_MODEL_SIZES,
+  MIN_ENSEMBLE_MODEL_SIZES,
+} from '../planner/customLaw.js';
 import type { CustomLaw, CustomLawEnsemble } from '../planner/request.js';
 import { forEachResample, type PercentileInterval, percentileInterval } from './bootstrap.js';
 import { type RunsCostLaw, runsCostLaw } from './runCostLaw.js';
@@ -182,6 +186,7 @@ function jackknifeEnsemble(
   runs: readonly ResolvedRun[],
   data: PreparedSurfaceObservations,
   theta: SurfaceParameters,
+  point: SurfaceCoefficients,
   quality: SurfaceFitQuality,
 ): { ensemble: CustomLawEnsemble } | { reason: string } {
   const sizes = [...new Set(runs.map((r) => r.flopsPerImage))];
@@ -203,12 +208,20 @@ function jackknifeEnsemble(
       };
     leaveOneModelOut.push({ heldOut: String(size), coefficients });
   }
-  return {
-    ensemble: {
-      leaveOneModelOut,
-      residualLogSd: quality.rmseRelative * Math.sqrt(runs.length / (runs.length - SURFACE_COEFFICIENTS)),
-    },
+  const ensemble: CustomLawEnsemble = {
+    leaveOneModelOut,
+    residualLogSd: quality.rmseRelative * Math.sqrt(runs.length / (runs.length - SURFACE_COEFFICIENTS)),
   };
+  // What a plan will accept back (the one check of a caller's law): runs scattered past what any surface describes,
+  // or refits at the edge of the fitting box, give a law a plan would refuse.
+  try {
+    customLossSurface({ coefficients: point, ensemble });
+  } catch (error) {
+    if (error instanceof PlannerInputError)
+      return { reason: `its ensemble would be refused: ${error.message}` };
+    throw error;
+  }
+  return { ensemble };
 }
 
 function optionalRollout(observations: readonly SurfaceObservation[]): { rollout?: RunsRollout } {
@@ -316,7 +329,7 @@ export function fitRuns(request: FitRunsRequest, costModel: Pick<CostModel, 'flo
   }
 
   const quality = surfaceFitQuality(coefficients, observations);
-  const jackknife = jackknifeEnsemble(runs, data, fit.theta, quality);
+  const jackknife = jackknifeEnsemble(runs, data, fit.theta, coefficients, quality);
   const warnings = identifiabilityWarnings(coverageOf(runs));
   if ('reason' in jackknife)
     warnings.push({

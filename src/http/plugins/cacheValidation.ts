@@ -11,6 +11,11 @@ import fp from 'fastify-plugin';
 
 /** The laws change only with a deploy; a minute keeps caches fresh across one, and revalidation is a 304. */
 export const CACHE_CONTROL = 'public, max-age=60';
+/**
+ * A request with a key may read a team's data (GET /v1/evaluate?profile=): no shared cache may keep the answer, which
+ * another team could ask for under the same URL, and the client revalidates each time (RFC 9111, 5.2.2.7 and 3.5).
+ */
+export const CACHE_CONTROL_WITH_KEY = 'private, no-cache';
 
 const CODING_SUFFIX = /-(?:br|gzip)"$/;
 
@@ -22,8 +27,12 @@ const cacheValidationPlugin: FastifyPluginAsync = async (app) => {
     done();
   });
   await app.register(etag, { algorithm: 'sha1' });
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (reply.statusCode === 200 || reply.statusCode === 304) reply.header('cache-control', CACHE_CONTROL);
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (reply.statusCode === 200 || reply.statusCode === 304)
+      reply.header(
+        'cache-control',
+        request.headers.authorization === undefined ? CACHE_CONTROL : CACHE_CONTROL_WITH_KEY,
+      );
     done(null, payload);
   });
 };

@@ -306,6 +306,8 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'getProfileVersion',
         summary: 'One version of a profile (versions never change)',
+        description:
+          "The runs and the POST /v1/fits answer of one version of one of your team's profiles. A version is written once and never changed; another team's profile, or a version that does not exist, is a 404.",
         tags: ['profiles'],
         security: KEY_REQUIRED,
         params: ProfileVersionParamsSchema,
@@ -498,6 +500,8 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'getOutcome',
         summary: 'A recorded outcome',
+        description:
+          'One outcome posted against this profile: what the run reached, the plan it followed if any, and the version whose law predicts it.',
         tags: ['profiles'],
         security: KEY_REQUIRED,
         params: OutcomeParamsSchema,

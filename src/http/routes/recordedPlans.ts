@@ -19,6 +19,8 @@ export const recordedPlanRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'getRecordedPlan',
         summary: 'A recorded plan, with the request that produced it',
+        description:
+          'A plan stored by POST /v1/plans with record: true, exactly as it was answered, with its request and the profile version it used. Only the team that recorded it can read it; any other id is a 404.',
         tags: ['plans'],
         security: KEY_REQUIRED,
         params: RecordedPlanParamsSchema,

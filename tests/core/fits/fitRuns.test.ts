@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { countNfnet } from '../../../src/core/architecture/count.js';
 import { buildCostModel } from '../../../src/core/cost/costModel.js';
@@ -381,4 +382,50 @@ describe('fitRuns input errors', () => {
         'bootstrap.seed',
       );
   });
+});
+
+describe('the law fitRuns returns is one a plan accepts (property over noisy runs)', () => {
+  it('plans with it, ensemble and all, or says why it carries none; never a law the planner refuses', () => {
+    const laws = fitPaperLaws();
+    const context = createPlannerContext(laws);
+    const sizes = ['F0', 'F1', 'F3', 'F7'] as const;
+    const lengths = [0.5, 1, 2];
+    fc.assert(
+      fc.property(
+        // Up to a factor e^3.75 either way: from the paper's scatter to runs no surface describes, losses kept valid.
+        fc.array(fc.double({ min: -2.5, max: 2.5, noNaN: true }), { minLength: 12, maxLength: 12 }),
+        fc.double({ min: 0, max: 1.5, noNaN: true }),
+        (noise, scale) => {
+          const runs = sizes.flatMap((model, i) =>
+            lengths.map((epochs, j) => ({
+              model,
+              epochs,
+              loss:
+                predictSurface(
+                  paperLaw.coefficients,
+                  countNfnet(model).flops,
+                  epochs * FACTS.jftImages.value,
+                ) * Math.exp(scale * (noise[i * lengths.length + j] as number)),
+            })),
+          );
+          let fit: ReturnType<typeof fitRuns>;
+          try {
+            fit = fitRuns({ runs }, costModel);
+          } catch (error) {
+            // Runs whose loss does not fall with size or length have no law at all: a 422, not a bad law.
+            expect(error).toBeInstanceOf(InfeasibleError);
+            return;
+          }
+          if (fit.law.ensemble === undefined)
+            expect(fit.warnings.map((w) => w.code)).toContain('law_without_ensemble');
+          const planned = plan(context, {
+            budget: { amount: 20_000, unit: 'tpu_v4_core_hours' },
+            law: fit.law,
+          });
+          expect(planned.provenance.lossLawId).toBe(fit.law.id);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  }, 60_000);
 });
