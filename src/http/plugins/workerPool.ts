@@ -46,6 +46,14 @@ const WORKER_URL = new URL(
   import.meta.url,
 );
 
+/**
+ * A thread's young generation: V8 sizes it from the heap limit, and a 1,000-item batch's garbage grew it to about
+ * 120 MB per thread (--trace-gc), which took the process past 480 MiB under 100 never-reading clients beside 64
+ * batches (tests/http/memory.test.ts). At 48 MiB that peak is 410-425 MiB and a batch costs the same CPU
+ * (scavenges are proportional to live objects, not to the space); at 16 MiB a batch cost a quarter more.
+ */
+const WORKER_YOUNG_GENERATION_MIB = 48;
+
 /** Piscina's own refusals, which carry no code. */
 const POOL_FULL_MESSAGES = new Set([
   'Task queue is at limit',
@@ -82,7 +90,10 @@ const workerPoolPlugin: FastifyPluginAsync<WorkerPoolOptions> = async (app, opti
       idleTimeout: 60 * 60 * 1000,
       execArgv: WORKER_URL.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [],
       workerData: { planner: app.planner, checkResponses: options.checkResponses },
-      resourceLimits: { maxOldGenerationSizeMb: heapMib },
+      resourceLimits: {
+        maxOldGenerationSizeMb: heapMib,
+        maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MIB,
+      },
       // Heavy work yields the CPU to the event loop when both want it (through @napi-rs/nice, piscina's optional
       // dependency; without it the increment is silently ignored).
       niceIncrement: 10,
