@@ -93,6 +93,19 @@ export type EnsembleWeights = Pick<LawEnsemble, 'memberCount' | 'models' | 'weig
  * (seed, m) alone, so the same seed gives the same members on every pod and thread.
  */
 export function memberWeights(seed: number, memberCount: number, columns: number): Float64Array {
+  // A caller's law needs them on every plan made with it: remembered per shape (a few dozen at most, read only).
+  const key = `${seed}/${memberCount}/${columns}`;
+  const remembered = rememberedWeights.get(key);
+  if (remembered !== undefined) return remembered;
+  const weights = drawWeights(seed, memberCount, columns);
+  if (rememberedWeights.size < MAX_REMEMBERED_WEIGHTS) rememberedWeights.set(key, weights);
+  return weights;
+}
+
+const MAX_REMEMBERED_WEIGHTS = 64;
+const rememberedWeights = new Map<string, Float64Array>();
+
+function drawWeights(seed: number, memberCount: number, columns: number): Float64Array {
   const weights = new Float64Array(memberCount * columns);
   for (let m = 0; m < memberCount; m++) {
     // The golden-ratio increment spreads the member indices over the seeds.
