@@ -16,6 +16,7 @@ import { plan } from '../src/core/planner/plan.js';
 import type { PlanRequest } from '../src/core/planner/request.js';
 import { fitLawEnsemble } from '../src/core/uncertainty/lawEnsemble.js';
 import { toTpuV4CoreHours } from '../src/core/units/budget.js';
+import { joinedUtf8 } from '../src/workers/tasks.js';
 
 const calls = Number(process.argv[2] ?? 200_000);
 const laws = fitPaperLaws();
@@ -42,20 +43,24 @@ const conversion = microseconds((i) =>
   toTpuV4CoreHours((requests[i & 1023] as PlanRequest).budget, context.laws.costModel),
 );
 const stringify = microseconds(() => JSON.stringify(samplePlan));
-// A batch's body as the worker writes it: 1,000 distinct plans serialized, joined and UTF-8 encoded, per plan.
+// A batch's body: 1,000 distinct plans serialized and written as UTF-8, per plan; as the worker writes it (each part
+// encoded in place) and as it once did (joined into one string, then encoded).
 const planSchemaStringify = fastJson(responseJsonSchema(PlanSchema)) as (value: unknown) => string;
 const batchPlans = requests.slice(0, 1000).map((r) => plan(context, r));
 const encoder = new TextEncoder();
-const perBatchPlan = (stringify: (value: unknown) => string) => {
+const joinedThenEncoded = (parts: string[]) => encoder.encode(`[${parts.join(',')}]`);
+const encodedInPlace = (parts: string[]) => joinedUtf8('[', parts, ']');
+const perBatchPlan = (stringify: (value: unknown) => string, write: (parts: string[]) => Uint8Array) => {
   const rounds = Math.max(5, Math.round(calls / 5000));
-  for (let r = 0; r < 2; r++) encoder.encode(`[${batchPlans.map(stringify).join(',')}]`);
+  for (let r = 0; r < 2; r++) write(batchPlans.map(stringify));
   const start = performance.now();
-  for (let r = 0; r < rounds; r++) encoder.encode(`[${batchPlans.map(stringify).join(',')}]`);
+  for (let r = 0; r < rounds; r++) write(batchPlans.map(stringify));
   return ((performance.now() - start) * 1000) / (rounds * batchPlans.length);
 };
 const schemaStringify = microseconds(() => planSchemaStringify(samplePlan));
-const batchJson = perBatchPlan(JSON.stringify);
-const batchSchema = perBatchPlan(planSchemaStringify);
+const batchJson = perBatchPlan(JSON.stringify, encodedInPlace);
+const batchJoined = perBatchPlan(JSON.stringify, joinedThenEncoded);
+const batchSchema = perBatchPlan(planSchemaStringify, encodedInPlace);
 const planningWithoutIntervals = microseconds((i) => plan(pointContext, requests[i & 1023] as PlanRequest));
 const planning = microseconds((i) => plan(context, requests[i & 1023] as PlanRequest));
 
@@ -67,8 +72,9 @@ console.log(`${calls} calls each, after a warm-up of ${calls / 4}`);
 row('toTpuV4CoreHours (baseline)', conversion);
 row('JSON.stringify(plan) (serialisation)', stringify);
 row("fast-json-stringify(plan) (POST /v1/plans's)", schemaStringify);
-row('a batch plan by JSON.stringify (joined, encoded)', batchJson);
-row('a batch plan by fast-json-stringify (same)', batchSchema);
+row('a batch plan: JSON.stringify, encoded in place', batchJson);
+row('a batch plan: JSON.stringify, joined then encoded', batchJoined);
+row('a batch plan: fast-json-stringify, in place', batchSchema);
 row('plan() without an ensemble (point predictions)', planningWithoutIntervals);
 row('plan() with intervals and pick shares', planning);
 console.log(`ensemble of 200 members and its tables: ${ensembleMs.toFixed(0)} ms`);
