@@ -84,6 +84,24 @@ export function fittedAllocationExponents(
   };
 }
 
+/**
+ * ln F* of the closed form above, F* = [alpha A / (g beta B)]^(1 / (alpha + g beta)) x (N C / c)^(beta / (alpha + g
+ * beta)), taken in logs so that extreme budgets do not overflow an intermediate power. Unchecked: fittedAllocation
+ * checks the surface and the budget; the planner calls this directly on laws and budgets it has already checked.
+ */
+export function optimalLogFlopsPerImage(
+  surface: Pick<SurfaceCoefficients, 'A' | 'B' | 'alpha' | 'beta'>,
+  costLaw: CostPowerLaw,
+  tpuV4CoreHours: number,
+): number {
+  const { A, B, alpha, beta } = surface;
+  const { coefficient: c, exponent: g } = costLaw;
+  return (
+    (Math.log((alpha * A) / (g * beta * B)) + beta * Math.log((FACTS.jftImages.value * tpuV4CoreHours) / c)) /
+    (alpha + g * beta)
+  );
+}
+
 export interface FittedAllocation {
   readonly rule: 'fitted';
   readonly tpuV4CoreHours: number;
@@ -116,14 +134,9 @@ export function fittedAllocation(
       `datasetImages must be a positive number; got ${datasetImages}`,
     );
   const exponents = fittedAllocationExponents(surface, costLaw);
-  const { A, B, alpha, beta } = surface;
   const { coefficient: c, exponent: g } = costLaw;
   const referenceImages = FACTS.jftImages.value;
-  const denominator = alpha + g * beta;
-  // In logs, so that extreme budgets do not overflow an intermediate power.
-  const logFlops =
-    (Math.log((alpha * A) / (g * beta * B)) + beta * Math.log((referenceImages * tpuV4CoreHours) / c)) /
-    denominator;
+  const logFlops = optimalLogFlopsPerImage(surface, costLaw, tpuV4CoreHours);
   const flopsPerImage = Math.exp(logFlops);
   const referenceEpochCost = c * Math.exp(g * logFlops);
   const imagesSeen = (referenceImages * tpuV4CoreHours) / referenceEpochCost;

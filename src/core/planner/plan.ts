@@ -7,6 +7,7 @@ import {
   EQUAL_RATE_EXPONENT,
   equalRateAllocation,
   fittedAllocation,
+  optimalLogFlopsPerImage,
 } from '../laws/allocation.js';
 import type { SurfaceCoefficients } from '../laws/surface.js';
 import {
@@ -292,8 +293,8 @@ function finetuneSizeTilt(
 ): number {
   const costLaw = context.laws.costModel.flopsPowerLaw;
   return (
-    fittedAllocation(context.laws.finetune.coefficients, costLaw, tpuV4CoreHours).flopsPerImage /
-    fittedAllocation(jftLoss, costLaw, tpuV4CoreHours).flopsPerImage
+    Math.exp(optimalLogFlopsPerImage(context.laws.finetune.coefficients, costLaw, tpuV4CoreHours)) /
+    Math.exp(optimalLogFlopsPerImage(jftLoss, costLaw, tpuV4CoreHours))
   );
 }
 
@@ -415,17 +416,31 @@ function equalRatePick(state: PlanState, objective: Objective): Candidate {
   let pick = nearestBySize(candidateModels(candidates), idealFlopsAt(spend.amount));
   if (request.minEpochs > 0) {
     const admitted = request.models
-      .map((model) => ({ model, at: request.minEpochs * costPerEpochIn(spend, model) }))
+      .map((model) => ({
+        model,
+        at: request.minEpochs * costPerEpochIn(spend, model),
+        lnFlops: Math.log(model.flopsPerImage),
+      }))
       .filter((e) => e.at <= spend.amount)
       .sort((a, b) => a.at - b.at);
+    // The nearest of the variants admitted so far to the ideal size at the budget that admits the next one; a tie
+    // goes to the larger, as in nearestBySize.
     for (let i = 0; i + 1 < admitted.length; i++) {
-      const next = admitted[i + 1] as (typeof admitted)[number];
-      const before = admitted
-        .slice(0, i + 1)
-        .map((e) => e.model)
-        .sort((a, b) => a.flopsPerImage - b.flopsPerImage);
-      const earlier = nearestBySize(before, idealFlopsAt(next.at));
-      if (earlier.flopsPerImage > pick.flopsPerImage) pick = earlier;
+      const target = Math.log(idealFlopsAt((admitted[i + 1] as (typeof admitted)[number]).at));
+      let nearest = admitted[0] as (typeof admitted)[number];
+      let nearestDistance = Math.abs(nearest.lnFlops - target);
+      for (let j = 1; j <= i; j++) {
+        const e = admitted[j] as (typeof admitted)[number];
+        const distance = Math.abs(e.lnFlops - target);
+        if (
+          distance < nearestDistance ||
+          (distance === nearestDistance && e.model.flopsPerImage >= nearest.model.flopsPerImage)
+        ) {
+          nearest = e;
+          nearestDistance = distance;
+        }
+      }
+      if (nearest.model.flopsPerImage > pick.flopsPerImage) pick = nearest.model;
     }
   }
   for (const c of candidates) if (c.model === pick) return c;

@@ -68,6 +68,48 @@ describe("equal_rate (the paper's rule, stated: epochs pass 1 at ~5k core hours,
     }
   });
 
+  it('with minEpochs, the pick is the largest nearest-by-size pick over every smaller budget (brute force, 300 cases)', () => {
+    // Oracle: the rule read literally. Budgets are swept on a fine log grid plus just below every admission point
+    // (where each set of admitted variants sees its largest ideal); at each, the admitted variants are found from the
+    // cost table and the one nearest the stated rule's ideal size in log FLOPs is taken, ties to the larger. The
+    // pick at C must be the largest of these.
+    const variants = Object.values(context.laws.costModel.byVariant);
+    const { coefficient, exponent } = context.laws.costModel.flopsPowerLaw;
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.25, max: 4, noNaN: true }),
+        fc.double({ min: 2_000, max: 200_000, noNaN: true }),
+        (minEpochs, C) => {
+          // The rule's epochs, (C / 5000)^0.5, held at minEpochs; the ideal size is the one whose epoch costs C over them.
+          const idealFlopsAt = (b: number) =>
+            (b / Math.max(Math.sqrt(b / 5000), minEpochs) / coefficient) ** (1 / exponent);
+          const admittedAt = (b: number) =>
+            variants.filter((v) => b / v.costPerEpochTpuV4CoreHours >= minEpochs);
+          if (admittedAt(C).length === 0) return;
+          const budgets = variants
+            .map((v) => minEpochs * v.costPerEpochTpuV4CoreHours * (1 - 1e-12))
+            .filter((b) => b <= C);
+          for (let b = C; b > 100; b /= 1.01) budgets.push(b);
+          let largest = 0;
+          for (const b of budgets) {
+            const admitted = admittedAt(b);
+            if (admitted.length === 0) continue;
+            const target = Math.log(idealFlopsAt(b));
+            const nearest = admitted.reduce((a, v) => {
+              const da = Math.abs(Math.log(a.flopsPerImage) - target);
+              const dv = Math.abs(Math.log(v.flopsPerImage) - target);
+              return dv < da || (dv === da && v.flopsPerImage > a.flopsPerImage) ? v : a;
+            });
+            largest = Math.max(largest, nearest.flopsPerImage);
+          }
+          const picked = coreHours(C, { constraints: { minEpochs } }).recommendation.model.flopsPerImage;
+          expect(picked).toBe(largest);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('ideal epochs and cost per epoch both grow as C^0.5: 4x the budget doubles each', () => {
     const a = coreHours(10_000).ideal;
     const b = coreHours(40_000).ideal;
