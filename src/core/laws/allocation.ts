@@ -23,6 +23,9 @@ export interface AllocationExponents {
   readonly epochs: number;
 }
 
+/** Where the equal-rate rule comes from: both of its numbers are stated in the paper. */
+export const EQUAL_RATE_SOURCE = `${FACTS.equalRateScalingExponent.source}; anchor: ${FACTS.epochsAboveOneFromTpuV4CoreHours.source}`;
+
 export interface EqualRateAllocation {
   readonly rule: 'equal_rate';
   readonly tpuV4CoreHours: number;
@@ -47,7 +50,7 @@ export function equalRateAllocation(tpuV4CoreHours: number): EqualRateAllocation
     epochs,
     costPerEpochTpuV4CoreHours: tpuV4CoreHours / epochs,
     exponents: { epochs: EQUAL_RATE_EXPONENT, costPerEpoch: 1 - EQUAL_RATE_EXPONENT },
-    source: `${FACTS.equalRateScalingExponent.source}; anchor: ${FACTS.epochsAboveOneFromTpuV4CoreHours.source}`,
+    source: EQUAL_RATE_SOURCE,
   };
 }
 

@@ -5,7 +5,7 @@ import {
   type CostPowerLaw,
   EQUAL_RATE_ANCHOR_TPU_V4_CORE_HOURS,
   EQUAL_RATE_EXPONENT,
-  equalRateAllocation,
+  EQUAL_RATE_SOURCE,
   fittedAllocation,
   optimalLogFlopsPerImage,
 } from '../laws/allocation.js';
@@ -224,16 +224,21 @@ export function idealAllocation(
   const size = idealSize(context, surface, strategy, objective, tpuV4CoreHours, datasetImages, window);
   const bounds =
     window.minEpochs > 0 || Number.isFinite(window.maxEpochs) ? ', within the epoch constraints' : '';
-  const rule = `stated rule: epochs = (C / ${EQUAL_RATE_ANCHOR_TPU_V4_CORE_HOURS})^${EQUAL_RATE_EXPONENT} over JFT-4B (${equalRateAllocation(tpuV4CoreHours).source})`;
   const lawId = objective === 'imagenet_top1' ? context.laws.finetune.id : surface.id;
   const source =
     strategy === 'fitted'
       ? `fitted: continuous optimum of ${lawId} under the cost law (closed form)${bounds}`
       : objective === 'jft_loss'
-        ? `${rule}${bounds}; FLOPs per image from the cost law's mid-line`
-        : `${rule}, with the size tilted x${finetuneSizeTilt(context, surface.coefficients, tpuV4CoreHours).toPrecision(3)} by the fine-tuning preference (the ratio of the fitted fine-tuning and JFT-loss optima at this budget)${bounds}`;
+        ? bounds === ''
+          ? EQUAL_RATE_IDEAL_SOURCE
+          : `${EQUAL_RATE_RULE}${bounds}; FLOPs per image from the cost law's mid-line`
+        : `${EQUAL_RATE_RULE}, with the size tilted x${finetuneSizeTilt(context, surface.coefficients, tpuV4CoreHours).toPrecision(3)} by the fine-tuning preference (the ratio of the fitted fine-tuning and JFT-loss optima at this budget)${bounds}`;
   return { ...size, source };
 }
+
+const EQUAL_RATE_RULE = `stated rule: epochs = (C / ${EQUAL_RATE_ANCHOR_TPU_V4_CORE_HOURS})^${EQUAL_RATE_EXPONENT} over JFT-4B (${EQUAL_RATE_SOURCE})`;
+/** The most common ideal's source, built once rather than per plan. */
+const EQUAL_RATE_IDEAL_SOURCE = `${EQUAL_RATE_RULE}; FLOPs per image from the cost law's mid-line`;
 
 interface IdealSize {
   readonly epochs: number;

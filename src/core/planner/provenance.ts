@@ -15,10 +15,30 @@ export interface ConfigurationProvenance {
   readonly lossLawId: string;
 }
 
+/**
+ * The texts depend only on the fitted laws and the surface in use, so each context and surface gets them built once
+ * (a caller's law brings a new surface object, and its own texts, with every request).
+ */
+const remembered = new WeakMap<PlannerContext, WeakMap<LossSurface, ConfigurationProvenance>>();
+
 export function configurationProvenance(
   context: PlannerContext,
   surface: LossSurface,
 ): ConfigurationProvenance {
+  let bySurface = remembered.get(context);
+  if (bySurface === undefined) {
+    bySurface = new WeakMap();
+    remembered.set(context, bySurface);
+  }
+  let provenance = bySurface.get(surface);
+  if (provenance === undefined) {
+    provenance = describeProvenance(context, surface);
+    bySurface.set(surface, provenance);
+  }
+  return provenance;
+}
+
+function describeProvenance(context: PlannerContext, surface: LossSurface): ConfigurationProvenance {
   const { costModel, finetune, learningRate } = context.laws;
   const { exponent, coefficientByFamily } = costModel.familyCostLaw;
   return {

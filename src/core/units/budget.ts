@@ -129,7 +129,11 @@ export function toTpuV4CoreHours(budget: BudgetInput, costModel: CostModel): Con
     );
   rejectInapplicable(budget, unit as BudgetUnit);
 
-  const { perUnit, basis, trainingFlopsPerUnit } = conversion(budget, unit as BudgetUnit, costModel);
+  const { perUnit, basis, trainingFlopsPerUnit } = rememberedConversion(
+    budget,
+    unit as BudgetUnit,
+    costModel,
+  );
   const tpuV4CoreHours = amount * perUnit;
   if (!Number.isFinite(tpuV4CoreHours) || tpuV4CoreHours > MAX_BUDGET_TPU_V4_CORE_HOURS)
     throw new PlannerInputError(
@@ -159,6 +163,34 @@ interface Conversion {
   readonly basis: string;
   /** Units spent in FLOPs: training FLOPs per unit. */
   readonly trainingFlopsPerUnit?: number;
+}
+
+/**
+ * A conversion depends only on the cost model, the unit and the unit's options, and its basis is a long text with
+ * formatted numbers: each is built once and its text reused, not rebuilt (and re-flattened by the serializer) for
+ * every plan. At most CONVERSIONS_REMEMBERED per cost model, so a client varying peakTflops cannot grow it without
+ * bound. An invalid option throws before anything is remembered.
+ */
+const CONVERSIONS_REMEMBERED = 1024;
+const conversions = new WeakMap<CostModel, Map<string, Conversion>>();
+
+function rememberedConversion(budget: BudgetInput, unit: BudgetUnit, costModel: CostModel): Conversion {
+  let remembered = conversions.get(costModel);
+  if (remembered === undefined) {
+    remembered = new Map();
+    conversions.set(costModel, remembered);
+  }
+  // Typed, so that no invalid option (the string "100", NaN) shares a key with a valid one and skips its check.
+  const key = [unit, budget.tpuV3Basis, budget.accelerator, budget.peakTflops, budget.utilization]
+    .map((value) => `${typeof value}:${String(value)}`)
+    .join('|');
+  let found = remembered.get(key);
+  if (found === undefined) {
+    found = conversion(budget, unit, costModel);
+    if (remembered.size >= CONVERSIONS_REMEMBERED) remembered.clear();
+    remembered.set(key, found);
+  }
+  return found;
 }
 
 function conversion(budget: BudgetInput, unit: BudgetUnit, costModel: CostModel): Conversion {

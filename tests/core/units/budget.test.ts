@@ -258,3 +258,48 @@ describe('properties (fast-check)', () => {
     },
   );
 });
+
+describe('remembered conversions', () => {
+  it('an invalid option is refused even after a valid one that prints the same was converted', () => {
+    // Conversions are built once per cost model and set of options; the check of each option must still run.
+    const model: CostModel = { ...paperModel };
+    expect(convert({ amount: 10, unit: 'gpu_hours', peakTflops: 100 }, model).tpuV4CoreHours).toBeGreaterThan(
+      0,
+    );
+    expect(() => convert({ amount: 10, unit: 'gpu_hours', peakTflops: '100' }, model)).toThrow(
+      PlannerInputError,
+    );
+    expect(
+      convert({ amount: 10, unit: 'gpu_hours', accelerator: 'h100' }, model).tpuV4CoreHours,
+    ).toBeGreaterThan(0);
+    expect(() =>
+      convert({ amount: 10, unit: 'gpu_hours', accelerator: 'h100', peakTflops: Number.NaN }, model),
+    ).toThrow(PlannerInputError);
+    expect(() =>
+      convert({ amount: 10, unit: 'gpu_hours', accelerator: 'h100', peakTflops: null }, model),
+    ).toThrow(PlannerInputError);
+  });
+
+  it('a remembered conversion equals a fresh one, for every option set (each on its own cost model first)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 10, max: 1e6, noNaN: true }),
+        fc.constantFrom(
+          { unit: 'tpu_v4_core_hours' },
+          { unit: 'tpu_v4_chip_hours' },
+          { unit: 'tpu_v3_core_hours', tpuV3Basis: 'nfnet_f7plus' },
+          { unit: 'flops' },
+          { unit: 'gpu_hours', accelerator: 'a100', utilization: 0.35 },
+          { unit: 'gpu_hours', peakTflops: 312 },
+        ),
+        (amount, options) => {
+          const budget = { amount: options.unit === 'flops' ? amount * 1e18 : amount, ...options };
+          const fresh = convert(budget, { ...paperModel });
+          expect(convert(budget, paperModel)).toEqual(fresh);
+          expect(convert(budget, paperModel)).toEqual(fresh);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
