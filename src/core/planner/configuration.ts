@@ -1,7 +1,6 @@
 import { TRAINING_FLOPS_PER_FORWARD_FLOP } from '../cost/throughput.js';
 import { FACTS } from '../dataset/facts.js';
 import { InfeasibleError } from '../errors.js';
-import { quantileInPlace } from '../fits/bootstrap.js';
 import { predictImagenetTop1ErrorPercent } from '../laws/finetuneLaw.js';
 import { learningRateTrialsFrom, predictLearningRate, snapLearningRate } from '../laws/learningRate.js';
 import { predictSurface } from '../laws/surface.js';
@@ -10,7 +9,7 @@ import {
   type PredictionIntervals,
   predictionIntervals,
 } from '../uncertainty/intervals.js';
-import { surfaceMembersAt } from '../uncertainty/surfaceMembers.js';
+import { rowQuantiles, surfaceMembersAt } from '../uncertainty/surfaceMembers.js';
 import { type ResolvedHardware, runOnHardware } from '../units/hardware.js';
 import type { LossSurface, ModelEntry, PlannerContext } from './context.js';
 
@@ -125,6 +124,7 @@ function withIntervals(
   imagesSeen: number,
   predicted: Predictions,
   level: number | undefined,
+  jftLossMembers: Float64Array | undefined,
 ): Predictions {
   const uncertainty = context.uncertainty;
   if (uncertainty === undefined || level === undefined) return predicted;
@@ -132,17 +132,20 @@ function withIntervals(
   if (surface !== context.paperLossSurface && own === undefined) return predicted;
   let lossMembers: MemberQuantiles | undefined;
   if (own !== undefined) {
-    const members = new Float64Array(own.memberCount);
-    surfaceMembersAt(
-      own,
-      own.fits,
-      own.models,
-      model.flopsPerImage,
-      imagesSeen,
-      MAX_JFT_VALIDATION_LOSS,
-      members,
-    );
-    lossMembers = { quantile: (p) => quantileInPlace(members, p), residualLogSd: own.residualLogSd };
+    let members = jftLossMembers;
+    if (members === undefined) {
+      members = new Float64Array(own.memberCount);
+      surfaceMembersAt(
+        own,
+        own.fits,
+        own.models,
+        model.flopsPerImage,
+        imagesSeen,
+        MAX_JFT_VALIDATION_LOSS,
+        members,
+      );
+    }
+    lossMembers = rowQuantiles(members, own.residualLogSd);
   }
   return {
     jftValidationLoss: predicted.jftValidationLoss,
@@ -175,6 +178,7 @@ export function describeConfiguration(
   epochs: number,
   options: ConfigurationOptions,
   predicted: Predictions = predict(context, surface, model, epochs, options.datasetImages),
+  jftLossMembers?: Float64Array,
 ): TrainingConfiguration {
   const { datasetImages, batchSize } = options;
   const costPerEpochTpuV4CoreHours =
@@ -206,7 +210,15 @@ export function describeConfiguration(
       trials: learningRateTrialsFrom(options.previousOptimalLearningRate ?? learningRate),
       schedule: LEARNING_RATE_SCHEDULE,
     },
-    predicted: withIntervals(context, surface, model, imagesSeen, predicted, options.intervalLevel),
+    predicted: withIntervals(
+      context,
+      surface,
+      model,
+      imagesSeen,
+      predicted,
+      options.intervalLevel,
+      jftLossMembers,
+    ),
     costTpuV4CoreHours,
     trainingFlops,
     finetuneCostTpuV4CoreHours: model.finetuneCostTpuV4CoreHours,

@@ -18,7 +18,8 @@ import {
 import type { Interval } from '../uncertainty/interval.js';
 import { pickShares, pickSharesOfMembers } from '../uncertainty/pickShares.js';
 import type { PlannerUncertainty } from '../uncertainty/plannerUncertainty.js';
-import { surfaceMembersAt } from '../uncertainty/surfaceMembers.js';
+import { SurfaceMemberRows } from '../uncertainty/surfaceMemberRows.js';
+import { surfaceMemberBounds } from '../uncertainty/surfaceMembers.js';
 import type { ConvertedBudget } from '../units/budget.js';
 import type { ResolvedHardware } from '../units/hardware.js';
 import {
@@ -93,7 +94,9 @@ export function planUncertainty(
 
 /**
  * Each candidate's share of members under which it is the best: from the paper's laws' table, or from a caller's
- * law's own members computed for each candidate.
+ * law's own members (`rows`). Those are computed for the candidates that can win under some member: one whose least
+ * possible member exceeds another's greatest possible member (surfaceMemberBounds) wins under none, and its members
+ * are computed only if the plan describes it.
  */
 function sharesOf(
   uncertainty: PlannerUncertainty,
@@ -101,9 +104,10 @@ function sharesOf(
   objective: Objective,
   candidates: readonly Candidate[],
   datasetImages: number,
+  rows: SurfaceMemberRows | undefined,
 ): Float64Array {
   const own = surface.ensemble;
-  if (own === undefined)
+  if (own === undefined || rows === undefined)
     return pickShares(
       uncertainty.grid,
       objective === 'jft_loss' ? 'jftLoss' : 'finetune',
@@ -112,23 +116,22 @@ function sharesOf(
         imagesSeen: c.epochs * datasetImages,
       })),
     );
-  const scratch = new Float64Array(own.fits.leaveOneOut.length);
-  return pickSharesOfMembers(
-    candidates.map((c) => {
-      const row = new Float64Array(own.memberCount);
-      surfaceMembersAt(
-        own,
-        own.fits,
-        own.models,
-        c.model.flopsPerImage,
-        c.epochs * datasetImages,
-        MAX_JFT_VALIDATION_LOSS,
-        row,
-        scratch,
-      );
-      return row;
-    }),
+  const bounds = candidates.map((c) =>
+    surfaceMemberBounds(
+      own,
+      own.fits,
+      own.models,
+      c.model.flopsPerImage,
+      c.epochs * datasetImages,
+      MAX_JFT_VALIDATION_LOSS,
+    ),
   );
+  let ceiling = Number.POSITIVE_INFINITY;
+  for (const b of bounds) ceiling = Math.min(ceiling, b.upper);
+  bounds.forEach((b, i) => {
+    if (b.lower <= ceiling) rows.row(i);
+  });
+  return pickSharesOfMembers(rows.computed());
 }
 
 export interface Plan {
@@ -542,6 +545,8 @@ interface PlanState {
   readonly candidates: readonly Candidate[];
   /** Each candidate's share of ensemble members under which it is the best, when the laws have an ensemble. */
   readonly shares?: Float64Array;
+  /** With a caller's law that has an ensemble: each candidate's members, computed when first needed. */
+  readonly memberRows?: SurfaceMemberRows;
 }
 
 function pickBy(state: PlanState, strategy: Strategy, objective: Objective): FittedPick {
@@ -556,6 +561,8 @@ function pickBy(state: PlanState, strategy: Strategy, objective: Objective): Fit
 }
 
 function describeCandidate(state: PlanState, c: Candidate): TrainingConfiguration {
+  const index = state.candidates.indexOf(c);
+  const members = state.memberRows?.row(index);
   const configuration = describeConfiguration(
     state.context,
     state.surface,
@@ -563,9 +570,10 @@ function describeCandidate(state: PlanState, c: Candidate): TrainingConfiguratio
     c.epochs,
     state.request,
     c.predicted,
+    members,
   );
   if (state.shares === undefined) return configuration;
-  return Object.assign(configuration, { pickShare: state.shares[state.candidates.indexOf(c)] as number });
+  return Object.assign(configuration, { pickShare: state.shares[index] as number });
 }
 
 function alternativeOf(
@@ -612,13 +620,26 @@ export function planChecked(context: PlannerContext, normalized: CheckedPlanRequ
   // Intervals need an ensemble of the laws in use: the paper's, or the one a caller's law brings.
   const uncertainty =
     surface === context.paperLossSurface || surface.ensemble !== undefined ? context.uncertainty : undefined;
-  const shares = uncertainty && sharesOf(uncertainty, surface, objective, candidates, datasetImages);
+  const memberRows =
+    uncertainty && surface.ensemble
+      ? new SurfaceMemberRows(
+          surface.ensemble,
+          candidates.map((c) => ({
+            flopsPerImage: c.model.flopsPerImage,
+            imagesSeen: c.epochs * datasetImages,
+          })),
+          MAX_JFT_VALIDATION_LOSS,
+        )
+      : undefined;
+  const shares =
+    uncertainty && sharesOf(uncertainty, surface, objective, candidates, datasetImages, memberRows);
   const state: PlanState = {
     context,
     surface,
     request: normalized,
     spend,
     candidates,
+    ...(memberRows && { memberRows }),
     ...(shares && { shares }),
   };
   const pointIdeal = idealAllocation(context, surface, strategy, objective, C, datasetImages, window);

@@ -117,7 +117,8 @@ function drawWeights(seed: number, memberCount: number, columns: number): Float6
 
 /**
  * Writes each member's value of a quantity into `out` (length memberCount): q + sqrt((G - 1) / G) sum_g z_(m,g)
- * (q_g - q-bar), with q = `point` and q_g = `leaveOneOut[g]`, the value without model `models[g]`.
+ * (q_g - q-bar), with q = `point` and q_g = `leaveOneOut[g]`, the value without model `models[g]`. The sum runs over
+ * g in order for every member, one column of weights at a time (weightColumns), so each pass is a contiguous loop.
  */
 export function mixMembers(
   ensemble: EnsembleWeights,
@@ -127,19 +128,36 @@ export function mixMembers(
   out: Float64Array,
 ): void {
   const G = models.length;
+  const M = ensemble.memberCount;
   let mean = 0;
   for (let g = 0; g < G; g++) mean += (leaveOneOut[g] as number) / G;
   const scale = Math.sqrt((G - 1) / G);
-  const columns = ensemble.models.length;
-  const column = models.map((m) => ensemble.models.indexOf(m));
-  for (let m = 0; m < ensemble.memberCount; m++) {
-    let sum = 0;
-    for (let g = 0; g < G; g++)
-      sum +=
-        (ensemble.weights[m * columns + (column[g] as number)] as number) *
-        ((leaveOneOut[g] as number) - mean);
-    out[m] = point + scale * sum;
+  const columns = weightColumns(ensemble);
+  out.fill(0, 0, M);
+  for (let g = 0; g < G; g++) {
+    const c = models === ensemble.models ? g : ensemble.models.indexOf(models[g] as string);
+    const weights = columns[c] as Float64Array;
+    const deviation = (leaveOneOut[g] as number) - mean;
+    for (let m = 0; m < M; m++) out[m] = (out[m] as number) + (weights[m] as number) * deviation;
   }
+  for (let m = 0; m < M; m++) out[m] = point + scale * (out[m] as number);
+}
+
+/** The weights column by column (each model left out: its members' weights, contiguous), made once per table. */
+const columnsOfWeights = new WeakMap<Float64Array, Float64Array[]>();
+function weightColumns(ensemble: EnsembleWeights): Float64Array[] {
+  let columns = columnsOfWeights.get(ensemble.weights);
+  if (columns === undefined) {
+    const count = ensemble.models.length;
+    columns = Array.from({ length: count }, (_, c) =>
+      Float64Array.from(
+        { length: ensemble.memberCount },
+        (_, m) => ensemble.weights[m * count + c] as number,
+      ),
+    );
+    columnsOfWeights.set(ensemble.weights, columns);
+  }
+  return columns;
 }
 
 /** Each member's value of `quantity` of a law: mixMembers over the law's fits. */

@@ -65,13 +65,15 @@ export function pickShares(
 
 /**
  * The same shares from each candidate's member predictions given directly (one row of memberCount values per
- * candidate), as a caller's law's ensemble gives them (surfaceMembers.ts).
+ * candidate), as a caller's law's ensemble gives them (surfaceMembers.ts). A candidate without a row is one that wins
+ * under no member (its share is 0); at least one has a row.
  */
-export function pickSharesOfMembers(rows: readonly Float64Array[]): Float64Array {
-  const M = rows[0]?.length ?? 0;
+export function pickSharesOfMembers(rows: readonly (Float64Array | undefined)[]): Float64Array {
+  const M = rows.find((row) => row !== undefined)?.length ?? 0;
   const best = new Float64Array(M).fill(Number.POSITIVE_INFINITY);
   const winner = new Int32Array(M);
   rows.forEach((row, i) => {
+    if (row === undefined) return;
     for (let m = 0; m < M; m++)
       if ((row[m] as number) < (best[m] as number)) {
         best[m] = row[m] as number;
