@@ -16,6 +16,20 @@ export interface ProfileLaw {
   readonly datasetImages: number | undefined;
 }
 
+/**
+ * The law frozen, and everything in it: a version's law never changes, and the planner checks a deeply frozen law once
+ * and reuses what it derived from it (core/planner/customLaw.ts).
+ */
+export function frozenLaw(law: CustomLaw): CustomLaw {
+  const freeze = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+    Object.freeze(value);
+    for (const inner of Object.values(value)) freeze(inner);
+  };
+  freeze(law);
+  return law;
+}
+
 interface LawRequest {
   readonly law?: CustomLaw | undefined;
   readonly constraints?: { readonly datasetImages?: number | undefined } | undefined;

@@ -7,7 +7,7 @@
  * is never reused.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type ProfileLaw, withProfileLaw, withProfileProvenance } from '../api/profileLaw.js';
+import { frozenLaw, type ProfileLaw, withProfileLaw, withProfileProvenance } from '../api/profileLaw.js';
 import { parseProfileReference } from '../api/profileReference.js';
 import type { CustomLaw } from '../core/planner/request.js';
 import type { Scope } from '../storage/apiKeys.js';
@@ -53,7 +53,7 @@ export class ProfileLaws {
     const cached = this.#cache.get(key);
     if (cached !== undefined) return cached;
     const fit = JSON.parse(fitJson) as StoredFit;
-    const law = lawOfFit(fit);
+    const law = frozenLaw(lawOfFit(fit));
     const planning: ProfilePlanning = {
       profileId,
       used: { name, version, lossLawId: law.id ?? fit.law.id },

@@ -13,7 +13,7 @@ import type { z } from 'zod';
 import { FitsResponseSchema } from '../api/fits/schemas.js';
 import { PlanRequestSchema, PlanSchema } from '../api/plans/schemas.js';
 import { type Problem, ProblemSchema, problemFor } from '../api/problem.js';
-import { type ProfileLaw, withProfileLaw, withProfileProvenance } from '../api/profileLaw.js';
+import { frozenLaw, type ProfileLaw, withProfileLaw, withProfileProvenance } from '../api/profileLaw.js';
 import { ResponseConformanceError, responseJsonSchema } from '../api/serializer.js';
 import { TargetResponseSchema } from '../api/targets/schemas.js';
 import { InfeasibleError, PlannerInputError } from '../core/errors.js';
@@ -160,6 +160,8 @@ export function createTaskRunner(planner: PlannerContext, options: { checkRespon
   }
 
   function batch(items: readonly unknown[], requestId: string, profile?: ProfileLaw): Uint8Array {
+    // The profile's law arrives as a copy: frozen, it is checked once for the whole batch.
+    if (profile !== undefined) frozenLaw(profile.law);
     let failed = 0;
     const parts = items.map((item, index) => {
       try {

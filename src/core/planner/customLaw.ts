@@ -155,6 +155,26 @@ function customLawEnsemble(point: SurfaceCoefficients, ensemble: unknown): Surfa
  * intervals and pick shares.
  */
 export function customLossSurface(law: CustomLaw): LossSurface {
+  const remembered = typeof law === 'object' && law !== null ? frozenSurfaces.get(law) : undefined;
+  if (remembered !== undefined) return remembered;
+  const surface = checkedLossSurface(law);
+  if (deeplyFrozen(law)) frozenSurfaces.set(law, surface);
+  return surface;
+}
+
+/**
+ * A deeply frozen law (Object.freeze on it and on everything in it, as the server does with the profile versions it
+ * keeps) can never change, so it is checked and its surface built once: later requests get the same surface object,
+ * and what is remembered per surface (its provenance texts, its members' optimum lines) with it.
+ */
+const frozenSurfaces = new WeakMap<object, LossSurface>();
+
+function deeplyFrozen(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  return Object.isFrozen(value) && Object.values(value).every(deeplyFrozen);
+}
+
+function checkedLossSurface(law: CustomLaw): LossSurface {
   if (typeof law !== 'object' || law === null || Array.isArray(law))
     throw new PlannerInputError('law', 'law must be an object with coefficients (and optionally an id)');
   const id: unknown = law.id;

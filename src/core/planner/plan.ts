@@ -19,7 +19,7 @@ import type { Interval } from '../uncertainty/interval.js';
 import { pickShares, pickSharesOfMembers } from '../uncertainty/pickShares.js';
 import type { PlannerUncertainty } from '../uncertainty/plannerUncertainty.js';
 import { SurfaceMemberRows } from '../uncertainty/surfaceMemberRows.js';
-import { surfaceMemberBounds } from '../uncertainty/surfaceMembers.js';
+import { configurationsThatCanWin, memberSummary } from '../uncertainty/surfaceMembers.js';
 import type { ConvertedBudget } from '../units/budget.js';
 import type { ResolvedHardware } from '../units/hardware.js';
 import {
@@ -94,8 +94,8 @@ export function planUncertainty(
 
 /**
  * Each candidate's share of members under which it is the best: from the paper's laws' table, or from a caller's
- * law's own members (`rows`). Those are computed for the candidates that can win under some member: one whose least
- * possible member exceeds another's greatest possible member (surfaceMemberBounds) wins under none, and its members
+ * law's own members (`rows`). Those are computed for the candidates that can win under some member: one that
+ * another beats under every member (configurationsThatCanWin, from the fits alone) wins under none, and its members
  * are computed only if the plan describes it.
  */
 function sharesOf(
@@ -116,8 +116,8 @@ function sharesOf(
         imagesSeen: c.epochs * datasetImages,
       })),
     );
-  const bounds = candidates.map((c) =>
-    surfaceMemberBounds(
+  const summaries = candidates.map((c) =>
+    memberSummary(
       own,
       own.fits,
       own.models,
@@ -126,10 +126,8 @@ function sharesOf(
       MAX_JFT_VALIDATION_LOSS,
     ),
   );
-  let ceiling = Number.POSITIVE_INFINITY;
-  for (const b of bounds) ceiling = Math.min(ceiling, b.upper);
-  bounds.forEach((b, i) => {
-    if (b.lower <= ceiling) rows.row(i);
+  configurationsThatCanWin(own, own.models, summaries, MAX_JFT_VALIDATION_LOSS).forEach((canWin, i) => {
+    if (canWin) rows.row(i);
   });
   return pickSharesOfMembers(rows.computed());
 }

@@ -39,6 +39,24 @@ export function optimumLines(
   fits: JackknifeFits<SurfaceCoefficients>,
   costLaw: CostPowerLaw,
 ): OptimumLines {
+  // The same fits and cost law give the same lines: remembered per fits (a profile's law plans many times).
+  const remembered = rememberedLines.get(fits);
+  if (remembered?.costLaw === costLaw && remembered.weights === ensemble.weights) return remembered.lines;
+  const lines = mixedLines(ensemble, fits, costLaw);
+  rememberedLines.set(fits, { costLaw, weights: ensemble.weights, lines });
+  return lines;
+}
+
+const rememberedLines = new WeakMap<
+  JackknifeFits<SurfaceCoefficients>,
+  { readonly costLaw: CostPowerLaw; readonly weights: Float64Array; readonly lines: OptimumLines }
+>();
+
+function mixedLines(
+  ensemble: EnsembleWeights,
+  fits: JackknifeFits<SurfaceCoefficients>,
+  costLaw: CostPowerLaw,
+): OptimumLines {
   return {
     intercept: memberQuantity(ensemble, fits, (law) => lineOf(law, costLaw)[0]),
     slope: memberQuantity(ensemble, fits, (law) => lineOf(law, costLaw)[1]),

@@ -3,7 +3,7 @@
  * held within what is physically possible. The paper's laws tabulate these once per variant (predictionGrid.ts); a
  * caller's law (POST /v1/fits) arrives with a request, so its members are computed directly for the few
  * configurations a plan needs (surfaceMemberRows.ts: the candidates that can win under some member, found by
- * surfaceMemberBounds, and those it describes): tabulating it would take about 80 ms, far more than a plan made with it.
+ * configurationsThatCanWin, and those it describes): tabulating it would take about 80 ms, far more than a plan made with it.
  */
 
 import { predictSurface, type SurfaceCoefficients } from '../laws/surface.js';
@@ -53,57 +53,100 @@ export function surfaceMembersAt(
 }
 
 /** Largest |weight| of each column over the members, remembered per weight table (they are shared and read only). */
-const largestWeights = new WeakMap<Float64Array, Float64Array>();
+const largestOfColumns = new WeakMap<Float64Array, Float64Array>();
 function largestWeightPerColumn(ensemble: EnsembleWeights): Float64Array {
-  let largest = largestWeights.get(ensemble.weights);
+  let largest = largestOfColumns.get(ensemble.weights);
   if (largest === undefined) {
     const columns = ensemble.models.length;
     largest = new Float64Array(columns);
     for (let m = 0; m < ensemble.memberCount; m++)
       for (let c = 0; c < columns; c++)
         largest[c] = Math.max(largest[c] as number, Math.abs(ensemble.weights[m * columns + c] as number));
-    largestWeights.set(ensemble.weights, largest);
+    largestOfColumns.set(ensemble.weights, largest);
   }
   return largest;
 }
 
-/** The least and the most any member of surfaceMembersAt can be at one configuration. */
-export interface MemberBounds {
+/**
+ * What surfaceMembersAt mixes at one configuration, without mixing it: the point fit's prediction, each jackknife
+ * fit's deviation from their mean (a member is point + s sum_g w_mg deviation_g, mixMembers), and bounds on every
+ * member, point -+ s sum_g max_m |w_mg| |deviation_g| widened for rounding and held in [MIN_MEMBER_PREDICTION, max] as
+ * the members are.
+ */
+export interface MemberSummary {
+  readonly point: number;
+  readonly deviations: Float64Array;
   readonly lower: number;
   readonly upper: number;
 }
 
-/**
- * Bounds on every member surfaceMembersAt would write at (F, D), from the jackknife fits alone: a member is
- * point + s sum_g w_mg (d_g - mean d) (mixMembers), so it lies within point -+ s sum_g max_m |w_mg| |d_g - mean d|,
- * widened by a millionth for rounding and held in [MIN_MEMBER_PREDICTION, max] as the members are. A plan uses them
- * to skip the members of a candidate that cannot be the best under any member.
- */
-export function surfaceMemberBounds(
+export function memberSummary(
   ensemble: EnsembleWeights,
   fits: JackknifeFits<SurfaceCoefficients>,
   models: readonly string[],
   flopsPerImage: number,
   imagesSeen: number,
   max: number,
-): MemberBounds {
+): MemberSummary {
   const at = (law: SurfaceCoefficients) => {
     const value = predictSurface(law, flopsPerImage, imagesSeen);
     return Number.isFinite(value) ? value : max;
   };
   const G = models.length;
-  const values = fits.leaveOneOut.map((f) => at(f.law));
+  const deviations = new Float64Array(G);
   let mean = 0;
-  for (const v of values) mean += v / G;
-  const largest = largestWeightPerColumn(ensemble);
-  let spread = 0;
-  values.forEach((v, g) => {
-    spread += (largest[ensemble.models.indexOf(models[g] as string)] as number) * Math.abs(v - mean);
+  fits.leaveOneOut.forEach((f, g) => {
+    deviations[g] = at(f.law);
+    mean += (deviations[g] as number) / G;
   });
+  const largest = largestWeights(ensemble, models);
+  let spread = 0;
+  for (let g = 0; g < G; g++) {
+    deviations[g] = (deviations[g] as number) - mean;
+    spread += (largest[g] as number) * Math.abs(deviations[g] as number);
+  }
   const point = at(fits.point);
-  const reach = Math.sqrt((G - 1) / G) * spread + 1e-6 * (Math.abs(point) + spread);
+  const reach = jackknifeScale(G) * spread + ROUNDING * (Math.abs(point) + spread);
   const held = (x: number) => Math.min(Math.max(x, MIN_MEMBER_PREDICTION), max);
-  return { lower: held(point - reach), upper: held(point + reach) };
+  return { point, deviations, lower: held(point - reach), upper: held(point + reach) };
+}
+
+/** Relative allowance for the rounding of a member's sum of a few products: far above it, far below any real gap. */
+const ROUNDING = 1e-9;
+
+const jackknifeScale = (G: number) => Math.sqrt((G - 1) / G);
+
+/**
+ * Which of several configurations can be the lowest under some member (ties going to the earlier one, as in
+ * pickSharesOfMembers), from their summaries alone. Configuration c is out if another, y, is lower under every member:
+ * c_m - y_m = point_c - point_y + s sum_g w_mg (d_cg - d_yg) > 0 for all m when point_c - point_y exceeds
+ * s sum_g max_m |w_mg| |d_cg - d_yg|. The members of two configurations move together (they share weights), so this
+ * rules out far more than comparing their bounds. Held members can tie (both at the maximum, or both at the
+ * minimum), so y must come first, or c's members stay above the minimum and y's below the maximum.
+ */
+export function configurationsThatCanWin(
+  ensemble: EnsembleWeights,
+  models: readonly string[],
+  summaries: readonly MemberSummary[],
+  max: number,
+): boolean[] {
+  const largest = largestWeights(ensemble, models);
+  const s = jackknifeScale(models.length);
+  const dominates = (y: MemberSummary, c: MemberSummary, yFirst: boolean) => {
+    if (!yFirst && !(c.lower > MIN_MEMBER_PREDICTION && y.upper < max)) return false;
+    let reach = 0;
+    for (let g = 0; g < models.length; g++)
+      reach += (largest[g] as number) * Math.abs((c.deviations[g] as number) - (y.deviations[g] as number));
+    return c.point - y.point > s * reach + ROUNDING * (Math.abs(c.point) + Math.abs(y.point) + reach);
+  };
+  return summaries.map((c, i) => !summaries.some((y, j) => j !== i && dominates(y, c, j < i)));
+}
+
+/** Largest |weight| over the members of each model's column, in the order of `models`. */
+function largestWeights(ensemble: EnsembleWeights, models: readonly string[]): Float64Array {
+  const byColumn = largestWeightPerColumn(ensemble);
+  if (models === ensemble.models) return byColumn;
+  return Float64Array.from(models, (m) => byColumn[ensemble.models.indexOf(m)] as number);
 }
 
 /** Quantiles of a row of members, by selection (the row is reordered, which a row's quantiles do not depend on). */

@@ -1,14 +1,15 @@
 // Oracles: the members themselves (surfaceMembersAt) must lie inside the bounds computed without them, for surfaces
-// drawn at random; and the pick shares found with the pruned candidates must equal those from every candidate's
-// members, since a pruned candidate wins under no member.
+// drawn at random; and the pick shares found with only the candidates that can win must equal those from every
+// candidate's members, since a candidate ruled out wins under no member.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SurfaceCoefficients } from '../../../src/core/laws/surface.js';
 import { ENSEMBLE_MEMBERS, ENSEMBLE_SEED, memberWeights } from '../../../src/core/uncertainty/lawEnsemble.js';
 import { pickSharesOfMembers } from '../../../src/core/uncertainty/pickShares.js';
 import {
+  configurationsThatCanWin,
+  memberSummary,
   type SurfaceEnsemble,
-  surfaceMemberBounds,
   surfaceMembersAt,
 } from '../../../src/core/uncertainty/surfaceMembers.js';
 
@@ -63,14 +64,14 @@ const membersAt = (own: SurfaceEnsemble, c: { flopsPerImage: number; imagesSeen:
   surfaceMembersAt(own, own.fits, own.models, c.flopsPerImage, c.imagesSeen, MAX_LOSS, out);
   return out;
 };
-const boundsAt = (own: SurfaceEnsemble, c: { flopsPerImage: number; imagesSeen: number }) =>
-  surfaceMemberBounds(own, own.fits, own.models, c.flopsPerImage, c.imagesSeen, MAX_LOSS);
+const summaryAt = (own: SurfaceEnsemble, c: { flopsPerImage: number; imagesSeen: number }) =>
+  memberSummary(own, own.fits, own.models, c.flopsPerImage, c.imagesSeen, MAX_LOSS);
 
-describe('surfaceMemberBounds', () => {
+describe('memberSummary and configurationsThatCanWin', () => {
   it('holds every member of surfaceMembersAt (2,000 random surfaces and configurations)', () => {
     fc.assert(
       fc.property(ensemble, configuration, (own, c) => {
-        const { lower, upper } = boundsAt(own, c);
+        const { lower, upper } = summaryAt(own, c);
         for (const member of membersAt(own, c)) {
           expect(member).toBeGreaterThanOrEqual(lower);
           expect(member).toBeLessThanOrEqual(upper);
@@ -80,18 +81,50 @@ describe('surfaceMemberBounds', () => {
     );
   });
 
-  it('pruning by the bounds leaves the pick shares unchanged (500 random sets of 2-16 candidates)', () => {
+  it('ruling candidates out leaves the pick shares unchanged (1,000 random sets of 2-16 candidates)', () => {
+    let ruledOut = 0;
     fc.assert(
       fc.property(ensemble, fc.array(configuration, { minLength: 2, maxLength: 16 }), (own, candidates) => {
-        const bounds = candidates.map((c) => boundsAt(own, c));
-        const ceiling = Math.min(...bounds.map((b) => b.upper));
-        const all = candidates.map((c) => membersAt(own, c));
-        const pruned = candidates.map((c, i) =>
-          (bounds[i] as { lower: number }).lower <= ceiling ? membersAt(own, c) : undefined,
+        const canWin = configurationsThatCanWin(
+          own,
+          own.models,
+          candidates.map((c) => summaryAt(own, c)),
+          MAX_LOSS,
         );
-        expect(pickSharesOfMembers(pruned)).toEqual(pickSharesOfMembers(all));
+        const all = candidates.map((c) => membersAt(own, c));
+        const some = candidates.map((c, i) => (canWin[i] ? membersAt(own, c) : undefined));
+        ruledOut += canWin.filter((x) => !x).length;
+        expect(pickSharesOfMembers(some)).toEqual(pickSharesOfMembers(all));
       }),
-      { numRuns: 500 },
+      { numRuns: 1_000 },
     );
+    // The check is not vacuous: most random candidates are ruled out.
+    expect(ruledOut).toBeGreaterThan(1_000);
+  });
+
+  it('keeps a candidate held at the maximum when a later one, lower before holding, ties with it there', () => {
+    // Refits equal to the point fit: every member is the point prediction, so the later candidate (lower loss) is
+    // lower under every member before holding; but both are held at MAX_LOSS, a tie the earlier one wins.
+    const point = { E: 20, A: 1e4, B: 1e4, alpha: 0.5, beta: 0.5 };
+    const models = ['a', 'b', 'c', 'd'];
+    const own: SurfaceEnsemble = {
+      seed: ENSEMBLE_SEED,
+      memberCount: ENSEMBLE_MEMBERS,
+      models,
+      weights: memberWeights(ENSEMBLE_SEED, ENSEMBLE_MEMBERS, models.length),
+      fits: { point, leaveOneOut: models.map((model) => ({ model, law: point })) },
+      residualLogSd: 0.01,
+      resampling: 'test',
+    };
+    const candidates = [
+      { flopsPerImage: 1e9, imagesSeen: 1e8 },
+      { flopsPerImage: 1e9, imagesSeen: 1e9 },
+    ];
+    const summaries = candidates.map((c) => summaryAt(own, c));
+    expect((summaries[1] as { point: number }).point).toBeLessThan((summaries[0] as { point: number }).point);
+    const all = candidates.map((c) => membersAt(own, c));
+    expect(all.every((row) => row.every((m) => m === MAX_LOSS))).toBe(true);
+    expect(configurationsThatCanWin(own, own.models, summaries, MAX_LOSS)[0]).toBe(true);
+    expect(pickSharesOfMembers(all)).toEqual(Float64Array.from([1, 0]));
   });
 });
