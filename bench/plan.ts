@@ -4,19 +4,27 @@
  * same run: the budget conversion alone (the cheapest core call a plan makes) and JSON.stringify of the plan (what
  * the HTTP layer spends just serialising it).
  *
- *   npx tsx bench/plan.ts [calls]
+ *   npx tsx bench/plan.ts [calls]   (after npm run build: it measures the compiled core)
  */
 
 import fastJson from 'fast-json-stringify';
 import { PlanSchema } from '../src/api/plans/schemas.js';
 import { responseJsonSchema } from '../src/api/serializer.js';
-import { fitPaperLaws } from '../src/core/laws/paperLaws.js';
-import { createPlannerContext } from '../src/core/planner/context.js';
-import { plan } from '../src/core/planner/plan.js';
 import type { PlanRequest } from '../src/core/planner/request.js';
-import { fitLawEnsemble } from '../src/core/uncertainty/lawEnsemble.js';
-import { toTpuV4CoreHours } from '../src/core/units/budget.js';
-import { joinedUtf8 } from '../src/workers/tasks.js';
+import { compiled } from './compiled.js';
+
+// The compiled build (npm run build), as the server runs it.
+const { fitPaperLaws } =
+  await compiled<typeof import('../src/core/laws/paperLaws.js')>('core/laws/paperLaws.js');
+const { createPlannerContext } =
+  await compiled<typeof import('../src/core/planner/context.js')>('core/planner/context.js');
+const { plan } = await compiled<typeof import('../src/core/planner/plan.js')>('core/planner/plan.js');
+const { fitLawEnsemble } = await compiled<typeof import('../src/core/uncertainty/lawEnsemble.js')>(
+  'core/uncertainty/lawEnsemble.js',
+);
+const { toTpuV4CoreHours } =
+  await compiled<typeof import('../src/core/units/budget.js')>('core/units/budget.js');
+const { joinedUtf8 } = await compiled<typeof import('../src/workers/tasks.js')>('workers/tasks.js');
 
 const calls = Number(process.argv[2] ?? 200_000);
 const laws = fitPaperLaws();
