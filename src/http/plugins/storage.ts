@@ -56,22 +56,17 @@ const storagePlugin: FastifyPluginAsync<StorageOptions> = async (app, options) =
   });
   app.decorate('profileLaws', new ProfileLaws(app));
   if (options.openAtStart) app.addHook('onReady', async () => void (await app.store()));
-  // Plugins' onClose hooks run before the HTTP server's own (hooks close in reverse order), so requests still in
-  // flight at shutdown could find the connections gone: the database is closed once they have been answered (the
-  // shutdown's grace period bounds the wait by cutting their connections).
-  let inFlight = 0;
-  app.addHook('onRequest', async (_request, reply) => {
-    inFlight += 1;
-    reply.raw.once('close', () => {
-      inFlight -= 1;
-    });
-  });
+  // onClose hooks run in reverse order of registration, and Fastify registers the one that closes the HTTP server last,
+  // so this runs once the server takes no more requests; those still being handled (their client may have gone away)
+  // are awaited, so none finds the connections gone. The shutdown's grace period bounds the wait.
   app.addHook('onClose', async () => {
-    if (options.store !== undefined || opening === undefined) return;
-    while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    if (options.store !== undefined) return;
+    // A request still in flight may be the first to open the database.
+    await app.inFlight.idle();
+    if (opening === undefined) return;
     const store = await opening.catch(() => undefined);
     await store?.database.close();
   });
 };
 
-export default fp(storagePlugin, { name: 'storage' });
+export default fp(storagePlugin, { name: 'storage', dependencies: ['in-flight'] });
