@@ -8,19 +8,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/database.js';
 import { Store } from '../../src/storage/store.js';
-import { DATABASE_CASES, freshDatabaseOptions } from '../storage/databases.js';
+import { appEnvFor, DATABASE_CASES, freshDatabaseOptions } from '../storage/databases.js';
 import { buildTestApp } from './helpers.js';
 
 const BUDGET = { budget: { amount: 20_000, unit: 'tpu_v4_core_hours' } } as const;
 const HOLD_HEADER = 'x-test-hold';
-
-/** The app's environment for a database the app opens (and closes) itself. */
-function envFor(options: ReturnType<typeof freshDatabaseOptions>['options']): Record<string, string> {
-  if (options.databaseUrl === undefined) return { DATA_DIR: options.dataDir };
-  const url = new URL(options.databaseUrl);
-  url.searchParams.set('options', `-c search_path=${options.schema}`);
-  return { DATABASE_URL: url.toString() };
-}
 
 describe.each(DATABASE_CASES)('closing with requests in flight on $dialect', ({ dialect, skip }) => {
   let cleanup: (() => Promise<void>) | undefined;
@@ -39,7 +31,7 @@ describe.each(DATABASE_CASES)('closing with requests in flight on $dialect', ({ 
     await setup.migrate();
     const token = (await new Store(setup).createKey('vision', 'write')).token;
     await setup.close();
-    const app: FastifyInstance = await buildTestApp(envFor(fresh.options));
+    const app: FastifyInstance = await buildTestApp(appEnvFor(fresh.options));
     let release!: () => void;
     const released = new Promise<void>((resolve) => {
       release = resolve;
