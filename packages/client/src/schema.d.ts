@@ -183,7 +183,7 @@ export interface paths {
         put?: never;
         /**
          * Create a profile: your runs, fitted, as your team's named calibration
-         * @description Fits the runs as POST /v1/fits does (on the worker threads) and stores runs and fit as version 1. Plan against it with `profile` in POST /v1/plans, /v1/plans/batch, /v1/targets or GET /v1/evaluate. Accepts Idempotency-Key. Needs a key with scope write.
+         * @description Fits the runs as POST /v1/fits does (on the worker threads) and stores runs and fit as version 1. Plan against it with `profile` in POST /v1/plans, /v1/plans/batch, /v1/targets or GET /v1/evaluate. Accepts Idempotency-Key: a retry with the same key and body gets the first answer for 24 h by default (IDEMPOTENCY_RETENTION_HOURS); after that the key is new. Needs a key with scope write.
          */
         post: operations["createProfile"];
         delete?: never;
@@ -251,7 +251,7 @@ export interface paths {
         put?: never;
         /**
          * Record what a run planned with the profile reached
-         * @description Give planId (from POST /v1/plans with record: true) to compare with that plan's prediction. With addToRuns the run joins the profile's runs and the profile is refitted into a new version. Accepts Idempotency-Key. Needs scope write.
+         * @description Give planId (from POST /v1/plans with record: true) to compare with that plan's prediction. With addToRuns the run joins the profile's runs and the profile is refitted into a new version. Accepts Idempotency-Key: a retry with the same key and body gets the first answer for 24 h by default (IDEMPOTENCY_RETENTION_HOURS); after that the key is new. Needs scope write.
          */
         post: operations["recordOutcome"];
         delete?: never;
@@ -2181,7 +2181,7 @@ export interface operations {
                     "application/json": components["schemas"]["Plan"];
                 };
             };
-            /** @description Recorded (record: true): the plan with its id; Location names it. */
+            /** @description Recorded (record: true): the plan with its id; Location names it. Accepts Idempotency-Key: a retry with the same key and body gets the first answer for 24 h by default (IDEMPOTENCY_RETENTION_HOURS); after that the key is new. */
             201: {
                 headers: {
                     [name: string]: unknown;

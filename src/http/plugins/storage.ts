@@ -49,7 +49,9 @@ const storagePlugin: FastifyPluginAsync<StorageOptions> = async (app, options) =
         { database: database.location, dialect: database.dialect, migrations: ran },
         'database ready',
       );
-      return new Store(database);
+      return new Store(database, {
+        idempotencyRetentionHours: options.storage.idempotencyRetentionHours,
+      });
     } catch (error) {
       await database.close().catch(() => {});
       throw error;
