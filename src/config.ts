@@ -66,6 +66,8 @@ export interface AppConfig {
     readonly dataDir: string;
     readonly databaseUrl: string | undefined;
     readonly requireApiKey: boolean;
+    /** How long an Idempotency-Key's answer is replayed; then the key is new again and its record is purged. */
+    readonly idempotencyRetentionHours: number;
   };
 }
 
@@ -202,6 +204,8 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   REQUIRE_API_KEY: boolean(false),
+  // The IETF httpapi idempotency-key draft's examples keep keys for 24 hours; at most a year.
+  IDEMPOTENCY_RETENTION_HOURS: integer(1, 365 * 24, 24),
 });
 
 /** Variables whose values may hold secrets: a configuration error names them without echoing the value. */
@@ -262,6 +266,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     memoryLimitBytes: e.MEMORY_LIMIT_MIB * MEBIBYTE,
     rateLimitWorkMax: e.RATE_LIMIT_WORK_MAX,
     sendTimeoutMs: e.SEND_TIMEOUT_MS,
-    storage: { dataDir: e.DATA_DIR, databaseUrl: e.DATABASE_URL, requireApiKey: e.REQUIRE_API_KEY },
+    storage: {
+      dataDir: e.DATA_DIR,
+      databaseUrl: e.DATABASE_URL,
+      requireApiKey: e.REQUIRE_API_KEY,
+      idempotencyRetentionHours: e.IDEMPOTENCY_RETENTION_HOURS,
+    },
   };
 }

@@ -19,6 +19,13 @@ export const ACCESS_PROBLEM_TYPES = {
   invalidReference: 'urn:scaleplan:problem:invalid-reference',
 } as const;
 
+/**
+ * The expiry policy of Idempotency-Key, which the IETF httpapi draft asks a server to publish in its documentation;
+ * src/storage/store.ts enforces it.
+ */
+export const IDEMPOTENCY_KEY_NOTE =
+  'Accepts Idempotency-Key: a retry with the same key and body gets the first answer for 24 h by default (IDEMPOTENCY_RETENTION_HOURS); after that the key is new.';
+
 export const BEARER_SCHEME = 'apiKey';
 
 export const SECURITY_SCHEMES = {

@@ -8,6 +8,8 @@
  *   stored answers to them (src/api/examples.ts), a recorded plan's 201 and one problem per documented error status
  *   (access problems from src/api/access.ts). A named schema carries
  *   no example of its own, so every operation that uses it says what it means.
+ * - an operation that takes an API key uses the database (keys, and all a key reaches, live there), so its 503 says
+ *   the database may be unavailable, shows that problem and declares retry-after.
  * - GET /metrics is described with the server it lives on (METRICS_PORT), which is not the API's.
  * Pure: takes a document, returns a new one.
  */
@@ -16,7 +18,7 @@ import { ACCESS_PROBLEM_EXAMPLES } from './access.js';
 import { responseExamples } from './examples.js';
 import { FITS_REQUEST_EXAMPLE } from './fits/examples.js';
 import { BATCH_REQUEST_EXAMPLE, PLAN_REQUEST_EXAMPLE } from './plans/examples.js';
-import { PROBLEM_CONTENT_TYPE, PROBLEM_EXAMPLES } from './problem.js';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_EXAMPLES, STORAGE_UNAVAILABLE_RESPONSE } from './problem.js';
 import { RECORDED_PLAN_EXAMPLE } from './recordedPlans.js';
 import { TARGET_REQUEST_EXAMPLE } from './targets/examples.js';
 
@@ -85,6 +87,25 @@ function reachable(paths: unknown, schemas: Json): Set<string> {
   return seen;
 }
 
+function storageUnavailable(response: { content?: Record<string, Json> }): Json {
+  const problem = response.content?.[PROBLEM_CONTENT_TYPE];
+  return {
+    description: STORAGE_UNAVAILABLE_RESPONSE.description,
+    headers: {
+      'Retry-After': {
+        description: STORAGE_UNAVAILABLE_RESPONSE.retryAfterDescription,
+        schema: { type: 'integer', minimum: 1 },
+      },
+    },
+    ...(problem && {
+      content: {
+        ...response.content,
+        [PROBLEM_CONTENT_TYPE]: { ...problem, example: STORAGE_UNAVAILABLE_RESPONSE.example },
+      },
+    }),
+  };
+}
+
 function withExamples(paths: Json): Json {
   const result: Json = {};
   for (const [path, item] of Object.entries(paths)) {
@@ -92,6 +113,7 @@ function withExamples(paths: Json): Json {
     for (const [method, value] of Object.entries(item as Json)) {
       const operation = structuredClone(value) as Json & {
         operationId?: string;
+        security?: unknown[];
         requestBody?: { content?: Record<string, Json> };
         responses?: Record<string, { content?: Record<string, Json> }>;
       };
@@ -111,6 +133,9 @@ function withExamples(paths: Json): Json {
           ACCESS_PROBLEM_EXAMPLES[Number(status) as keyof typeof ACCESS_PROBLEM_EXAMPLES];
         if (problem !== undefined && example !== undefined) problem.example = example;
       }
+      const unavailable = operation.responses?.['503'];
+      if (operation.security !== undefined && unavailable !== undefined)
+        Object.assign(unavailable, storageUnavailable(unavailable));
       operations[method] = operation;
     }
     result[path] = operations;

@@ -20,6 +20,7 @@ export const PROBLEM_TYPES = {
   rateLimited: 'urn:scaleplan:problem:rate-limited',
   notReady: 'urn:scaleplan:problem:not-ready',
   overloaded: 'urn:scaleplan:problem:overloaded',
+  storageUnavailable: 'urn:scaleplan:problem:storage-unavailable',
   badRequest: 'urn:scaleplan:problem:bad-request',
   internal: 'urn:scaleplan:problem:internal-error',
 } as const;
@@ -155,6 +156,23 @@ export function problemResponses<S extends DocumentedProblemStatus>(
   }
   return responses;
 }
+
+/** The problem of a request that needs the database while it cannot be reached; retry-after says when to try again. */
+export const STORAGE_UNAVAILABLE_PROBLEM = {
+  type: PROBLEM_TYPES.storageUnavailable,
+  title: 'Storage unavailable',
+  status: 503,
+  detail:
+    'The database is unavailable; retry after the number of seconds in the retry-after header. Planning on the paper laws does not need it.',
+} as const satisfies ProblemBody;
+
+/** The documented 503 of an operation that uses the database (src/api/document.ts). */
+export const STORAGE_UNAVAILABLE_RESPONSE = {
+  description:
+    'The service is starting, shutting down or overloaded, or its database is unavailable (type urn:scaleplan:problem:storage-unavailable); retry after the seconds in retry-after when present.',
+  retryAfterDescription: 'Seconds to wait before retrying; sent with database outages and load shedding.',
+  example: { ...STORAGE_UNAVAILABLE_PROBLEM, instance: '4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21' },
+} as const;
 
 /** Errors every API route can answer with, whatever its input: a rate limit, an unexpected failure, load shedding. */
 export const COMMON_PROBLEMS = [429, 500, 503] as const;

@@ -12,6 +12,7 @@ import admission from './plugins/admission.js';
 import auth from './plugins/auth.js';
 import cors from './plugins/cors.js';
 import docs from './plugins/docs.js';
+import inFlight from './plugins/inFlight.js';
 import jsonBody from './plugins/jsonBody.js';
 import metrics from './plugins/metrics.js';
 import operations from './plugins/operations.js';
@@ -84,6 +85,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // Order matters: plugins that watch routes through onRoute (route index, rate limit, metrics, docs) come first.
   await app.register(readiness);
   await app.register(planner, options.planner ? { planner: options.planner } : {});
+  // Before every plugin whose onRequest hooks use the database (auth), so their requests count as in flight.
+  await app.register(inFlight);
   await app.register(requestId);
   // Before problem details, whose onRequest hook answers 404s: every response, errors included, gets the headers.
   await app.register(security);

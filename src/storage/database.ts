@@ -2,8 +2,16 @@
  * The database: embedded SQLite in DATA_DIR by default, PostgreSQL when DATABASE_URL is set, both behind Kysely (one
  * query layer and one set of migrations for the two dialects).
  */
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  SqliteDialect,
+  sql,
+} from 'kysely';
 import pg from 'pg';
+import { isStorageUnavailable } from './availability.js';
 import { migrateToLatest } from './migrations.js';
 import { openSqlite } from './sqliteDatabase.js';
 import type { Tables } from './tables.js';
@@ -19,7 +27,7 @@ export interface DatabaseOptions {
   readonly schema?: string;
   /** PostgreSQL connections per process. */
   readonly poolSize?: number;
-  /** Called with errors of idle PostgreSQL connections (a restarted server), which would otherwise crash the process. */
+  /** Called with errors of PostgreSQL connections (a restarted server), which would otherwise crash the process. */
   readonly onPoolError?: (error: Error) => void;
 }
 
@@ -29,10 +37,50 @@ export interface Database {
   /** Where the data lives, for logs: the SQLite file, or the PostgreSQL host and database (never the password). */
   readonly location: string;
   migrate(): Promise<string[]>;
+  /** The cheapest round trip (SELECT 1); rejects when the database does not answer. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * How long a query waits for a PostgreSQL connection (a new one, or a free one of the pool) before failing. pg waits
+ * forever by default, so with the server unreachable behind a firewall that drops packets, every request would hang
+ * for the operating system's connect timeout (minutes); failing after this long answers 503 instead.
+ */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * The pool as Kysely sees it, except that a connection whose query failed because the server went away (terminated,
+ * restarted, cut off) is dropped when released rather than handed to the next query: pg notices the closed socket
+ * only when its end arrives, which may be after the release, and the next request would fail on a dead connection.
+ */
+function droppingBrokenConnections(pool: pg.Pool): PostgresPool {
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect();
+      let broken = false;
+      return {
+        // Kysely uses the cursor overload only when its dialect is given a cursor class, which this one is not.
+        query: (async (text: string, parameters: readonly unknown[]) => {
+          try {
+            return await client.query(text, [...parameters]);
+          } catch (error) {
+            if (isStorageUnavailable(error)) broken = true;
+            throw error;
+          }
+        }) as unknown as PostgresPoolClient['query'],
+        release: (destroy) => client.release(destroy === true || broken),
+      };
+    },
+    end: () => pool.end(),
+  };
+}
+
+async function ping(db: Kysely<Tables>): Promise<void> {
+  await sql`select 1`.execute(db);
+}
 
 function describeUrl(url: string): string {
   try {
@@ -53,6 +101,7 @@ export function openDatabase(options: DatabaseOptions): Database {
       dialect: 'sqlite',
       location: sqlite.path,
       migrate: () => migrateToLatest(db as Kysely<unknown>),
+      ping: () => ping(db),
       close: () => db.destroy(),
     };
   }
@@ -62,10 +111,15 @@ export function openDatabase(options: DatabaseOptions): Database {
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
     max: options.poolSize ?? 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
   pool.on('error', (error) => options.onPoolError?.(error));
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  // pg-pool listens for errors of idle connections only; a connection in use that loses its server (a restart,
+  // pg_terminate_backend, a network cut) emits 'error' besides failing its query, and with no listener that would be
+  // an uncaught exception. The query's caller sees the failure; the pool drops the connection when it is released.
+  pool.on('connect', (client) => client.on('error', (error) => options.onPoolError?.(error)));
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: droppingBrokenConnections(pool) }) });
   return {
     db,
     dialect: 'postgres',
@@ -84,6 +138,7 @@ export function openDatabase(options: DatabaseOptions): Database {
       }
       return migrateToLatest(db as Kysely<unknown>);
     },
+    ping: () => ping(db),
     close: () => db.destroy(),
   };
 }

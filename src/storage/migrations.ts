@@ -92,6 +92,20 @@ const MIGRATIONS: Record<string, Migration> = {
         await db.schema.dropTable(table).execute();
     },
   },
+  // Idempotency records expire (Store.purgeExpiredIdempotencyKeys deletes those older than the retention by
+  // created_at); without this index each purge would scan the table.
+  '0002_idempotency_keys_created_at': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createIndex('idempotency_keys_created_at')
+        .on('idempotency_keys')
+        .column('created_at')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('idempotency_keys_created_at').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

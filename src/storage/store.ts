@@ -76,9 +76,20 @@ export type IdempotencyClaim =
 
 /** A first request that never finished (its process died) stops blocking its key after this long. */
 const ABANDONED_CLAIM_MS = 60_000;
+const HOUR_MS = 3_600_000;
+/** How long a stored answer is replayed by default: the IETF httpapi draft's examples keep keys for 24 hours. */
+export const DEFAULT_IDEMPOTENCY_RETENTION_HOURS = 24;
+/**
+ * Expired idempotency records are deleted by a claim at most this often (one indexed DELETE), so the table holds
+ * about a retention period's keys without a timer, and without costing each claim a statement.
+ */
+export const IDEMPOTENCY_PURGE_INTERVAL_MS = 10 * 60_000;
 
-function now(): string {
-  return new Date().toISOString();
+export interface StoreOptions {
+  /** How long an Idempotency-Key's answer is replayed; after that the key is new again. */
+  readonly idempotencyRetentionHours?: number;
+  /** The clock, in milliseconds since the epoch; injected by tests. */
+  readonly nowMs?: () => number;
 }
 
 /** A unique or primary-key violation, in either dialect. */
@@ -121,7 +132,17 @@ export class Store {
   readonly #keyWithProfile;
   readonly #profileHead;
 
-  constructor(readonly database: Database) {
+  readonly #nowMs: () => number;
+  readonly #idempotencyRetentionMs: number;
+  #lastPurgeMs = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    readonly database: Database,
+    options: StoreOptions = {},
+  ) {
+    this.#nowMs = options.nowMs ?? (() => Date.now());
+    this.#idempotencyRetentionMs =
+      (options.idempotencyRetentionHours ?? DEFAULT_IDEMPOTENCY_RETENTION_HOURS) * HOUR_MS;
     this.#db = database.db;
     this.#keyWithProfile = compiledOnce(this.#db, ['keyId', 'profileName'], (p) =>
       this.#db
@@ -151,6 +172,10 @@ export class Store {
     );
   }
 
+  #now(): string {
+    return new Date(this.#nowMs()).toISOString();
+  }
+
   // Teams and keys.
 
   async #ensureTeam(db: Executor, name: string): Promise<string> {
@@ -158,7 +183,7 @@ export class Store {
     if (existing) return existing.id;
     const id = randomUUID();
     try {
-      await db.insertInto('teams').values({ id, name, created_at: now() }).execute();
+      await db.insertInto('teams').values({ id, name, created_at: this.#now() }).execute();
       return id;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -176,7 +201,7 @@ export class Store {
     if (!SCOPES.includes(scope)) throw new Error(`scope must be one of ${SCOPES.join(', ')}`);
     const teamId = await this.#ensureTeam(this.#db, teamName);
     const key = generateKey();
-    const createdAt = now();
+    const createdAt = this.#now();
     await this.#db
       .insertInto('api_keys')
       .values({
@@ -196,7 +221,7 @@ export class Store {
     const id = parseKey(idOrToken)?.id ?? idOrToken;
     const result = await this.#db
       .updateTable('api_keys')
-      .set({ revoked_at: now() })
+      .set({ revoked_at: this.#now() })
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
@@ -261,7 +286,7 @@ export class Store {
     fit: string,
   ): Promise<ProfileVersionRecord | undefined> {
     const id = randomUUID();
-    const createdAt = now();
+    const createdAt = this.#now();
     try {
       await this.#db.transaction().execute(async (trx) => {
         await trx
@@ -367,7 +392,7 @@ export class Store {
     input: string,
     fit: string,
   ): Promise<ProfileVersionRecord | 'missing' | 'stale'> {
-    const createdAt = now();
+    const createdAt = this.#now();
     try {
       return await this.#db.transaction().execute(async (trx) => {
         const head = await trx
@@ -473,7 +498,7 @@ export class Store {
       readonly response: string;
     },
   ): Promise<PlanRecord> {
-    const createdAt = now();
+    const createdAt = this.#now();
     await this.#db
       .insertInto('plans')
       .values({
@@ -549,7 +574,7 @@ export class Store {
     outcome: { readonly planId: string | null; readonly profileVersion: number; readonly body: string },
   ): Promise<OutcomeRecord> {
     const id = randomUUID();
-    const createdAt = now();
+    const createdAt = this.#now();
     await this.#db
       .insertInto('outcomes')
       .values({
@@ -609,9 +634,17 @@ export class Store {
 
   // Idempotency keys (draft-ietf-httpapi-idempotency-key-header).
 
-  /** Claims the key for a first request, or says how to answer a retry. */
+  /**
+   * Claims the key for a first request, or says how to answer a retry. A key whose first use is older than the
+   * retention is new again: its record is replaced.
+   */
   async claimIdempotencyKey(teamId: string, key: string, fingerprint: string): Promise<IdempotencyClaim> {
-    const createdAt = now();
+    const nowMs = this.#nowMs();
+    if (nowMs - this.#lastPurgeMs >= IDEMPOTENCY_PURGE_INTERVAL_MS) {
+      this.#lastPurgeMs = nowMs;
+      await this.purgeExpiredIdempotencyKeys();
+    }
+    const createdAt = this.#now();
     try {
       await this.#db
         .insertInto('idempotency_keys')
@@ -636,9 +669,19 @@ export class Store {
       .where('key', '=', key)
       .executeTakeFirst();
     if (row === undefined) return this.claimIdempotencyKey(teamId, key, fingerprint);
+    if (row.created_at < this.#idempotencyCutoff()) {
+      // Deleted only if still the expired record, so two requests reusing the key together claim it once.
+      await this.#db
+        .deleteFrom('idempotency_keys')
+        .where('team_id', '=', teamId)
+        .where('key', '=', key)
+        .where('created_at', '=', row.created_at)
+        .execute();
+      return this.claimIdempotencyKey(teamId, key, fingerprint);
+    }
     if (row.fingerprint !== fingerprint) return { state: 'mismatch' };
     if (row.status === null || row.headers === null || row.body === null) {
-      if (Date.parse(row.created_at) > Date.now() - ABANDONED_CLAIM_MS) return { state: 'in_progress' };
+      if (Date.parse(row.created_at) > nowMs - ABANDONED_CLAIM_MS) return { state: 'in_progress' };
       const taken = await this.#db
         .updateTable('idempotency_keys')
         .set({ created_at: createdAt })
@@ -655,6 +698,20 @@ export class Store {
       headers: JSON.parse(row.headers) as Record<string, string>,
       body: row.body,
     };
+  }
+
+  /** Records whose first use is older than this (ISO 8601 text sorts as it reads) have expired. */
+  #idempotencyCutoff(): string {
+    return new Date(this.#nowMs() - this.#idempotencyRetentionMs).toISOString();
+  }
+
+  /** Deletes the expired idempotency records of every team (by the created_at index). @returns how many. */
+  async purgeExpiredIdempotencyKeys(): Promise<number> {
+    const deleted = await this.#db
+      .deleteFrom('idempotency_keys')
+      .where('created_at', '<', this.#idempotencyCutoff())
+      .executeTakeFirst();
+    return Number(deleted.numDeletedRows);
   }
 
   async completeIdempotencyKey(

@@ -59,6 +59,7 @@ describe('loadConfig', () => {
       DATA_DIR: '/var/lib/scaleplan',
       DATABASE_URL: 'postgres://app:secret@db:5432/scaleplan',
       REQUIRE_API_KEY: 'true',
+      IDEMPOTENCY_RETENTION_HOURS: '48',
     });
     expect(config).toEqual({
       port: 0,
@@ -87,6 +88,7 @@ describe('loadConfig', () => {
         dataDir: '/var/lib/scaleplan',
         databaseUrl: 'postgres://app:secret@db:5432/scaleplan',
         requireApiKey: true,
+        idempotencyRetentionHours: 48,
       },
     });
   });

@@ -25,7 +25,7 @@ export function testPlanner(): PlannerContext {
 export async function buildTestApp(
   env: Record<string, string> = {},
   logDestination?: { write(line: string): void },
-  options: { store?: Store } = {},
+  options: { store?: Store; openStorageAtStart?: boolean } = {},
 ): Promise<FastifyInstance> {
   const config = loadConfig({
     LOG_LEVEL: 'silent',
@@ -47,6 +47,7 @@ export async function buildTestApp(
     planner: testPlanner(),
     ...(logDestination ? { logDestination } : {}),
     ...(options.store ? { store: options.store } : {}),
+    ...(options.openStorageAtStart ? { openStorageAtStart: true } : {}),
   });
   // ready() resolves once /readyz would say 200, as an orchestrator waits for before sending traffic.
   app.addHook('onReady', async () => {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { validate } from '@readme/openapi-parser';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBLEM_CONTENT_TYPE } from '../../src/api/problem.js';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES } from '../../src/api/problem.js';
 import { buildTestApp } from './helpers.js';
 
 interface Media {
@@ -21,7 +21,11 @@ interface Operation {
   tags?: string[];
   parameters?: { name: string; schema?: unknown; description?: string }[];
   requestBody?: { content: Record<string, Media> };
-  responses: Record<string, { description?: string; content?: Record<string, Media> }>;
+  responses: Record<
+    string,
+    { description?: string; content?: Record<string, Media>; headers?: Record<string, unknown> }
+  >;
+  security?: unknown[];
 }
 
 const committedPath = new URL('../../openapi/openapi.json', import.meta.url);
@@ -85,6 +89,23 @@ describe('openapi/openapi.json', () => {
     expect(metrics.get.responses['200']?.content?.['text/plain']).toBeDefined();
     // And, as documented, the API port does not serve it.
     expect((await app.inject({ url: '/metrics' })).statusCode).toBe(404);
+  });
+
+  it('declares the database outage (503, storage-unavailable, Retry-After) on every operation that takes a key', () => {
+    const keyed = operations().filter(([, operation]) => operation.security !== undefined);
+    // Keys, profiles and recorded plans live in the database: the operations on them, and the planning operations
+    // that accept a profile.
+    expect(keyed.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['GET /v1/profiles', 'POST /v1/plans', 'GET /v1/plans/recorded/{id}']),
+    );
+    for (const [name, operation] of keyed) {
+      const unavailable = operation.responses['503'];
+      expect(unavailable?.headers?.['Retry-After'], name).toBeDefined();
+      expect(unavailable?.content?.[PROBLEM_CONTENT_TYPE]?.example, name).toMatchObject({
+        type: PROBLEM_TYPES.storageUnavailable,
+        status: 503,
+      });
+    }
   });
 
   it.each(operations())('%s has an operationId, a summary and a declared tag', (_name, operation) => {

@@ -69,6 +69,14 @@ export function freshDatabaseOptions(dialect: 'sqlite' | 'postgres'): {
   };
 }
 
+/** The environment (DATA_DIR or DATABASE_URL) of an app that opens, and closes, the database of these options itself. */
+export function appEnvFor(options: DatabaseOptions): Record<string, string> {
+  if (options.databaseUrl === undefined) return { DATA_DIR: options.dataDir };
+  const url = new URL(options.databaseUrl);
+  if (options.schema !== undefined) url.searchParams.set('options', `-c search_path=${options.schema}`);
+  return { DATABASE_URL: url.toString() };
+}
+
 /** A migrated empty database, and how to close and remove it. */
 export async function freshDatabase(
   dialect: 'sqlite' | 'postgres',

@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Readiness probe
-         * @description Answers 200 once start-up work (such as fitting the laws) is done; 503 before that, while closing, and while overloaded (before plans are shed).
+         * @description Answers 200 once start-up work (such as fitting the laws) is done; 503 before that, while closing, while overloaded (before plans are shed) and while the database does not answer a check (SELECT 1 within 1 s, cached for 1 s).
          */
         get: operations["getReadiness"];
         put?: never;
@@ -183,7 +183,7 @@ export interface paths {
         put?: never;
         /**
          * Create a profile: your runs, fitted, as your team's named calibration
-         * @description Fits the runs as POST /v1/fits does (on the worker threads) and stores runs and fit as version 1. Plan against it with `profile` in POST /v1/plans, /v1/plans/batch, /v1/targets or GET /v1/evaluate. Accepts Idempotency-Key. Needs a key with scope write.
+         * @description Fits the runs as POST /v1/fits does (on the worker threads) and stores runs and fit as version 1. Plan against it with `profile` in POST /v1/plans, /v1/plans/batch, /v1/targets or GET /v1/evaluate. Accepts Idempotency-Key: a retry with the same key and body gets the first answer for 24 h by default (IDEMPOTENCY_RETENTION_HOURS); after that the key is new. Needs a key with scope write.
          */
         post: operations["createProfile"];
         delete?: never;
@@ -251,7 +251,7 @@ export interface paths {
         put?: never;
         /**
          * Record what a run planned with the profile reached
-         * @description Give planId (from POST /v1/plans with record: true) to compare with that plan's prediction. With addToRuns the run joins the profile's runs and the profile is refitted into a new version. Accepts Idempotency-Key. Needs scope write.
+         * @description Give planId (from POST /v1/plans with record: true) to compare with that plan's prediction. With addToRuns the run joins the profile's runs and the profile is refitted into a new version. Accepts Idempotency-Key: a retry with the same key and body gets the first answer for 24 h by default (IDEMPOTENCY_RETENTION_HOURS); after that the key is new. Needs scope write.
          */
         post: operations["recordOutcome"];
         delete?: never;
@@ -2181,7 +2181,7 @@ export interface operations {
                     "application/json": components["schemas"]["Plan"];
                 };
             };
-            /** @description Recorded (record: true): the plan with its id; Location names it. */
+            /** @description Recorded (record: true): the plan with its id; Location names it. Accepts Idempotency-Key: a retry with the same key and body gets the first answer for 24 h by default (IDEMPOTENCY_RETENTION_HOURS); after that the key is new. */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2700,18 +2700,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            /** @description The service is starting, shutting down or overloaded, or its database is unavailable (type urn:scaleplan:problem:storage-unavailable); retry after the seconds in retry-after when present. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; sent with database outages and load shedding. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:scaleplan:problem:not-ready",
-                     *       "title": "Not ready",
+                     *       "type": "urn:scaleplan:problem:storage-unavailable",
+                     *       "title": "Storage unavailable",
                      *       "status": 503,
-                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "detail": "The database is unavailable; retry after the number of seconds in the retry-after header. Planning on the paper laws does not need it.",
                      *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */
@@ -3581,18 +3583,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            /** @description The service is starting, shutting down or overloaded, or its database is unavailable (type urn:scaleplan:problem:storage-unavailable); retry after the seconds in retry-after when present. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; sent with database outages and load shedding. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:scaleplan:problem:not-ready",
-                     *       "title": "Not ready",
+                     *       "type": "urn:scaleplan:problem:storage-unavailable",
+                     *       "title": "Storage unavailable",
                      *       "status": 503,
-                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "detail": "The database is unavailable; retry after the number of seconds in the retry-after header. Planning on the paper laws does not need it.",
                      *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */
@@ -4172,18 +4176,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            /** @description The service is starting, shutting down or overloaded, or its database is unavailable (type urn:scaleplan:problem:storage-unavailable); retry after the seconds in retry-after when present. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; sent with database outages and load shedding. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:scaleplan:problem:not-ready",
-                     *       "title": "Not ready",
+                     *       "type": "urn:scaleplan:problem:storage-unavailable",
+                     *       "title": "Storage unavailable",
                      *       "status": 503,
-                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "detail": "The database is unavailable; retry after the number of seconds in the retry-after header. Planning on the paper laws does not need it.",
                      *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */
@@ -5386,18 +5392,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            /** @description The service is starting, shutting down or overloaded, or its database is unavailable (type urn:scaleplan:problem:storage-unavailable); retry after the seconds in retry-after when present. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; sent with database outages and load shedding. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:scaleplan:problem:not-ready",
-                     *       "title": "Not ready",
+                     *       "type": "urn:scaleplan:problem:storage-unavailable",
+                     *       "title": "Storage unavailable",
                      *       "status": 503,
-                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "detail": "The database is unavailable; retry after the number of seconds in the retry-after header. Planning on the paper laws does not need it.",
                      *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */
@@ -5577,18 +5585,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            /** @description The service is starting, shutting down or overloaded, or its database is unavailable (type urn:scaleplan:problem:storage-unavailable); retry after the seconds in retry-after when present. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; sent with database outages and load shedding. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:scaleplan:problem:not-ready",
-                     *       "title": "Not ready",
+                     *       "type": "urn:scaleplan:problem:storage-unavailable",
+                     *       "title": "Storage unavailable",
                      *       "status": 503,
-                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "detail": "The database is unavailable; retry after the number of seconds in the retry-after header. Planning on the paper laws does not need it.",
                      *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */
@@ -6110,18 +6120,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            /** @description The service is starting, shutting down or overloaded, or its database is unavailable (type urn:scaleplan:problem:storage-unavailable); retry after the seconds in retry-after when present. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; sent with database outages and load shedding. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:scaleplan:problem:not-ready",
-                     *       "title": "Not ready",
+                     *       "type": "urn:scaleplan:problem:storage-unavailable",
+                     *       "title": "Storage unavailable",
                      *       "status": 503,
-                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "detail": "The database is unavailable; retry after the number of seconds in the retry-after header. Planning on the paper laws does not need it.",
                      *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */
@@ -6485,18 +6497,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            /** @description The service is starting, shutting down or overloaded, or its database is unavailable (type urn:scaleplan:problem:storage-unavailable); retry after the seconds in retry-after when present. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; sent with database outages and load shedding. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:scaleplan:problem:not-ready",
-                     *       "title": "Not ready",
+                     *       "type": "urn:scaleplan:problem:storage-unavailable",
+                     *       "title": "Storage unavailable",
                      *       "status": 503,
-                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "detail": "The database is unavailable; retry after the number of seconds in the retry-after header. Planning on the paper laws does not need it.",
                      *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */
@@ -7052,18 +7066,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            /** @description The service is starting, shutting down or overloaded, or its database is unavailable (type urn:scaleplan:problem:storage-unavailable); retry after the seconds in retry-after when present. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; sent with database outages and load shedding. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:scaleplan:problem:not-ready",
-                     *       "title": "Not ready",
+                     *       "type": "urn:scaleplan:problem:storage-unavailable",
+                     *       "title": "Storage unavailable",
                      *       "status": 503,
-                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "detail": "The database is unavailable; retry after the number of seconds in the retry-after header. Planning on the paper laws does not need it.",
                      *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */
@@ -7239,18 +7255,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            /** @description The service is starting, shutting down or overloaded, or its database is unavailable (type urn:scaleplan:problem:storage-unavailable); retry after the seconds in retry-after when present. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; sent with database outages and load shedding. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:scaleplan:problem:not-ready",
-                     *       "title": "Not ready",
+                     *       "type": "urn:scaleplan:problem:storage-unavailable",
+                     *       "title": "Storage unavailable",
                      *       "status": 503,
-                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "detail": "The database is unavailable; retry after the number of seconds in the retry-after header. Planning on the paper laws does not need it.",
                      *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */
@@ -7616,18 +7634,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            /** @description The service is starting, shutting down or overloaded, or its database is unavailable (type urn:scaleplan:problem:storage-unavailable); retry after the seconds in retry-after when present. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; sent with database outages and load shedding. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:scaleplan:problem:not-ready",
-                     *       "title": "Not ready",
+                     *       "type": "urn:scaleplan:problem:storage-unavailable",
+                     *       "title": "Storage unavailable",
                      *       "status": 503,
-                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "detail": "The database is unavailable; retry after the number of seconds in the retry-after header. Planning on the paper laws does not need it.",
                      *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */
@@ -7903,18 +7923,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            /** @description The service is starting, shutting down or overloaded, or its database is unavailable (type urn:scaleplan:problem:storage-unavailable); retry after the seconds in retry-after when present. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; sent with database outages and load shedding. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:scaleplan:problem:not-ready",
-                     *       "title": "Not ready",
+                     *       "type": "urn:scaleplan:problem:storage-unavailable",
+                     *       "title": "Storage unavailable",
                      *       "status": 503,
-                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "detail": "The database is unavailable; retry after the number of seconds in the retry-after header. Planning on the paper laws does not need it.",
                      *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */
@@ -8090,18 +8112,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            /** @description The service is starting, shutting down or overloaded, or its database is unavailable (type urn:scaleplan:problem:storage-unavailable); retry after the seconds in retry-after when present. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; sent with database outages and load shedding. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:scaleplan:problem:not-ready",
-                     *       "title": "Not ready",
+                     *       "type": "urn:scaleplan:problem:storage-unavailable",
+                     *       "title": "Storage unavailable",
                      *       "status": 503,
-                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "detail": "The database is unavailable; retry after the number of seconds in the retry-after header. Planning on the paper laws does not need it.",
                      *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */
@@ -8332,18 +8356,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            /** @description The service is starting, shutting down or overloaded, or its database is unavailable (type urn:scaleplan:problem:storage-unavailable); retry after the seconds in retry-after when present. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; sent with database outages and load shedding. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:scaleplan:problem:not-ready",
-                     *       "title": "Not ready",
+                     *       "type": "urn:scaleplan:problem:storage-unavailable",
+                     *       "title": "Storage unavailable",
                      *       "status": 503,
-                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "detail": "The database is unavailable; retry after the number of seconds in the retry-after header. Planning on the paper laws does not need it.",
                      *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */
@@ -8803,18 +8829,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            /** @description The service is starting, shutting down or overloaded, or its database is unavailable (type urn:scaleplan:problem:storage-unavailable); retry after the seconds in retry-after when present. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; sent with database outages and load shedding. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:scaleplan:problem:not-ready",
-                     *       "title": "Not ready",
+                     *       "type": "urn:scaleplan:problem:storage-unavailable",
+                     *       "title": "Storage unavailable",
                      *       "status": 503,
-                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "detail": "The database is unavailable; retry after the number of seconds in the retry-after header. Planning on the paper laws does not need it.",
                      *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */

@@ -2,7 +2,8 @@
  * The one error handler and the one not-found handler: every error the app sends is an RFC 9457 problem object served
  * as application/problem+json, with the request id as its instance. Only messages written for clients (validation
  * messages, PlannerInputError and InfeasibleError, this module's own texts) reach the body; anything else becomes a
- * generic 500 and its stack goes to the log only.
+ * generic 500 and its stack goes to the log only. A database that cannot be reached is a 503 with Retry-After, whose
+ * body never quotes the driver.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -13,7 +14,9 @@ import {
   PROBLEM_TYPES,
   type Problem,
   type ProblemBody,
+  STORAGE_UNAVAILABLE_PROBLEM,
 } from '../../api/problem.js';
+import { isStorageUnavailable } from '../../storage/availability.js';
 import { HttpProblem } from '../httpProblem.js';
 import { WorkRefusedError } from '../work.js';
 import { ForbiddenPropertyError } from './jsonBody.js';
@@ -39,6 +42,7 @@ export function problemFor(error: unknown, request: FastifyRequest): ProblemBody
       detail: error.message,
     };
   }
+  if (isStorageUnavailable(error)) return STORAGE_UNAVAILABLE_PROBLEM;
   if (error instanceof WorkRefusedError) {
     return {
       type: PROBLEM_TYPES.overloaded,
@@ -85,6 +89,12 @@ class RouteIndex {
   }
 }
 
+/**
+ * Retry-After of a database outage: a PostgreSQL restart or failover takes seconds, and readiness (which checks the
+ * database once a second) takes the pod out of rotation meanwhile.
+ */
+export const STORAGE_RETRY_AFTER_SECONDS = 5;
+
 const problemDetailsPlugin: FastifyPluginAsync = async (app) => {
   const routes = new RouteIndex();
   app.addHook('onRoute', (route) => {
@@ -95,7 +105,10 @@ const problemDetailsPlugin: FastifyPluginAsync = async (app) => {
     const problem = problemFor(error, request);
     // Only failures of ours earn a stack in the log; shed load is counted by the summary line's 503, not logged twice.
     if (problem.type === PROBLEM_TYPES.internal) request.log.error({ err: error }, 'request failed');
-    else request.log.debug({ err: error }, 'not served');
+    else if (problem.type === PROBLEM_TYPES.storageUnavailable) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', String(STORAGE_RETRY_AFTER_SECONDS));
+    } else request.log.debug({ err: error }, 'not served');
     if (error instanceof WorkRefusedError) reply.header('retry-after', String(error.retryAfterSeconds));
     if (error instanceof HttpProblem) reply.headers(error.headers);
     return sendProblem(request, reply, problem);

@@ -2,13 +2,24 @@
  * The database behind profiles, keys, recorded plans and outcomes, as `app.store()`. The server opens and migrates it
  * before it listens (openAtStart), so a schema problem stops the process at once; apps built for tests open it on first
  * use, so the many that never touch a profile never create a file.
+ *
+ * An unreachable database does not stop the server: planning on the paper laws needs none, so the server starts and
+ * serves it, /readyz names the database while it does not answer (a SELECT 1 within a second, at most once a second),
+ * requests that need it get 503 with Retry-After (plugins/problemDetails.ts), and the next request that needs it
+ * opens and migrates it again.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppConfig } from '../../config.js';
+import { isStorageUnavailable } from '../../storage/availability.js';
 import { openDatabase } from '../../storage/database.js';
 import { Store } from '../../storage/store.js';
+import { cachedCheck } from '../cachedCheck.js';
 import { ProfileLaws } from '../profileLaws.js';
+
+/** A readiness probe's database check: how long it may take, and how long its answer serves later probes. */
+const DATABASE_CHECK_TIMEOUT_MS = 1_000;
+const DATABASE_CHECK_TTL_MS = 1_000;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -38,7 +49,9 @@ const storagePlugin: FastifyPluginAsync<StorageOptions> = async (app, options) =
         { database: database.location, dialect: database.dialect, migrations: ran },
         'database ready',
       );
-      return new Store(database);
+      return new Store(database, {
+        idempotencyRetentionHours: options.storage.idempotencyRetentionHours,
+      });
     } catch (error) {
       await database.close().catch(() => {});
       throw error;
@@ -55,23 +68,40 @@ const storagePlugin: FastifyPluginAsync<StorageOptions> = async (app, options) =
     return opening;
   });
   app.decorate('profileLaws', new ProfileLaws(app));
-  if (options.openAtStart) app.addHook('onReady', async () => void (await app.store()));
-  // Plugins' onClose hooks run before the HTTP server's own (hooks close in reverse order), so requests still in
-  // flight at shutdown could find the connections gone: the database is closed once they have been answered (the
-  // shutdown's grace period bounds the wait by cutting their connections).
-  let inFlight = 0;
-  app.addHook('onRequest', async (_request, reply) => {
-    inFlight += 1;
-    reply.raw.once('close', () => {
-      inFlight -= 1;
+  if (options.openAtStart)
+    app.addHook('onReady', async () => {
+      try {
+        await app.store();
+      } catch (error) {
+        if (!isStorageUnavailable(error)) throw error;
+        app.log.warn({ err: error }, 'database unavailable at start; serving without it until it answers');
+      }
     });
+  let answered = true;
+  const databaseAnswers = cachedCheck(async () => (await app.store()).database.ping(), {
+    ttlMs: DATABASE_CHECK_TTL_MS,
+    timeoutMs: DATABASE_CHECK_TIMEOUT_MS,
   });
+  app.readiness.addCheck('database', async () => {
+    const answers = await databaseAnswers();
+    if (answers !== answered) {
+      if (answers) app.log.info('database answers again');
+      else app.log.warn('database does not answer');
+      answered = answers;
+    }
+    return answers;
+  });
+  // onClose hooks run in reverse order of registration, and Fastify registers the one that closes the HTTP server last,
+  // so this runs once the server takes no more requests; those still being handled (their client may have gone away)
+  // are awaited, so none finds the connections gone. The shutdown's grace period bounds the wait.
   app.addHook('onClose', async () => {
-    if (options.store !== undefined || opening === undefined) return;
-    while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    if (options.store !== undefined) return;
+    // A request still in flight may be the first to open the database.
+    await app.inFlight.idle();
+    if (opening === undefined) return;
     const store = await opening.catch(() => undefined);
     await store?.database.close();
   });
 };
 
-export default fp(storagePlugin, { name: 'storage' });
+export default fp(storagePlugin, { name: 'storage', dependencies: ['in-flight', 'readiness'] });

@@ -1,6 +1,7 @@
 /**
- * Probes. /healthz says the process serves HTTP and checks nothing else, so an orchestrator restarts only a wedged
- * process; /readyz says whether to send traffic (see plugins/readiness.ts). Neither is rate limited.
+ * Probes. /healthz says the process serves HTTP and checks nothing else (not the database either), so an orchestrator
+ * restarts only a wedged process, never one whose database is down; /readyz says whether to send traffic (see
+ * plugins/readiness.ts). Neither is rate limited.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -49,7 +50,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getReadiness',
         summary: 'Readiness probe',
         description:
-          'Answers 200 once start-up work (such as fitting the laws) is done; 503 before that, while closing, and while overloaded (before plans are shed).',
+          'Answers 200 once start-up work (such as fitting the laws) is done; 503 before that, while closing, while overloaded (before plans are shed) and while the database does not answer a check (SELECT 1 within 1 s, cached for 1 s).',
         tags: ['operations'],
         response: { 200: ReadySchema, ...problemResponses(500, 503) },
       },
@@ -58,7 +59,8 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       const { state, pending } = app.readiness;
       // Past the "unready" step the pod asks for no new traffic, before it starts shedding plans.
       const pressured = state === 'ready' && app.pressureLevel() !== 'ok' && app.pressureLevel() !== 'heavy';
-      if (state === 'ready' && !pressured) return { status: 'ready' as const };
+      const failing = state === 'ready' && !pressured ? await app.readiness.failingChecks() : [];
+      if (state === 'ready' && !pressured && failing.length === 0) return { status: 'ready' as const };
       return reply
         .code(503)
         .type(PROBLEM_CONTENT_TYPE)
@@ -71,7 +73,9 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
               ? 'The service is shutting down.'
               : pressured
                 ? 'The service is overloaded (event-loop delay or memory); it sheds load if this goes on.'
-                : `The service is starting; waiting for: ${pending.join(', ')}.`,
+                : failing.length > 0
+                  ? `Not answering: ${failing.join(', ')}. Planning on the paper laws still works.`
+                  : `The service is starting; waiting for: ${pending.join(', ')}.`,
           instance: request.id,
         });
     },

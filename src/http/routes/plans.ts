@@ -3,7 +3,7 @@
  * a batch of more than a few items on the worker threads, as an operation when large.
  */
 import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
-import { accessProblemResponses, KEY_OPTIONAL } from '../../api/access.js';
+import { accessProblemResponses, IDEMPOTENCY_KEY_NOTE, KEY_OPTIONAL } from '../../api/access.js';
 import { ACCEPTED_RESPONSE } from '../../api/operations/schemas.js';
 import {
   BatchEnvelopeSchema,
@@ -40,7 +40,10 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
         security: KEY_OPTIONAL,
         response: {
           200: jsonResponse(PlanSchema),
-          201: jsonResponse(PlanSchema, 'Recorded (record: true): the plan with its id; Location names it.'),
+          201: jsonResponse(
+            PlanSchema,
+            `Recorded (record: true): the plan with its id; Location names it. ${IDEMPOTENCY_KEY_NOTE}`,
+          ),
           ...problemResponses(400, 413, 415, 422, ...COMMON_PROBLEMS),
           ...accessProblemResponses(401, 403, 404, 409),
         },

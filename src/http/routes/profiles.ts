@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { accessProblemResponses, KEY_REQUIRED } from '../../api/access.js';
+import { accessProblemResponses, IDEMPOTENCY_KEY_NOTE, KEY_REQUIRED } from '../../api/access.js';
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
 import {
   CALIBRATION_EXAMPLE,
@@ -192,8 +192,7 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'createProfile',
         summary: "Create a profile: your runs, fitted, as your team's named calibration",
-        description:
-          'Fits the runs as POST /v1/fits does (on the worker threads) and stores runs and fit as version 1. Plan against it with `profile` in POST /v1/plans, /v1/plans/batch, /v1/targets or GET /v1/evaluate. Accepts Idempotency-Key. Needs a key with scope write.',
+        description: `Fits the runs as POST /v1/fits does (on the worker threads) and stores runs and fit as version 1. Plan against it with \`profile\` in POST /v1/plans, /v1/plans/batch, /v1/targets or GET /v1/evaluate. ${IDEMPOTENCY_KEY_NOTE} Needs a key with scope write.`,
         tags: ['profiles'],
         security: KEY_REQUIRED,
         body: ProfileCreateSchema.meta({ examples: [PROFILE_CREATE_EXAMPLE] }),
@@ -408,8 +407,7 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: 'recordOutcome',
         summary: 'Record what a run planned with the profile reached',
-        description:
-          "Give planId (from POST /v1/plans with record: true) to compare with that plan's prediction. With addToRuns the run joins the profile's runs and the profile is refitted into a new version. Accepts Idempotency-Key. Needs scope write.",
+        description: `Give planId (from POST /v1/plans with record: true) to compare with that plan's prediction. With addToRuns the run joins the profile's runs and the profile is refitted into a new version. ${IDEMPOTENCY_KEY_NOTE} Needs scope write.`,
         tags: ['profiles'],
         security: KEY_REQUIRED,
         params: ProfileParamsSchema,
