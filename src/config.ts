@@ -68,6 +68,11 @@ export interface AppConfig {
     readonly requireApiKey: boolean;
     /** How long an Idempotency-Key's answer is replayed; then the key is new again and its record is purged. */
     readonly idempotencyRetentionHours: number;
+    /**
+     * Whether /readyz fails while the database does not answer. Off by default: the database is shared by every pod,
+     * so an outage would take them all out of rotation, planning on the paper's laws included, which needs none.
+     */
+    readonly readinessNeedsDatabase: boolean;
   };
 }
 
@@ -206,6 +211,7 @@ const EnvSchema = z.object({
   REQUIRE_API_KEY: boolean(false),
   // The IETF httpapi idempotency-key draft's examples keep keys for 24 hours; at most a year.
   IDEMPOTENCY_RETENTION_HOURS: integer(1, 365 * 24, 24),
+  READINESS_NEEDS_DATABASE: boolean(false),
 });
 
 /** Variables whose values may hold secrets: a configuration error names them without echoing the value. */
@@ -271,6 +277,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
       databaseUrl: e.DATABASE_URL,
       requireApiKey: e.REQUIRE_API_KEY,
       idempotencyRetentionHours: e.IDEMPOTENCY_RETENTION_HOURS,
+      readinessNeedsDatabase: e.READINESS_NEEDS_DATABASE,
     },
   };
 }

@@ -30,7 +30,9 @@ afterEach(async () => {
 });
 
 async function serverApp(env: Record<string, string>): Promise<FastifyInstance> {
-  const app = await buildTestApp(env, undefined, { openStorageAtStart: true });
+  const app = await buildTestApp({ READINESS_NEEDS_DATABASE: 'true', ...env }, undefined, {
+    openStorageAtStart: true,
+  });
   cleanups.push(() => app.close());
   await app.ready();
   return app;
@@ -113,6 +115,24 @@ describe('while the database is unavailable', () => {
     await expectServesWithoutDatabase(app);
     const ready = await app.inject({ url: '/readyz' });
     expect(expectProblem(ready, 503).detail).toMatch(/database/);
+    // By default a shared database's outage does not unready the pod: it still serves the paper's laws.
+    const byDefault = await buildTestApp(
+      { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' },
+      undefined,
+      {
+        openStorageAtStart: true,
+      },
+    );
+    try {
+      await expectServesWithoutDatabase(byDefault);
+      expect((await byDefault.inject({ url: '/readyz' })).statusCode).toBe(200);
+    } finally {
+      await byDefault.close();
+    }
+  });
+
+  it('answers 503 to what needs the database (PostgreSQL refused), naming nothing of the driver', async () => {
+    const app = await serverApp({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' });
     const token = `sp_0123456789abcdef_${'A'.repeat(43)}`;
     expectStorageUnavailable(await app.inject({ url: '/v1/profiles', headers: bearer(token) }));
     expectStorageUnavailable(

@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Readiness probe
-         * @description Answers 200 once start-up work (such as fitting the laws) is done; 503 before that, while closing, while overloaded (before plans are shed) and while the database does not answer a check (SELECT 1 within 1 s, cached for 1 s).
+         * @description Answers 200 once start-up work (such as fitting the laws) is done; 503 before that, while closing, while overloaded (before plans are shed) and, when READINESS_NEEDS_DATABASE is set, while the database does not answer a check (SELECT 1 within 1 s, cached for 1 s).
          */
         get: operations["getReadiness"];
         put?: never;

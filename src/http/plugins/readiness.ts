@@ -2,7 +2,8 @@
  * Readiness: /readyz answers 200 only once the app has booted and every start-up task registered with
  * `app.readiness.waitFor(name)` has called its done function, and 503 again from the moment the app starts closing.
  *
- * Once ready, it also asks the dependencies registered with `app.readiness.addCheck(name, check)` (the database):
+ * Once ready, it also asks the dependencies registered with `app.readiness.addCheck(name, check)` (the database, when
+ * READINESS_NEEDS_DATABASE is set):
  * while one does not answer, /readyz says 503 naming it. Each check bounds and caches its own cost, since probes
  * come every few seconds from every orchestrator and proxy.
  *

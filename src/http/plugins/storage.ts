@@ -82,7 +82,8 @@ const storagePlugin: FastifyPluginAsync<StorageOptions> = async (app, options) =
     ttlMs: DATABASE_CHECK_TTL_MS,
     timeoutMs: DATABASE_CHECK_TIMEOUT_MS,
   });
-  app.readiness.addCheck('database', async () => {
+  // Logged either way; a readiness check only when configured (a shared database's outage would unready every pod).
+  const databaseCheck = async () => {
     const answers = await databaseAnswers();
     if (answers !== answered) {
       if (answers) app.log.info('database answers again');
@@ -90,7 +91,8 @@ const storagePlugin: FastifyPluginAsync<StorageOptions> = async (app, options) =
       answered = answers;
     }
     return answers;
-  });
+  };
+  if (options.storage.readinessNeedsDatabase) app.readiness.addCheck('database', databaseCheck);
   // onClose hooks run in reverse order of registration, and Fastify registers the one that closes the HTTP server last,
   // so this runs once the server takes no more requests; those still being handled (their client may have gone away)
   // are awaited, so none finds the connections gone. The shutdown's grace period bounds the wait.
