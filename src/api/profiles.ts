@@ -132,10 +132,20 @@ const CalibrationEntrySchema = z.object({
   model: z.string(),
   epochs: z.number(),
   profileVersion: VersionNumber,
-  observed: z.object({ jftValidationLoss: z.number(), imagenetTop1Percent: z.number().optional() }),
+  observed: z.object({
+    jftValidationLoss: z.number(),
+    imagenetTop1Percent: z.number().optional(),
+    costTpuV4CoreHours: z.number().optional(),
+  }),
   predicted: z.object({
     jftValidationLoss: z.number(),
     jftValidationLossPredictionInterval: IntervalSchema.optional(),
+    imagenetTop1Percent: z
+      .number()
+      .optional()
+      .describe("By the paper's fine-tuning law (a profile calibrates the JFT loss only)."),
+    imagenetTop1PercentPredictionInterval: IntervalSchema.optional(),
+    costTpuV4CoreHours: z.number().optional().describe('What the plan or the cost law put the run at.'),
     source: z
       .enum(['plan', 'profile_law'])
       .describe(
@@ -145,12 +155,33 @@ const CalibrationEntrySchema = z.object({
   error: z.object({
     jftValidationLoss: z.number().describe('observed - predicted.'),
     relative: z.number().describe('(observed - predicted) / observed.'),
+    imagenetTop1Percent: z
+      .number()
+      .optional()
+      .describe('observed - predicted, in percentage points (when the outcome gave top-1).'),
+    costRelative: z
+      .number()
+      .optional()
+      .describe('(observed - predicted) / observed cost (when the outcome gave its cost).'),
   }),
   covered: z
     .boolean()
     .optional()
     .describe('Whether the prediction interval held the observed loss (when the prediction had one).'),
+  top1Covered: z
+    .boolean()
+    .optional()
+    .describe('Whether the top-1 prediction interval held the observed top-1 (when both are there).'),
 });
+
+const CoverageSchema = z
+  .object({
+    n: z.number().int().min(0).describe('Outcomes whose prediction carried an interval.'),
+    covered: z.number().int().min(0),
+    coverage: z.number().min(0).max(1).describe('covered / n; compare with the level the plans asked for.'),
+  })
+  .nullable()
+  .describe('Null when no prediction carried an interval.');
 
 export const CalibrationSchema = z
   .object({
@@ -164,18 +195,34 @@ export const CalibrationSchema = z
         .describe('Mean of (observed - predicted) / observed: the bias.'),
       meanAbsoluteRelativeError: z.number().nullable(),
       rmseRelative: z.number().nullable(),
-      intervals: z
+      intervals: CoverageSchema,
+      imagenetTop1: z
         .object({
-          n: z.number().int().min(0).describe('Outcomes whose prediction carried an interval.'),
-          covered: z.number().int().min(0),
-          coverage: z
+          n: z.number().int().min(0),
+          meanError: z
             .number()
-            .min(0)
-            .max(1)
-            .describe('covered / n; compare with the level the plans asked for.'),
+            .nullable()
+            .describe('Mean of observed - predicted, percentage points: the bias.'),
+          meanAbsoluteError: z.number().nullable(),
+          rmse: z.number().nullable(),
+          intervals: CoverageSchema,
         })
         .nullable()
-        .describe('Null when no prediction carried an interval.'),
+        .describe('Over the outcomes that gave top-1; null when none did.'),
+      cost: z
+        .object({
+          n: z.number().int().min(0),
+          meanRelativeError: z
+            .number()
+            .nullable()
+            .describe(
+              'Mean of (observed - predicted) / observed: positive when runs cost more than planned.',
+            ),
+          meanAbsoluteRelativeError: z.number().nullable(),
+          rmseRelative: z.number().nullable(),
+        })
+        .nullable()
+        .describe('Over the outcomes that gave their cost; null when none did.'),
     }),
     source: z.string(),
   })
@@ -229,6 +276,10 @@ export const PROFILE_LIST_EXAMPLE = {
   nextCursor: 'eyJhZnRlciI6InZpc2lvbiJ9',
 } as const;
 
+/** How the calibration report's numbers are made, stated in every report. */
+export const CALIBRATION_SOURCE =
+  "JFT loss and cost: relative error (observed - predicted) / observed per outcome; ImageNet top-1: observed - predicted in percentage points, predicted by the paper's fine-tuning law; coverage: the share of prediction intervals holding the observed value (core/calibration/calibrationSummary.ts)";
+
 export const CALIBRATION_EXAMPLE = {
   profile: { name: 'vision', latestVersion: 1 },
   outcomes: [
@@ -249,7 +300,8 @@ export const CALIBRATION_EXAMPLE = {
     meanAbsoluteRelativeError: 0.0012062,
     rmseRelative: 0.0012062,
     intervals: null,
+    imagenetTop1: null,
+    cost: null,
   },
-  source:
-    'relative error (observed - predicted) / observed per outcome; coverage: the share of prediction intervals holding the observed loss (core/calibration/calibrationSummary.ts)',
+  source: CALIBRATION_SOURCE,
 } as const;

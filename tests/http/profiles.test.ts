@@ -186,13 +186,18 @@ describe.each(DATABASE_CASES)('profiles on $dialect', ({ dialect, skip }) => {
     expect(fetched.json()).toMatchObject({ id: plan.id, profile: { name: 'main', version: 2 }, plan });
     expectProblem(await call('POST', '/v1/plans', read, { ...BUDGET, record: true }), 403);
 
-    const { model, epochs, predicted } = plan.recommendation;
+    const { model, epochs, predicted, costTpuV4CoreHours } = plan.recommendation;
     const observedLoss = predicted.jftValidationLoss * 1.02;
+    // Top-1 1.5 points under the plan's, a cost 10 % over it.
+    const observedTop1 = predicted.imagenetTop1Percent - 1.5;
+    const observedCost = costTpuV4CoreHours * 1.1;
     const outcome = await call('POST', '/v1/profiles/main/outcomes', write, {
       planId: plan.id,
       model: model.name,
       epochs,
       loss: observedLoss,
+      imagenetTop1Percent: observedTop1,
+      costTpuV4CoreHours: observedCost,
     });
     expect(outcome.statusCode, outcome.body).toBe(201);
     expect(outcome.json()).toMatchObject({ planId: plan.id, profileVersion: 2 });
@@ -221,10 +226,25 @@ describe.each(DATABASE_CASES)('profiles on $dialect', ({ dialect, skip }) => {
       (observedLoss - predicted.jftValidationLoss) / observedLoss,
       12,
     );
+    expect(fromPlan.error.imagenetTop1Percent).toBeCloseTo(-1.5, 9);
+    expect(fromPlan.error.costRelative).toBeCloseTo(0.1 / 1.1, 12);
+    const top1Interval = predicted.imagenetTop1PercentPredictionInterval;
+    expect(fromPlan.top1Covered).toBe(
+      top1Interval === undefined
+        ? undefined
+        : observedTop1 >= top1Interval.lower && observedTop1 <= top1Interval.upper,
+    );
     expect(fromLaw.predicted).toMatchObject({
       jftValidationLoss: evaluation.predicted.jftValidationLoss,
+      imagenetTop1Percent: evaluation.predicted.imagenetTop1Percent,
+      costTpuV4CoreHours: evaluation.costTpuV4CoreHours,
       source: 'profile_law',
     });
+    // The outcome without top-1 or cost is compared on the loss alone.
+    expect(fromLaw.error.imagenetTop1Percent).toBeUndefined();
+    expect(fromLaw.error.costRelative).toBeUndefined();
+    expect(report.summary.imagenetTop1).toMatchObject({ n: 1, meanAbsoluteError: expect.closeTo(1.5, 9) });
+    expect(report.summary.cost).toMatchObject({ n: 1, meanRelativeError: expect.closeTo(0.1 / 1.1, 12) });
     expect(report.summary.n).toBe(2);
     expect(report.summary.meanAbsoluteRelativeError).toBeCloseTo(
       (Math.abs(fromPlan.error.relative) + Math.abs(fromLaw.error.relative)) / 2,
@@ -256,12 +276,18 @@ describe.each(DATABASE_CASES)('profiles on $dialect', ({ dialect, skip }) => {
       ).json();
       const { model, epochs, predicted } = plan.recommendation;
       const interval = predicted.jftValidationLossPredictionInterval;
-      for (const loss of [predicted.jftValidationLoss, predicted.jftValidationLoss * 1.5]) {
+      // Top-1 too: the point prediction, then 20 points under it, far outside any interval the law gives.
+      const top1Interval = predicted.imagenetTop1PercentPredictionInterval;
+      for (const [loss, top1] of [
+        [predicted.jftValidationLoss, predicted.imagenetTop1Percent],
+        [predicted.jftValidationLoss * 1.5, predicted.imagenetTop1Percent - 20],
+      ]) {
         const posted = await call('POST', '/v1/profiles/figure-2/outcomes', write, {
           planId: plan.id,
           model: model.name,
           epochs,
           loss,
+          imagenetTop1Percent: top1,
         });
         expect(posted.statusCode, posted.body).toBe(201);
       }
@@ -274,6 +300,10 @@ describe.each(DATABASE_CASES)('profiles on $dialect', ({ dialect, skip }) => {
         expect(report.outcomes.map((o: { covered?: boolean }) => o.covered)).toEqual([true, false]);
         expect(report.outcomes[0].predicted.jftValidationLossPredictionInterval).toEqual(interval);
         expect(report.summary.intervals).toEqual({ n: 2, covered: 1, coverage: 0.5 });
+        expect(top1Interval).toBeDefined();
+        expect(report.outcomes.map((o: { top1Covered?: boolean }) => o.top1Covered)).toEqual([true, false]);
+        expect(report.summary.imagenetTop1.intervals).toEqual({ n: 2, covered: 1, coverage: 0.5 });
+        expect(report.summary.imagenetTop1.meanError).toBeCloseTo(-10, 9);
       }
     },
   );

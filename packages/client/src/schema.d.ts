@@ -289,7 +289,7 @@ export interface paths {
         };
         /**
          * Predicted against observed, for every recorded outcome of the profile
-         * @description Each outcome is compared with its plan's prediction for the model and epochs trained (when its plan recommended or listed them), else with the law of the profile version it belongs to, evaluated at them. The summary gives the relative errors and, over the predictions that carried an interval, how often it held the observed loss. Needs scope read.
+         * @description Each outcome is compared with its plan's prediction for the model and epochs trained (when its plan recommended or listed them), else with the law of the profile version it belongs to, evaluated at them: its JFT loss, and its ImageNet top-1 and cost when the outcome gave them. The summary gives the errors and, over the predictions that carried an interval, how often it held the observed value. Needs scope read.
          */
         get: operations["getCalibration"];
         put?: never;
@@ -8183,9 +8183,11 @@ export interface operations {
                      *         "meanRelativeError": -0.0012062,
                      *         "meanAbsoluteRelativeError": 0.0012062,
                      *         "rmseRelative": 0.0012062,
-                     *         "intervals": null
+                     *         "intervals": null,
+                     *         "imagenetTop1": null,
+                     *         "cost": null
                      *       },
-                     *       "source": "relative error (observed - predicted) / observed per outcome; coverage: the share of prediction intervals holding the observed loss (core/calibration/calibrationSummary.ts)"
+                     *       "source": "JFT loss and cost: relative error (observed - predicted) / observed per outcome; ImageNet top-1: observed - predicted in percentage points, predicted by the paper's fine-tuning law; coverage: the share of prediction intervals holding the observed value (core/calibration/calibrationSummary.ts)"
                      *     }
                      */
                     "application/json": {
@@ -8204,10 +8206,16 @@ export interface operations {
                             observed: {
                                 jftValidationLoss: number;
                                 imagenetTop1Percent?: number;
+                                costTpuV4CoreHours?: number;
                             };
                             predicted: {
                                 jftValidationLoss: number;
                                 jftValidationLossPredictionInterval?: components["schemas"]["Interval"];
+                                /** @description By the paper's fine-tuning law (a profile calibrates the JFT loss only). */
+                                imagenetTop1Percent?: number;
+                                imagenetTop1PercentPredictionInterval?: components["schemas"]["Interval"];
+                                /** @description What the plan or the cost law put the run at. */
+                                costTpuV4CoreHours?: number;
                                 /**
                                  * @description plan: the recorded plan's prediction for this model and epochs; profile_law: the version's law evaluated at them.
                                  * @enum {string}
@@ -8219,9 +8227,15 @@ export interface operations {
                                 jftValidationLoss: number;
                                 /** @description (observed - predicted) / observed. */
                                 relative: number;
+                                /** @description observed - predicted, in percentage points (when the outcome gave top-1). */
+                                imagenetTop1Percent?: number;
+                                /** @description (observed - predicted) / observed cost (when the outcome gave its cost). */
+                                costRelative?: number;
                             };
                             /** @description Whether the prediction interval held the observed loss (when the prediction had one). */
                             covered?: boolean;
+                            /** @description Whether the top-1 prediction interval held the observed top-1 (when both are there). */
+                            top1Covered?: boolean;
                         }[];
                         summary: {
                             n: number;
@@ -8236,6 +8250,30 @@ export interface operations {
                                 covered: number;
                                 /** @description covered / n; compare with the level the plans asked for. */
                                 coverage: number;
+                            } | null;
+                            /** @description Over the outcomes that gave top-1; null when none did. */
+                            imagenetTop1: {
+                                n: number;
+                                /** @description Mean of observed - predicted, percentage points: the bias. */
+                                meanError: number | null;
+                                meanAbsoluteError: number | null;
+                                rmse: number | null;
+                                /** @description Null when no prediction carried an interval. */
+                                intervals: {
+                                    /** @description Outcomes whose prediction carried an interval. */
+                                    n: number;
+                                    covered: number;
+                                    /** @description covered / n; compare with the level the plans asked for. */
+                                    coverage: number;
+                                } | null;
+                            } | null;
+                            /** @description Over the outcomes that gave their cost; null when none did. */
+                            cost: {
+                                n: number;
+                                /** @description Mean of (observed - predicted) / observed: positive when runs cost more than planned. */
+                                meanRelativeError: number | null;
+                                meanAbsoluteRelativeError: number | null;
+                                rmseRelative: number | null;
                             } | null;
                         };
                         source: string;

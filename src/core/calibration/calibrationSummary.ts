@@ -2,7 +2,9 @@
  * How well a law predicted the runs trained with it: the relative error of each prediction, e = (observed - predicted)
  * / observed, summarised by its mean (the bias: positive when the law was optimistic about the loss), its mean
  * absolute value and its root mean square, and the empirical coverage of the prediction intervals (the share of
- * observations inside them), which a calibrated 95 % interval brings near 0.95 as outcomes accumulate.
+ * observations inside them), which a calibrated 95 % interval brings near 0.95 as outcomes accumulate. For a
+ * percentage (ImageNet top-1), whose relative error would depend on how far from 100 % it sits, the same summary of the
+ * plain difference observed - predicted, in percentage points (differenceSummary).
  */
 
 export interface CalibrationPoint {
@@ -55,5 +57,35 @@ export function calibrationSummary(points: readonly CalibrationPoint[]): Calibra
     meanAbsoluteRelativeError: n === 0 ? null : sumAbsolute / n,
     rmseRelative: n === 0 ? null : Math.sqrt(sumSquares / n),
     intervals: withInterval === 0 ? null : { n: withInterval, covered, coverage: covered / withInterval },
+  };
+}
+
+export interface DifferenceSummary {
+  readonly n: number;
+  /** Mean of observed - predicted: the bias, in the quantity's unit. Null with no points. */
+  readonly meanError: number | null;
+  readonly meanAbsoluteError: number | null;
+  readonly rmse: number | null;
+  /** Null when no point had an interval. */
+  readonly intervals: CalibrationSummary['intervals'];
+}
+
+export function differenceSummary(points: readonly CalibrationPoint[]): DifferenceSummary {
+  const n = points.length;
+  let sum = 0;
+  let sumAbsolute = 0;
+  let sumSquares = 0;
+  for (const point of points) {
+    const e = point.observed - point.predicted;
+    sum += e;
+    sumAbsolute += Math.abs(e);
+    sumSquares += e * e;
+  }
+  return {
+    n,
+    meanError: n === 0 ? null : sum / n,
+    meanAbsoluteError: n === 0 ? null : sumAbsolute / n,
+    rmse: n === 0 ? null : Math.sqrt(sumSquares / n),
+    intervals: calibrationSummary(points).intervals,
   };
 }

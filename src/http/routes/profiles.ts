@@ -12,6 +12,7 @@ import { accessProblemResponses, IDEMPOTENCY_KEY_NOTE, KEY_REQUIRED } from '../.
 import { COMMON_PROBLEMS, problemResponses } from '../../api/problem.js';
 import {
   CALIBRATION_EXAMPLE,
+  CALIBRATION_SOURCE,
   CalibrationSchema,
   IfMatchHeadersSchema,
   MAX_PAGE_SIZE,
@@ -36,6 +37,7 @@ import { parseVariant } from '../../core/architecture/variants.js';
 import {
   type CalibrationPoint,
   calibrationSummary,
+  differenceSummary,
   isCovered,
   relativeError,
 } from '../../core/calibration/calibrationSummary.js';
@@ -535,7 +537,7 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getCalibration',
         summary: 'Predicted against observed, for every recorded outcome of the profile',
         description:
-          "Each outcome is compared with its plan's prediction for the model and epochs trained (when its plan recommended or listed them), else with the law of the profile version it belongs to, evaluated at them. The summary gives the relative errors and, over the predictions that carried an interval, how often it held the observed loss. Needs scope read.",
+          "Each outcome is compared with its plan's prediction for the model and epochs trained (when its plan recommended or listed them), else with the law of the profile version it belongs to, evaluated at them: its JFT loss, and its ImageNet top-1 and cost when the outcome gave them. The summary gives the errors and, over the predictions that carried an interval, how often it held the observed value. Needs scope read.",
         tags: ['profiles'],
         security: KEY_REQUIRED,
         params: ProfileParamsSchema,
@@ -555,7 +557,9 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
       const outcomes = await store.listOutcomes(principal.teamId, head.id, MAX_CALIBRATION_OUTCOMES);
       const planIds = [...new Set(outcomes.flatMap((o) => (o.planId === null ? [] : [o.planId])))];
       const plans = new Map((await store.getPlans(principal.teamId, planIds)).map((p) => [p.id, p]));
-      const points: CalibrationPoint[] = [];
+      const losses: CalibrationPoint[] = [];
+      const top1s: CalibrationPoint[] = [];
+      const costs: CalibrationPoint[] = [];
       const entries = [];
       for (const outcome of outcomes) {
         const observed = JSON.parse(outcome.body) as z.infer<typeof OutcomeCreateSchema>;
@@ -564,15 +568,32 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
         const predicted =
           (plan && predictionInPlan(plan.response, variant, observed.epochs)) ??
           (await predictionByLaw(app, head.id, name, outcome.profileVersion, variant, observed.epochs));
-        const point: CalibrationPoint = {
+        const loss: CalibrationPoint = {
           observed: observed.loss,
           predicted: predicted.jftValidationLoss,
           ...(predicted.jftValidationLossPredictionInterval && {
             interval: predicted.jftValidationLossPredictionInterval,
           }),
         };
-        points.push(point);
-        const covered = isCovered(point);
+        const top1: CalibrationPoint | undefined =
+          observed.imagenetTop1Percent === undefined || predicted.imagenetTop1Percent === undefined
+            ? undefined
+            : {
+                observed: observed.imagenetTop1Percent,
+                predicted: predicted.imagenetTop1Percent,
+                ...(predicted.imagenetTop1PercentPredictionInterval && {
+                  interval: predicted.imagenetTop1PercentPredictionInterval,
+                }),
+              };
+        const cost: CalibrationPoint | undefined =
+          observed.costTpuV4CoreHours === undefined || predicted.costTpuV4CoreHours === undefined
+            ? undefined
+            : { observed: observed.costTpuV4CoreHours, predicted: predicted.costTpuV4CoreHours };
+        losses.push(loss);
+        if (top1) top1s.push(top1);
+        if (cost) costs.push(cost);
+        const covered = isCovered(loss);
+        const top1Covered = top1 && isCovered(top1);
         entries.push({
           outcomeId: outcome.id,
           ...(outcome.planId === null ? {} : { planId: outcome.planId }),
@@ -581,24 +602,42 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
           profileVersion: outcome.profileVersion,
           observed: {
             jftValidationLoss: observed.loss,
-            ...(observed.imagenetTop1Percent === undefined
-              ? {}
-              : { imagenetTop1Percent: observed.imagenetTop1Percent }),
+            ...(observed.imagenetTop1Percent !== undefined && {
+              imagenetTop1Percent: observed.imagenetTop1Percent,
+            }),
+            ...(observed.costTpuV4CoreHours !== undefined && {
+              costTpuV4CoreHours: observed.costTpuV4CoreHours,
+            }),
           },
           predicted,
           error: {
             jftValidationLoss: observed.loss - predicted.jftValidationLoss,
-            relative: relativeError(point),
+            relative: relativeError(loss),
+            ...(top1 && { imagenetTop1Percent: top1.observed - top1.predicted }),
+            ...(cost && { costRelative: relativeError(cost) }),
           },
           ...(covered === undefined ? {} : { covered }),
+          ...(top1Covered === undefined ? {} : { top1Covered }),
         });
       }
+      const { n: _n, ...costSummary } = calibrationSummary(costs);
       return {
         profile: { name, latestVersion: head.version },
         outcomes: entries,
-        summary: calibrationSummary(points),
-        source:
-          'relative error (observed - predicted) / observed per outcome; coverage: the share of prediction intervals holding the observed loss (core/calibration/calibrationSummary.ts)',
+        summary: {
+          ...calibrationSummary(losses),
+          imagenetTop1: top1s.length === 0 ? null : differenceSummary(top1s),
+          cost:
+            costs.length === 0
+              ? null
+              : {
+                  n: costs.length,
+                  meanRelativeError: costSummary.meanRelativeError,
+                  meanAbsoluteRelativeError: costSummary.meanAbsoluteRelativeError,
+                  rmseRelative: costSummary.rmseRelative,
+                },
+        },
+        source: CALIBRATION_SOURCE,
       };
     },
   );
@@ -606,16 +645,47 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
 
 interface Prediction {
   readonly jftValidationLoss: number;
-  readonly jftValidationLossPredictionInterval?: { readonly lower: number; readonly upper: number };
+  readonly jftValidationLossPredictionInterval?: Interval;
+  readonly imagenetTop1Percent?: number;
+  readonly imagenetTop1PercentPredictionInterval?: Interval;
+  readonly costTpuV4CoreHours?: number;
   readonly source: 'plan' | 'profile_law';
 }
 
-interface StoredConfiguration {
-  readonly model: { readonly name: string };
-  readonly epochs: number;
+interface Interval {
+  readonly lower: number;
+  readonly upper: number;
+}
+
+/** What a configuration (of a recorded plan, or an evaluation) predicts that an outcome can be compared with. */
+interface PredictingConfiguration {
   readonly predicted: {
     readonly jftValidationLoss: number;
-    readonly jftValidationLossPredictionInterval?: { readonly lower: number; readonly upper: number };
+    readonly jftValidationLossPredictionInterval?: Interval;
+    readonly imagenetTop1Percent: number;
+    readonly imagenetTop1PercentPredictionInterval?: Interval;
+  };
+  readonly costTpuV4CoreHours: number;
+}
+
+interface StoredConfiguration extends PredictingConfiguration {
+  readonly model: { readonly name: string };
+  readonly epochs: number;
+}
+
+function predictionOf(configuration: PredictingConfiguration, source: Prediction['source']): Prediction {
+  const { predicted } = configuration;
+  return {
+    jftValidationLoss: predicted.jftValidationLoss,
+    ...(predicted.jftValidationLossPredictionInterval && {
+      jftValidationLossPredictionInterval: predicted.jftValidationLossPredictionInterval,
+    }),
+    imagenetTop1Percent: predicted.imagenetTop1Percent,
+    ...(predicted.imagenetTop1PercentPredictionInterval && {
+      imagenetTop1PercentPredictionInterval: predicted.imagenetTop1PercentPredictionInterval,
+    }),
+    costTpuV4CoreHours: configuration.costTpuV4CoreHours,
+    source,
   };
 }
 
@@ -628,14 +698,7 @@ function predictionInPlan(response: string, variant: string, epochs: number): Pr
   const match = [plan.recommendation, ...plan.alternatives].find(
     (c) => c.model.name === variant && Math.abs(c.epochs - epochs) <= 1e-9 * Math.max(1, epochs),
   );
-  if (match === undefined) return undefined;
-  return {
-    jftValidationLoss: match.predicted.jftValidationLoss,
-    ...(match.predicted.jftValidationLossPredictionInterval && {
-      jftValidationLossPredictionInterval: match.predicted.jftValidationLossPredictionInterval,
-    }),
-    source: 'plan',
-  };
+  return match === undefined ? undefined : predictionOf(match, 'plan');
 }
 
 /** The version's law at this model and epochs, through the same evaluation GET /v1/evaluate?profile= answers with. */
@@ -655,11 +718,5 @@ async function predictionByLaw(
     law: planning.law,
     ...(planning.datasetImages === undefined ? {} : { datasetImages: planning.datasetImages }),
   });
-  return {
-    jftValidationLoss: evaluation.predicted.jftValidationLoss,
-    ...(evaluation.predicted.jftValidationLossPredictionInterval && {
-      jftValidationLossPredictionInterval: evaluation.predicted.jftValidationLossPredictionInterval,
-    }),
-    source: 'profile_law',
-  };
+  return predictionOf(evaluation, 'profile_law');
 }

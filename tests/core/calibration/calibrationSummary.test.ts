@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   calibrationSummary,
+  differenceSummary,
   isCovered,
   relativeError,
 } from '../../../src/core/calibration/calibrationSummary.js';
@@ -37,5 +38,29 @@ describe('calibrationSummary', () => {
     expect(summary.intervals).toEqual({ n: 2, covered: 1, coverage: 0.5 });
     expect(isCovered({ observed: 2.5, predicted: 2.5 })).toBeUndefined();
     expect(relativeError({ observed: 4, predicted: 3 })).toBe(0.25);
+  });
+});
+
+describe('differenceSummary', () => {
+  it('is empty for no points', () => {
+    expect(differenceSummary([])).toEqual({
+      n: 0,
+      meanError: null,
+      meanAbsoluteError: null,
+      rmse: null,
+      intervals: null,
+    });
+  });
+
+  it('averages plain differences in the unit of the quantity, with coverage', () => {
+    // Top-1 of 80 against 82 predicted is -2 points; 85 against 84 is +1.
+    const summary = differenceSummary([
+      { observed: 80, predicted: 82, interval: { lower: 79, upper: 85 } },
+      { observed: 85, predicted: 84, interval: { lower: 83, upper: 84.5 } },
+    ]);
+    expect(summary.meanError).toBeCloseTo(-0.5, 12);
+    expect(summary.meanAbsoluteError).toBeCloseTo(1.5, 12);
+    expect(summary.rmse).toBeCloseTo(Math.sqrt(2.5), 12);
+    expect(summary.intervals).toEqual({ n: 2, covered: 1, coverage: 0.5 });
   });
 });
