@@ -7,13 +7,16 @@
  */
 
 import {
+  GRID_POINTS,
   type GridLaw,
   type GridPosition,
   gridPosition,
   memberOffset,
   memberQuantile,
   type PredictionGrid,
+  type RowSummaries,
 } from './predictionGrid.js';
+import { mixReach } from './surfaceMembers.js';
 
 export interface ShareCandidate {
   /** Index of the variant in the grid (PredictionGrid.variantIndex). */
@@ -40,13 +43,14 @@ export function pickShares(
     positions.push(at);
     ceiling = Math.min(ceiling, memberQuantile(grid, law, c.variant, at, 1));
   }
+  const canWin = gridCandidatesThatCanWin(grid.summaries[law], candidates, positions);
   const best = new Float64Array(M).fill(Number.POSITIVE_INFINITY);
   const winner = new Int32Array(M);
   const table = grid.values[law];
   for (let i = 0; i < candidates.length; i++) {
     const c = candidates[i] as ShareCandidate;
     const at = positions[i] as GridPosition;
-    if (memberQuantile(grid, law, c.variant, at, 0) > ceiling) continue;
+    if (!canWin[i] || memberQuantile(grid, law, c.variant, at, 0) > ceiling) continue;
     // predictionGrid's memberValues fused with the comparison: this loop is most of a plan's time with an ensemble.
     const a = memberOffset(grid, c.variant, at);
     const b = a + M;
@@ -62,6 +66,50 @@ export function pickShares(
   }
   return sharesOfWinners(winner, candidates.length);
 }
+
+/**
+ * Which candidates can be the best under some member, from the grid's row summaries alone (no member is read): between
+ * two rows every member is linear in the position, so at its position a candidate's members are P + s sum_g w_mg d_g
+ * with P and d interpolated like the members, and c loses to y under every member when P_c - P_y exceeds
+ * s times mixReach's bound on sum_g w_mg (d_cg - d_yg) (surfaceMembers.ts, configurationsThatCanWin). Members move together, so this
+ * rules out most candidates and spares reading their rows, which are scattered over the 3 MB table and mostly out of
+ * the processor's caches between requests. Only candidates whose rows hold no member at a bound take part (a held
+ * member is not linear), and the margin covers the table's 32-bit rounding (a relative 6e-8 per value).
+ */
+function gridCandidatesThatCanWin(
+  summaries: RowSummaries,
+  candidates: readonly ShareCandidate[],
+  positions: readonly GridPosition[],
+): boolean[] {
+  const K = summaries.deviationsPerRow;
+  const stride = K + 1;
+  const interpolated = candidates.map((c, i) => {
+    const at = positions[i] as GridPosition;
+    const a = c.variant * GRID_POINTS + at.point;
+    if (summaries.linear[a] !== 1 || summaries.linear[a + 1] !== 1) return undefined;
+    const f = at.fraction;
+    const row = new Float64Array(stride);
+    for (let k = 0; k < stride; k++) {
+      const va = summaries.values[a * stride + k] as number;
+      row[k] = va + f * ((summaries.values[(a + 1) * stride + k] as number) - va);
+    }
+    return row;
+  });
+  const dominates = (y: Float64Array, c: Float64Array) => {
+    const reach = mixReach(summaries.weights, c, y, 1);
+    const gap = (c[0] as number) - (y[0] as number);
+    return (
+      gap >
+      summaries.scale * reach + TABLE_ROUNDING * (Math.abs(c[0] as number) + Math.abs(y[0] as number) + reach)
+    );
+  };
+  return interpolated.map(
+    (c, i) => c === undefined || !interpolated.some((y, j) => j !== i && y !== undefined && dominates(y, c)),
+  );
+}
+
+/** Relative allowance for the table's 32-bit values and the interpolation's rounding: 2^-24 is 6e-8. */
+const TABLE_ROUNDING = 1e-6;
 
 /**
  * The same shares from each candidate's member predictions given directly (one row of memberCount values per

@@ -10,7 +10,13 @@ import { NFNET_VARIANTS, type NfnetVariant } from '../architecture/variants.js';
 import { FACTS } from '../dataset/facts.js';
 import type { SurfaceCoefficients } from '../laws/surface.js';
 import type { JackknifeFits, LawEnsemble } from './lawEnsemble.js';
-import { surfaceMembersAt } from './surfaceMembers.js';
+import {
+  MIN_MEMBER_PREDICTION,
+  memberSummary,
+  surfaceMembersAt,
+  type WeightBounds,
+  weightBounds,
+} from './surfaceMembers.js';
 
 /** Images seen from 1e4 (a few thousand images, far below any run the laws speak for) to 1e16 (past 1e9 core hours). */
 export const GRID_MIN_LN_IMAGES = Math.log(1e4);
@@ -32,7 +38,23 @@ export interface PredictionGrid {
   readonly values: Readonly<Record<GridLaw, Float32Array>>;
   /** The same, each [variant][point] slice sorted, for quantiles. */
   readonly sorted: Readonly<Record<GridLaw, Float32Array>>;
+  /** What each row's members are mixed from, so that rows can be compared without reading them (RowSummaries). */
+  readonly summaries: Readonly<Record<GridLaw, RowSummaries>>;
   readonly variantIndex: ReadonlyMap<NfnetVariant, number>;
+}
+
+/**
+ * A row's members are point + s sum_g w_mg deviation_g (mixMembers) unless one was held at a physical bound. Per
+ * [variant][point]: the point prediction and the K jackknife deviations (`values`, K + 1 per row), and whether no
+ * member was held (`linear`, 1 or 0); with the scale s and what bounds a mix of the weights (`weights`, its columns
+ * in the order of the deviations).
+ */
+export interface RowSummaries {
+  readonly deviationsPerRow: number;
+  readonly values: Float64Array;
+  readonly linear: Uint8Array;
+  readonly scale: number;
+  readonly weights: WeightBounds;
 }
 
 export function buildPredictionGrid(
@@ -43,23 +65,46 @@ export function buildPredictionGrid(
   const size = NFNET_VARIANTS.length * GRID_POINTS * M;
   const table = (fits: JackknifeFits<SurfaceCoefficients>, max: number) => {
     const models = fits.leaveOneOut.map((f) => f.model);
-    const scratch = new Float64Array(models.length);
+    const K = models.length;
+    const scratch = new Float64Array(K);
     const members = new Float64Array(M);
     const values = new Float32Array(size);
     const sorted = new Float32Array(size);
+    const rows = NFNET_VARIANTS.length * GRID_POINTS;
+    const summaryValues = new Float64Array(rows * (K + 1));
+    const linear = new Uint8Array(rows);
     NFNET_VARIANTS.forEach((variant, v) => {
       const F = flopsPerImage[variant];
       for (let p = 0; p < GRID_POINTS; p++) {
         const D = Math.exp(GRID_MIN_LN_IMAGES + p * STEP);
         surfaceMembersAt(ensemble, fits, models, F, D, max, members, scratch);
-        const offset = (v * GRID_POINTS + p) * M;
+        const row = v * GRID_POINTS + p;
+        const offset = row * M;
         values.set(members, offset);
         const slice = sorted.subarray(offset, offset + M);
         slice.set(members);
         slice.sort();
+        const summary = memberSummary(ensemble, fits, models, F, D, max);
+        summaryValues[row * (K + 1)] = summary.point;
+        summaryValues.set(summary.deviations, row * (K + 1) + 1);
+        // Held members are exactly at a bound (surfaceMembersAt), in double precision, before the table rounds them.
+        let lowest = Number.POSITIVE_INFINITY;
+        let highest = Number.NEGATIVE_INFINITY;
+        for (const member of members) {
+          lowest = Math.min(lowest, member);
+          highest = Math.max(highest, member);
+        }
+        linear[row] = lowest > MIN_MEMBER_PREDICTION && highest < max ? 1 : 0;
       }
     });
-    return { values, sorted };
+    const summaries: RowSummaries = {
+      deviationsPerRow: K,
+      values: summaryValues,
+      linear,
+      scale: Math.sqrt((K - 1) / K),
+      weights: weightBounds(ensemble, models),
+    };
+    return { values, sorted, summaries };
   };
   const jft = table(ensemble.jftLoss, MAX_JFT_MEMBER_LOSS);
   const ft = table(ensemble.finetune, 100 - 100 / FACTS.imagenetClasses.value);
@@ -67,6 +112,7 @@ export function buildPredictionGrid(
     members: M,
     values: { jftLoss: jft.values, finetune: ft.values },
     sorted: { jftLoss: jft.sorted, finetune: ft.sorted },
+    summaries: { jftLoss: jft.summaries, finetune: ft.summaries },
     variantIndex: new Map(NFNET_VARIANTS.map((v, i) => [v, i])),
   };
 }

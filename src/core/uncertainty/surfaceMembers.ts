@@ -70,7 +70,7 @@ function largestWeightPerColumn(ensemble: EnsembleWeights): Float64Array {
 /**
  * What surfaceMembersAt mixes at one configuration, without mixing it: the point fit's prediction, each jackknife
  * fit's deviation from their mean (a member is point + s sum_g w_mg deviation_g, mixMembers), and bounds on every
- * member, point -+ s sum_g max_m |w_mg| |deviation_g| widened for rounding and held in [MIN_MEMBER_PREDICTION, max] as
+ * member, point -+ s mixReach(deviations) widened for rounding and held in [MIN_MEMBER_PREDICTION, max] as
  * the members are.
  */
 export interface MemberSummary {
@@ -99,12 +99,8 @@ export function memberSummary(
     deviations[g] = at(f.law);
     mean += (deviations[g] as number) / G;
   });
-  const largest = largestWeights(ensemble, models);
-  let spread = 0;
-  for (let g = 0; g < G; g++) {
-    deviations[g] = (deviations[g] as number) - mean;
-    spread += (largest[g] as number) * Math.abs(deviations[g] as number);
-  }
+  for (let g = 0; g < G; g++) deviations[g] = (deviations[g] as number) - mean;
+  const spread = mixReach(weightBoundsOf(ensemble, models), deviations, undefined, 0);
   const point = at(fits.point);
   const reach = jackknifeScale(G) * spread + ROUNDING * (Math.abs(point) + spread);
   const held = (x: number) => Math.min(Math.max(x, MIN_MEMBER_PREDICTION), max);
@@ -120,8 +116,8 @@ const jackknifeScale = (G: number) => Math.sqrt((G - 1) / G);
  * Which of several configurations can be the lowest under some member (ties going to the earlier one, as in
  * pickSharesOfMembers), from their summaries alone. Configuration c is out if another, y, is lower under every member:
  * c_m - y_m = point_c - point_y + s sum_g w_mg (d_cg - d_yg) > 0 for all m when point_c - point_y exceeds
- * s sum_g max_m |w_mg| |d_cg - d_yg|. The members of two configurations move together (they share weights), so this
- * rules out far more than comparing their bounds. Held members can tie (both at the maximum, or both at the
+ * s mixReach(d_c - d_y), a bound on |sum_g w_mg (d_cg - d_yg)| over the members. The members of two configurations
+ * move together (they share weights), so this rules out far more than comparing their bounds. Held members can tie (both at the maximum, or both at the
  * minimum), so y must come first, or c's members stay above the minimum and y's below the maximum.
  */
 export function configurationsThatCanWin(
@@ -130,23 +126,69 @@ export function configurationsThatCanWin(
   summaries: readonly MemberSummary[],
   max: number,
 ): boolean[] {
-  const largest = largestWeights(ensemble, models);
+  const bounds = weightBoundsOf(ensemble, models);
   const s = jackknifeScale(models.length);
   const dominates = (y: MemberSummary, c: MemberSummary, yFirst: boolean) => {
     if (!yFirst && !(c.lower > MIN_MEMBER_PREDICTION && y.upper < max)) return false;
-    let reach = 0;
-    for (let g = 0; g < models.length; g++)
-      reach += (largest[g] as number) * Math.abs((c.deviations[g] as number) - (y.deviations[g] as number));
+    const reach = mixReach(bounds, c.deviations, y.deviations, 0);
     return c.point - y.point > s * reach + ROUNDING * (Math.abs(c.point) + Math.abs(y.point) + reach);
   };
   return summaries.map((c, i) => !summaries.some((y, j) => j !== i && dominates(y, c, j < i)));
 }
 
-/** Largest |weight| over the members of each model's column, in the order of `models`. */
-function largestWeights(ensemble: EnsembleWeights, models: readonly string[]): Float64Array {
+/** weightBounds, remembered per weight table while the models are the ensemble's own (a caller's law's). */
+const boundsOfWeights = new WeakMap<Float64Array, WeightBounds>();
+function weightBoundsOf(ensemble: EnsembleWeights, models: readonly string[]): WeightBounds {
+  if (models !== ensemble.models) return weightBounds(ensemble, models);
+  let bounds = boundsOfWeights.get(ensemble.weights);
+  if (bounds === undefined) {
+    bounds = weightBounds(ensemble, models);
+    boundsOfWeights.set(ensemble.weights, bounds);
+  }
+  return bounds;
+}
+
+/**
+ * What bounds a mix of the weights, s sum_g w_mg x_g, over every member m: each column's largest |w_mg| (in the order
+ * of `models`) and the largest norm of a member's weights over those columns. Then |sum_g w_mg x_g| is at most both
+ * sum_g max_m |w_mg| |x_g| and max_m ||w_m|| ||x|| (Cauchy-Schwarz), and mixReach takes the smaller.
+ */
+export interface WeightBounds {
+  readonly largest: Float64Array;
+  readonly largestNorm: number;
+}
+
+export function weightBounds(ensemble: EnsembleWeights, models: readonly string[]): WeightBounds {
   const byColumn = largestWeightPerColumn(ensemble);
-  if (models === ensemble.models) return byColumn;
-  return Float64Array.from(models, (m) => byColumn[ensemble.models.indexOf(m)] as number);
+  const columns = models.map((m) => ensemble.models.indexOf(m));
+  const count = ensemble.models.length;
+  let largestNorm = 0;
+  for (let m = 0; m < ensemble.memberCount; m++) {
+    let squares = 0;
+    for (const c of columns) squares += (ensemble.weights[m * count + c] as number) ** 2;
+    largestNorm = Math.max(largestNorm, Math.sqrt(squares));
+  }
+  return { largest: Float64Array.from(columns, (c) => byColumn[c] as number), largestNorm };
+}
+
+/**
+ * The bound of WeightBounds on |sum_g w_mg (a_g - b_g)| over the members, for g from `offset` on in a and b (b
+ * undefined: zeros).
+ */
+export function mixReach(
+  bounds: WeightBounds,
+  a: Float64Array,
+  b: Float64Array | undefined,
+  offset: number,
+): number {
+  let byColumns = 0;
+  let squares = 0;
+  for (let g = 0; g < bounds.largest.length; g++) {
+    const x = (a[g + offset] as number) - (b === undefined ? 0 : (b[g + offset] as number));
+    byColumns += (bounds.largest[g] as number) * Math.abs(x);
+    squares += x * x;
+  }
+  return Math.min(byColumns, bounds.largestNorm * Math.sqrt(squares));
 }
 
 /** Quantiles of a row of members, by selection (the row is reordered, which a row's quantiles do not depend on). */
