@@ -12,7 +12,6 @@ import {
   type GridPosition,
   gridPosition,
   memberOffset,
-  memberQuantile,
   type PredictionGrid,
   type RowSummaries,
 } from './predictionGrid.js';
@@ -25,10 +24,8 @@ export interface ShareCandidate {
 }
 
 /**
- * The share of members under which each candidate is the best (ties go to the earlier candidate). A candidate whose
- * lowest member value exceeds another's highest can win under no member and is skipped without evaluating its
- * members: the interpolated members' range is bounded by the interpolated range of the grid points (the minimum of a
- * weighted sum is at least the weighted sum of the minima).
+ * The share of members under which each candidate is the best (ties go to the earlier candidate). A candidate another
+ * beats under every member (gridCandidatesThatCanWin) is skipped without reading its members.
  */
 export function pickShares(
   grid: PredictionGrid,
@@ -36,21 +33,15 @@ export function pickShares(
   candidates: readonly ShareCandidate[],
 ): Float64Array {
   const M = grid.members;
-  const positions: GridPosition[] = [];
-  let ceiling = Number.POSITIVE_INFINITY;
-  for (const c of candidates) {
-    const at = gridPosition(Math.log(c.imagesSeen));
-    positions.push(at);
-    ceiling = Math.min(ceiling, memberQuantile(grid, law, c.variant, at, 1));
-  }
+  const positions = candidates.map((c) => gridPosition(Math.log(c.imagesSeen)));
   const canWin = gridCandidatesThatCanWin(grid.summaries[law], candidates, positions);
   const best = new Float64Array(M).fill(Number.POSITIVE_INFINITY);
   const winner = new Int32Array(M);
   const table = grid.values[law];
   for (let i = 0; i < candidates.length; i++) {
+    if (!canWin[i]) continue;
     const c = candidates[i] as ShareCandidate;
     const at = positions[i] as GridPosition;
-    if (!canWin[i] || memberQuantile(grid, law, c.variant, at, 0) > ceiling) continue;
     // predictionGrid's memberValues fused with the comparison: this loop is most of a plan's time with an ensemble.
     const a = memberOffset(grid, c.variant, at);
     const b = a + M;
@@ -71,10 +62,10 @@ export function pickShares(
  * Which candidates can be the best under some member, from the grid's row summaries alone (no member is read): between
  * two rows every member is linear in the position, so at its position a candidate's members are P + s sum_g w_mg d_g
  * with P and d interpolated like the members, and c loses to y under every member when P_c - P_y exceeds
- * s times mixReach's bound on sum_g w_mg (d_cg - d_yg) (surfaceMembers.ts, configurationsThatCanWin). Members move together, so this
- * rules out most candidates and spares reading their rows, which are scattered over the 3 MB table and mostly out of
- * the processor's caches between requests. Only candidates whose rows hold no member at a bound take part (a held
- * member is not linear), and the margin covers the table's 32-bit rounding (a relative 6e-8 per value).
+ * s times mixReach's bound on sum_g w_mg (d_cg - d_yg) (surfaceMembers.ts, configurationsThatCanWin). Members move
+ * together, so this rules out most candidates and spares reading their rows, which are scattered over the 3 MB table
+ * and mostly out of the processor's caches between requests. Only candidates whose rows hold no member at a bound take
+ * part (a held member is not linear), and the margin covers the table's 32-bit rounding (a relative 6e-8 per value).
  */
 function gridCandidatesThatCanWin(
   summaries: RowSummaries,
