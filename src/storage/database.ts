@@ -65,7 +65,10 @@ function droppingBrokenConnections(pool: pg.Pool): PostgresPool {
         // Kysely uses the cursor overload only when its dialect is given a cursor class, which this one is not.
         query: (async (text: string, parameters: readonly unknown[]) => {
           try {
-            return await client.query(text, [...parameters]);
+            const name = preparedNames.get(text);
+            return await (name === undefined
+              ? client.query(text, [...parameters])
+              : client.query({ name, text, values: [...parameters] }));
           } catch (error) {
             if (isStorageUnavailable(error)) broken = true;
             throw error;
@@ -76,6 +79,17 @@ function droppingBrokenConnections(pool: pg.Pool): PostgresPool {
     },
     end: () => pool.end(),
   };
+}
+
+/**
+ * Statements PostgreSQL keeps parsed and planned on each connection (pg's named statements): the few a request runs
+ * every time (an API key with its team's profile, a profile's head), so that the server parses and plans each once
+ * per connection instead of once per request. Only fixed texts are registered (store.ts compiles them once), so the
+ * set stays small; a text's name is its order of registration.
+ */
+const preparedNames = new Map<string, string>();
+export function prepareStatement(text: string): void {
+  if (!preparedNames.has(text)) preparedNames.set(text, `scaleplan_${preparedNames.size + 1}`);
 }
 
 async function ping(db: Kysely<Tables>): Promise<void> {

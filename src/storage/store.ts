@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Compilable, Kysely, Transaction } from 'kysely';
 import { generateKey, hashSecret, parseKey, SCOPES, type Scope, secretMatches } from './apiKeys.js';
-import type { Database } from './database.js';
+import { type Database, prepareStatement } from './database.js';
 import type { Tables } from './tables.js';
 
 export interface Principal {
@@ -117,6 +117,7 @@ function compiledOnce<Row, Name extends string>(
   const compiled = build(
     Object.fromEntries(names.map((n) => [n, sentinel(n)])) as Record<Name, string>,
   ).compile();
+  prepareStatement(compiled.sql);
   const order = compiled.parameters.map((value) => {
     const name = names.find((n) => sentinel(n) === value);
     if (name === undefined)
