@@ -8,3 +8,16 @@
 export async function compiled<T>(path: string): Promise<T> {
   return (await import(new URL(`../dist/${path}`, import.meta.url).href)) as T;
 }
+
+/** The planner as the server runs it: the paper's laws, the ensemble and plan(), from the compiled build. */
+export async function compiledPlanner() {
+  const { fitPaperLaws } =
+    await compiled<typeof import('../src/core/laws/paperLaws.js')>('core/laws/paperLaws.js');
+  const { createPlannerContext } =
+    await compiled<typeof import('../src/core/planner/context.js')>('core/planner/context.js');
+  const { plan } = await compiled<typeof import('../src/core/planner/plan.js')>('core/planner/plan.js');
+  const { fitLawEnsemble } = await compiled<typeof import('../src/core/uncertainty/lawEnsemble.js')>(
+    'core/uncertainty/lawEnsemble.js',
+  );
+  return { fitPaperLaws, createPlannerContext, plan, fitLawEnsemble };
+}

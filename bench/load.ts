@@ -22,7 +22,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FIGURE2_JFT_VALIDATION_LOSS } from '../src/core/dataset/figures.js';
-import { compiled } from './compiled.js';
+import { compiledPlanner } from './compiled.js';
 
 interface AutocannonResult {
   latency: { p50: number; p99: number };
@@ -209,14 +209,7 @@ try {
   const brBatch = await batchCost('br');
   // The baseline plans as the server does: the compiled core, with the laws' ensemble, so every plan carries
   // intervals and pick shares.
-  const { fitPaperLaws } =
-    await compiled<typeof import('../src/core/laws/paperLaws.js')>('core/laws/paperLaws.js');
-  const { createPlannerContext } =
-    await compiled<typeof import('../src/core/planner/context.js')>('core/planner/context.js');
-  const { plan } = await compiled<typeof import('../src/core/planner/plan.js')>('core/planner/plan.js');
-  const { fitLawEnsemble } = await compiled<typeof import('../src/core/uncertainty/lawEnsemble.js')>(
-    'core/uncertainty/lawEnsemble.js',
-  );
+  const { fitPaperLaws, createPlannerContext, plan, fitLawEnsemble } = await compiledPlanner();
   const laws = fitPaperLaws();
   const planner = createPlannerContext(laws, fitLawEnsemble(laws));
   for (let i = 0; i < 3_000; i++) plan(planner, items[i % items.length] as never);

@@ -11,17 +11,10 @@ import fastJson from 'fast-json-stringify';
 import { PlanSchema } from '../src/api/plans/schemas.js';
 import { responseJsonSchema } from '../src/api/serializer.js';
 import type { PlanRequest } from '../src/core/planner/request.js';
-import { compiled } from './compiled.js';
+import { compiled, compiledPlanner } from './compiled.js';
 
 // The compiled build (npm run build), as the server runs it.
-const { fitPaperLaws } =
-  await compiled<typeof import('../src/core/laws/paperLaws.js')>('core/laws/paperLaws.js');
-const { createPlannerContext } =
-  await compiled<typeof import('../src/core/planner/context.js')>('core/planner/context.js');
-const { plan } = await compiled<typeof import('../src/core/planner/plan.js')>('core/planner/plan.js');
-const { fitLawEnsemble } = await compiled<typeof import('../src/core/uncertainty/lawEnsemble.js')>(
-  'core/uncertainty/lawEnsemble.js',
-);
+const { fitPaperLaws, createPlannerContext, plan, fitLawEnsemble } = await compiledPlanner();
 const { toTpuV4CoreHours } =
   await compiled<typeof import('../src/core/units/budget.js')>('core/units/budget.js');
 const { joinedUtf8 } = await compiled<typeof import('../src/workers/tasks.js')>('workers/tasks.js');

@@ -24,6 +24,20 @@ export interface SurfaceEnsemble extends EnsembleWeights {
 }
 
 /**
+ * One fit's prediction at (F, D) as the members mix it. A law that overflows here (a caller's may: its coefficients
+ * span 1e-300 to 1e300) predicts no better than a uniform guess, so it is read as `max`: the mix then stays finite.
+ */
+function heldPrediction(
+  law: SurfaceCoefficients,
+  flopsPerImage: number,
+  imagesSeen: number,
+  max: number,
+): number {
+  const value = predictSurface(law, flopsPerImage, imagesSeen);
+  return Number.isFinite(value) ? value : max;
+}
+
+/**
  * Writes each member's prediction of the surface at (F, D) into `out` (length memberCount), within
  * [MIN_MEMBER_PREDICTION, max]: a mix of far extrapolations can leave what is possible (a negative error).
  * `scratch` (length of fits.leaveOneOut) holds the fits without each model.
@@ -38,16 +52,10 @@ export function surfaceMembersAt(
   out: Float64Array,
   scratch: Float64Array = new Float64Array(fits.leaveOneOut.length),
 ): void {
-  // A law that overflows here (a caller's may: its coefficients span 1e-300 to 1e300) predicts no better than a
-  // uniform guess, so it is read as `max`: the mix then stays finite.
-  const at = (law: SurfaceCoefficients) => {
-    const value = predictSurface(law, flopsPerImage, imagesSeen);
-    return Number.isFinite(value) ? value : max;
-  };
   fits.leaveOneOut.forEach((f, g) => {
-    scratch[g] = at(f.law);
+    scratch[g] = heldPrediction(f.law, flopsPerImage, imagesSeen, max);
   });
-  mixMembers(ensemble, models, at(fits.point), scratch, out);
+  mixMembers(ensemble, models, heldPrediction(fits.point, flopsPerImage, imagesSeen, max), scratch, out);
   for (let m = 0; m < out.length; m++)
     out[m] = Math.min(Math.max(out[m] as number, MIN_MEMBER_PREDICTION), max);
 }
@@ -88,20 +96,16 @@ export function memberSummary(
   imagesSeen: number,
   max: number,
 ): MemberSummary {
-  const at = (law: SurfaceCoefficients) => {
-    const value = predictSurface(law, flopsPerImage, imagesSeen);
-    return Number.isFinite(value) ? value : max;
-  };
   const G = models.length;
   const deviations = new Float64Array(G);
   let mean = 0;
   fits.leaveOneOut.forEach((f, g) => {
-    deviations[g] = at(f.law);
+    deviations[g] = heldPrediction(f.law, flopsPerImage, imagesSeen, max);
     mean += (deviations[g] as number) / G;
   });
   for (let g = 0; g < G; g++) deviations[g] = (deviations[g] as number) - mean;
   const spread = mixReach(weightBoundsOf(ensemble, models), deviations, undefined, 0);
-  const point = at(fits.point);
+  const point = heldPrediction(fits.point, flopsPerImage, imagesSeen, max);
   const reach = jackknifeScale(G) * spread + ROUNDING * (Math.abs(point) + spread);
   const held = (x: number) => Math.min(Math.max(x, MIN_MEMBER_PREDICTION), max);
   return { point, deviations, lower: held(point - reach), upper: held(point + reach) };
