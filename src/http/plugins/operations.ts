@@ -27,6 +27,8 @@ import { problemFor } from './problemDetails.js';
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 const RESPOND_ASYNC = /(?:^|[\s,])respond-async(?:$|[\s,;])/i;
+/** Answers at least this large are freed as soon as they are sent (release, below); smaller ones cost the collector little. */
+const RELEASE_BYTES = 1024 * 1024;
 /** A plan unit is about 10 us: the poll interval a client is told, from the work's estimate, within 1 to 10 s. */
 const PLAN_UNITS_PER_SECOND = 100_000;
 
@@ -108,6 +110,22 @@ const operationsPlugin: FastifyPluginAsync<OperationsOptions> = async (app, opti
       });
   };
 
+  /**
+   * Frees an answer's bytes once the socket has taken all of them ('finish': every write has completed). They came from
+   * a worker as their own ArrayBuffer, memory outside the heap that the collector frees only on a full pass; a 10 MB
+   * batch answer a request would otherwise bring one on every few batches, on the event loop and its helper threads.
+   * Never on 'close' alone: a write still in progress may be reading them.
+   */
+  const release = (body: Buffer) => {
+    const buffer = body.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+    if (body.byteLength < RELEASE_BYTES || buffer.byteLength !== body.byteLength) return;
+    try {
+      buffer.transfer?.(0);
+    } catch {
+      // Not detachable (a buffer Node owns): the collector frees it in time.
+    }
+  };
+
   const operations: Operations = {
     async answer(request, reply, task, work, answerOptions = {}) {
       const preferred = RESPOND_ASYNC.test(String(request.headers.prefer ?? ''));
@@ -116,6 +134,7 @@ const operationsPlugin: FastifyPluginAsync<OperationsOptions> = async (app, opti
           signal: abortOnDisconnect(reply),
           ...(answerOptions.inline ? { inline: true } : {}),
         });
+        reply.raw.once('finish', () => release(body));
         return reply.type(JSON_CONTENT_TYPE).send(body);
       }
       if (!app.heavyWork.hasRoom())
