@@ -60,6 +60,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://app:secret@db:5432/scaleplan',
       REQUIRE_API_KEY: 'true',
       IDEMPOTENCY_RETENTION_HOURS: '48',
+      READINESS_NEEDS_DATABASE: 'true',
     });
     expect(config).toEqual({
       port: 0,
@@ -89,6 +90,7 @@ describe('loadConfig', () => {
         databaseUrl: 'postgres://app:secret@db:5432/scaleplan',
         requireApiKey: true,
         idempotencyRetentionHours: 48,
+        readinessNeedsDatabase: true,
       },
     });
   });
