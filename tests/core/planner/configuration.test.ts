@@ -26,11 +26,13 @@ import { fitLawEnsemble } from '../../../src/core/uncertainty/lawEnsemble.js';
 import { resolveHardware } from '../../../src/core/units/hardware.js';
 
 let context: PlannerContext;
+/** The same laws with their ensemble, built only by the tests that use it (a few hundred milliseconds). */
 let withEnsemble: PlannerContext;
+const buildWithEnsemble = () => {
+  withEnsemble = createPlannerContext(context.laws, fitLawEnsemble(context.laws));
+};
 beforeAll(() => {
-  const laws = fitPaperLaws();
-  context = createPlannerContext(laws);
-  withEnsemble = createPlannerContext(laws, fitLawEnsemble(laws));
+  context = createPlannerContext(fitPaperLaws());
 });
 
 const JFT_IMAGES = 4e9;
@@ -165,6 +167,8 @@ describe('predict: the bounds and a failed law', () => {
 });
 
 describe('intervals in a configuration', () => {
+  beforeAll(buildWithEnsemble);
+
   it('only with an ensemble in the context and a level: then they bracket the point', () => {
     expect(
       describe1('F3', 2, { intervalLevel: 0.9 }).predicted.jftValidationLossConfidenceInterval,
@@ -197,6 +201,8 @@ describe('intervals in a configuration', () => {
 });
 
 describe('createPlannerContext', () => {
+  beforeAll(buildWithEnsemble);
+
   it('all 16 variants, smallest forward FLOPs first, with the six the paper trained marked', () => {
     expect(context.models).toHaveLength(16);
     expect(new Set(context.models.map((m) => m.name))).toEqual(new Set(NFNET_VARIANTS));

@@ -41,12 +41,16 @@ import {
 import { fitLawEnsemble } from '../../../src/core/uncertainty/lawEnsemble.js';
 
 let context: PlannerContext;
-/** The same laws with their ensemble: plans and evaluations then carry intervals. */
+/**
+ * The same laws with their ensemble: plans and evaluations then carry intervals. Built only by the tests that use it
+ * (tabulating the ensemble's grid takes a few hundred milliseconds, paid by every mutant run of this file otherwise).
+ */
 let withEnsemble: PlannerContext;
+const buildWithEnsemble = () => {
+  withEnsemble = createPlannerContext(context.laws, fitLawEnsemble(context.laws));
+};
 beforeAll(() => {
-  const laws = fitPaperLaws();
-  context = createPlannerContext(laws);
-  withEnsemble = createPlannerContext(laws, fitLawEnsemble(laws));
+  context = createPlannerContext(fitPaperLaws());
 });
 
 /** The PlannerInputError `run` throws (the test fails if it throws nothing or something else). */
@@ -616,6 +620,8 @@ describe('checkEvaluateRequest: the flat fields of an evaluation', () => {
 });
 
 describe('evaluateConfiguration: predictions and intervals', () => {
+  beforeAll(buildWithEnsemble);
+
   it("with a caller's law: the loss by hand, the law's id in the provenance, no intervals without its ensemble", () => {
     const e = evaluateConfiguration(withEnsemble, {
       model: 'F3',
