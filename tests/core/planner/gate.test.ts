@@ -480,9 +480,9 @@ describe("customLossSurface: a caller's law's ensemble", () => {
     expect(lawRefusal({ coefficients: GOOD, ensemble: bad }).field).toBe('law.ensemble.leaveOneModelOut');
   });
 
-  it('an entry that is not an object is refused by its index', () => {
+  it.each([[null], ['F3'], [7]])('an entry %j that is not an object is refused by its index', (entry) => {
     const bad = ensembleOf(5) as { leaveOneModelOut: unknown[]; residualLogSd: number };
-    bad.leaveOneModelOut[3] = null;
+    bad.leaveOneModelOut[3] = entry;
     const error = lawRefusal({ coefficients: GOOD, ensemble: bad });
     expect(error.field).toBe('law.ensemble.leaveOneModelOut.3');
     expect(error.message).toBe(

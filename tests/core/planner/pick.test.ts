@@ -108,6 +108,22 @@ describe("fitted: the near-tie preference for the paper's measured range", () =>
   });
 });
 
+describe('equal_rate with minEpochs: a variant admitted at exactly the budget', () => {
+  it('F7 admitted at exactly 1.5 x its cost does not pull the pick below F4+, picked just under that budget', () => {
+    // As in plan.test.ts: F4+ (141 GFLOPs) is admitted before F7 (130 GFLOPs); at the budget where F7 is admitted,
+    // the pick may not be smaller than at any smaller budget, where only F4+ could be picked.
+    const constraints = { models: ['F7', 'F4+'], minEpochs: 1.5 };
+    const f7 = context.byName.F7.costPerEpochTpuV4CoreHours;
+    const C = 1.5 * f7;
+    expect(C / f7).toBe(1.5);
+    const below = coreHours(context, C * (1 - 1e-9), { constraints });
+    expect(below.recommendation.model.name).toBe('F4+');
+    const at = coreHours(context, C, { constraints });
+    expect(at.alternatives.map((a) => a.model.name)).toContain('F7');
+    expect(at.recommendation.model.name).toBe('F4+');
+  });
+});
+
 describe('maxEpochs', () => {
   it('a budget that buys exactly maxEpochs is spent, not capped; a lower cap leaves some unspent', () => {
     const k3 = context.byName.F3.costPerEpochTpuV4CoreHours;
@@ -159,48 +175,59 @@ describe('the ensemble: shares and the runner-up', () => {
     const u = withEnsemble.uncertainty;
     if (u === undefined) throw new Error('no ensemble');
     let listedAsRunnerUp = 0;
-    for (let C = 500; C < 150_000; C *= 1.6)
-      for (const strategy of ['equal_rate', 'fitted'] as const)
-        for (const objective of ['jft_loss', 'imagenet_top1'] as const) {
-          const p = coreHours(withEnsemble, C, { strategy, objective });
-          const law = objective === 'jft_loss' ? 'jftLoss' : 'finetune';
-          // Every variant is a candidate (no constraints), smallest first; count each member's best.
-          const rows = withEnsemble.models.map((m) => {
-            const row = new Float64Array(u.grid.members);
-            const at = gridPosition(Math.log((C / m.costPerEpochTpuV4CoreHours) * JFT_IMAGES));
-            memberValues(u.grid, law, u.grid.variantIndex.get(m.name) as number, at, row);
-            return row;
-          });
-          const wins = new Array<number>(rows.length).fill(0);
-          for (let member = 0; member < u.grid.members; member++) {
-            let best = 0;
-            rows.forEach((row, i) => {
-              if ((row[member] as number) < (rows[best]?.[member] as number)) best = i;
+    let listedWhenCapped = 0;
+    // Without bounds, and with maxEpochs 0.5, which caps most variants at the same epochs (a run is then told apart
+    // from another by its model, not its epochs).
+    for (const maxEpochs of [Number.POSITIVE_INFINITY, 0.5])
+      for (let C = 500; C < 150_000; C *= 1.6)
+        for (const strategy of ['equal_rate', 'fitted'] as const)
+          for (const objective of ['jft_loss', 'imagenet_top1'] as const) {
+            const p = coreHours(withEnsemble, C, {
+              strategy,
+              objective,
+              ...(Number.isFinite(maxEpochs) && { constraints: { maxEpochs } }),
             });
-            wins[best] = (wins[best] as number) + 1;
+            const law = objective === 'jft_loss' ? 'jftLoss' : 'finetune';
+            // Every variant is a candidate (no constraints), smallest first; count each member's best.
+            const rows = withEnsemble.models.map((m) => {
+              const row = new Float64Array(u.grid.members);
+              const epochs = Math.min(C / m.costPerEpochTpuV4CoreHours, maxEpochs);
+              const at = gridPosition(Math.log(epochs * JFT_IMAGES));
+              memberValues(u.grid, law, u.grid.variantIndex.get(m.name) as number, at, row);
+              return row;
+            });
+            const wins = new Array<number>(rows.length).fill(0);
+            for (let member = 0; member < u.grid.members; member++) {
+              let best = 0;
+              rows.forEach((row, i) => {
+                if ((row[member] as number) < (rows[best]?.[member] as number)) best = i;
+              });
+              wins[best] = (wins[best] as number) + 1;
+            }
+            const chosen = withEnsemble.models.findIndex((m) => m.name === p.recommendation.model.name);
+            let runnerUp = -1;
+            wins.forEach((w, i) => {
+              if (i !== chosen && w > 0 && (runnerUp < 0 || w > (wins[runnerUp] as number))) runnerUp = i;
+            });
+            const listed: string[] = p.alternatives
+              .filter((a) => a.reason !== 'runner_up')
+              .map((a) => a.model.name);
+            const expected =
+              runnerUp >= 0 && !listed.includes(withEnsemble.models[runnerUp]?.name as string)
+                ? withEnsemble.models[runnerUp]?.name
+                : undefined;
+            const got = p.alternatives.filter((a) => a.reason === 'runner_up');
+            expect(got.length, `${C} ${strategy} ${objective}`).toBeLessThanOrEqual(1);
+            expect(got[0]?.model.name, `${C} ${strategy} ${objective}`).toBe(expected);
+            if (expected !== undefined) {
+              listedAsRunnerUp++;
+              if (Number.isFinite(maxEpochs)) listedWhenCapped++;
+              expect(got[0]?.pickShare).toBeCloseTo((wins[runnerUp] as number) / u.grid.members, 12);
+              expect(got[0]?.strategy).toBe(strategy);
+            }
           }
-          const chosen = withEnsemble.models.findIndex((m) => m.name === p.recommendation.model.name);
-          let runnerUp = -1;
-          wins.forEach((w, i) => {
-            if (i !== chosen && w > 0 && (runnerUp < 0 || w > (wins[runnerUp] as number))) runnerUp = i;
-          });
-          const listed: string[] = p.alternatives
-            .filter((a) => a.reason !== 'runner_up')
-            .map((a) => a.model.name);
-          const expected =
-            runnerUp >= 0 && !listed.includes(withEnsemble.models[runnerUp]?.name as string)
-              ? withEnsemble.models[runnerUp]?.name
-              : undefined;
-          const got = p.alternatives.filter((a) => a.reason === 'runner_up');
-          expect(got.length, `${C} ${strategy} ${objective}`).toBeLessThanOrEqual(1);
-          expect(got[0]?.model.name, `${C} ${strategy} ${objective}`).toBe(expected);
-          if (expected !== undefined) {
-            listedAsRunnerUp++;
-            expect(got[0]?.pickShare).toBeCloseTo((wins[runnerUp] as number) / u.grid.members, 12);
-            expect(got[0]?.strategy).toBe(strategy);
-          }
-        }
     expect(listedAsRunnerUp).toBeGreaterThan(0);
+    expect(listedWhenCapped).toBeGreaterThan(0);
   });
 
   it('one allowed model: it has every member, and there is no runner-up', () => {
@@ -211,7 +238,7 @@ describe('the ensemble: shares and the runner-up', () => {
 
   it("a caller's ensemble with a fit whose optimum is no finite size: the ideal has no interval, the plan no Infinity", () => {
     const good = { E: 1.9, A: 5e4, B: 400, alpha: 0.5, beta: 0.3 };
-    // ln F* of this fit is about -7,000 / 0.1: e to that is 0, and the members mixed from it reach 0 and Infinity.
+    // ln F* of this fit is about -690 / 0.1: its members' optimum sizes are no finite numbers.
     const extreme = { ...good, A: 1e-300, alpha: 0.05, beta: 0.05 };
     const ensemble = {
       leaveOneModelOut: [

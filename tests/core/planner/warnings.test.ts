@@ -405,3 +405,71 @@ describe("the ensemble's pick shares: a near tie below one half, a runner-up wit
     expect(codesOf({ recommendation: shared(0.6), alternatives })).toEqual([]);
   });
 });
+
+describe('exactly at each threshold (the same doubles the thresholds are), no warning', () => {
+  it('budgets of exactly 400 x 0.997 and 110,000 x 1.003 core hours are inside', () => {
+    expect(codesOf({ budget: budgetOf(400 * (1 - 0.003)) })).toEqual([]);
+    expect(codesOf({ budget: budgetOf(110_000 * (1 + 0.003)) })).toEqual([]);
+  });
+
+  it('exactly 0.25 x (1 - tolerance) and 8 x (1 + tolerance) JFT-4B epochs are inside', () => {
+    for (const jftEpochs of [0.25 * (1 - epochTolerance), 8 * (1 + epochTolerance)]) {
+      const recommendation = configuration({ imagesSeen: jftEpochs * JFT_IMAGES });
+      expect(recommendation.imagesSeen / JFT_IMAGES).toBe(jftEpochs);
+      expect(codesOf({ recommendation })).toEqual([]);
+    }
+  });
+
+  it("exactly the ends of Figure 1's F3 range, with the tolerance, are inside", () => {
+    const request = { datasetImages: JFT_IMAGES, batchSize: 4096, objective: 'imagenet_top1' as const };
+    for (const jftEpochs of [0.5 * (1 - epochTolerance), 8 * (1 + epochTolerance)]) {
+      const recommendation = configuration({ imagesSeen: jftEpochs * JFT_IMAGES });
+      expect(recommendation.imagesSeen / JFT_IMAGES).toBe(jftEpochs);
+      expect(codesOf({ recommendation, request })).not.toContain('finetune_outside_figure1');
+    }
+  });
+
+  it("an alternative exactly the law's error better is not named", () => {
+    const tolerance = context.laws.jftLoss.quality.rmseRelative;
+    const recommendation = configuration({ predicted: { jftValidationLoss: 2, imagenetTop1Percent: 80 } });
+    const alt = configuration({
+      model: { name: 'F5' },
+      predicted: { jftValidationLoss: 2 * (1 - tolerance), imagenetTop1Percent: 80 },
+    });
+    const request = { datasetImages: JFT_IMAGES, batchSize: 4096, objective: 'jft_loss' as const };
+    expect(codesOf({ recommendation, request, alternatives: [alt] })).toEqual([]);
+  });
+});
+
+describe('the remaining messages', () => {
+  it('a GPU budget, a large batch and a bounded prediction say what they mean', () => {
+    expect(messageOf({ budget: budgetOf(10_000, 'gpu_hours') }, 'gpu_efficiency')).toMatch(
+      /^NFNets were tuned for TPU-v4 .* the GPU conversion may be optimistic\.$/,
+    );
+    expect(
+      messageOf({ request: { datasetImages: JFT_IMAGES, batchSize: 16_384 } }, 'learning_rate_batch_scaling'),
+    ).toMatch(
+      /^The learning rate is scaled linearly from the paper's batch of 4096 to 16384; linear scaling is known to break down past about 8192 images \(Goyal et al\. 2017/,
+    );
+    const bounded = configuration({
+      imagesSeen: 0.01 * JFT_IMAGES,
+      predicted: { jftValidationLoss: Math.log(30_000), imagenetTop1Percent: 50 },
+    });
+    expect(messageOf({ recommendation: bounded }, 'prediction_bounded')).toBe(
+      'The laws extrapolated to 0.01 JFT-4B epochs leave what is possible; predictions are held at the bounds (JFT-4B loss at most ln 30000 = 10.3, a uniform guess; ImageNet top-1 at least 0.1 %, chance).',
+    );
+  });
+
+  it('a near tie names no runner-up among alternatives without a share, and the first of two equal shares', () => {
+    const recommendation = { ...configuration(), pickShare: 0.4 } as TrainingConfiguration;
+    const noShare = configuration({ model: { name: 'F5' } });
+    expect(messageOf({ recommendation, alternatives: [noShare] }, 'pick_near_tie')).not.toContain(
+      'runner-up',
+    );
+    const f4 = { ...configuration({ model: { name: 'F4' } }), pickShare: 0.3 } as TrainingConfiguration;
+    const f5 = { ...configuration({ model: { name: 'F5' } }), pickShare: 0.3 } as TrainingConfiguration;
+    expect(messageOf({ recommendation, alternatives: [f4, f5] }, 'pick_near_tie')).toMatch(
+      /; the runner-up is F4 at 2 epochs \(30 %\)\.$/,
+    );
+  });
+});
