@@ -39,6 +39,16 @@ describe('calibrationSummary', () => {
     expect(isCovered({ observed: 2.5, predicted: 2.5 })).toBeUndefined();
     expect(relativeError({ observed: 4, predicted: 3 })).toBe(0.25);
   });
+
+  it('an interval covers from its lower to its upper end, both included, and nothing outside', () => {
+    const interval = { lower: 2, upper: 2.2 };
+    const at = (observed: number) => isCovered({ observed, predicted: 2.1, interval });
+    expect([at(1.99), at(2), at(2.1), at(2.2), at(2.21)]).toEqual([false, true, true, true, false]);
+    const summary = calibrationSummary(
+      [1.99, 2, 2.2, 2.21].map((observed) => ({ observed, predicted: 2.1, interval })),
+    );
+    expect(summary.intervals).toEqual({ n: 4, covered: 2, coverage: 0.5 });
+  });
 });
 
 describe('differenceSummary', () => {
