@@ -321,13 +321,9 @@ export class Store {
     return row === undefined ? undefined : { id: row.id, version: Number(row.version) };
   }
 
-  /** The latest version, or the one asked for. */
-  async getProfile(
-    teamId: string,
-    name: string,
-    version?: number,
-  ): Promise<ProfileVersionRecord | undefined> {
-    const row = await this.#db
+  /** A team's profile's versions, each as a ProfileVersionRecord's columns. */
+  #versionsOf(teamId: string, name: string) {
+    return this.#db
       .selectFrom('profiles')
       .innerJoin('profile_versions', 'profile_versions.profile_id', 'profiles.id')
       .select([
@@ -341,7 +337,16 @@ export class Store {
         'profile_versions.fit as fit',
       ])
       .where('profiles.team_id', '=', teamId)
-      .where('profiles.name', '=', name)
+      .where('profiles.name', '=', name);
+  }
+
+  /** The latest version, or the one asked for. */
+  async getProfile(
+    teamId: string,
+    name: string,
+    version?: number,
+  ): Promise<ProfileVersionRecord | undefined> {
+    const row = await this.#versionsOf(teamId, name)
       .$call((q) =>
         version === undefined
           ? q.whereRef('profile_versions.version', '=', 'profiles.version')
@@ -455,23 +460,7 @@ export class Store {
 
   /** Every version's input, oldest first (for export). */
   async profileVersions(teamId: string, name: string): Promise<ProfileVersionRecord[]> {
-    const rows = await this.#db
-      .selectFrom('profiles')
-      .innerJoin('profile_versions', 'profile_versions.profile_id', 'profiles.id')
-      .select([
-        'profiles.id as profileId',
-        'profiles.name as name',
-        'profiles.version as latestVersion',
-        'profiles.created_at as createdAt',
-        'profile_versions.version as version',
-        'profile_versions.created_at as versionCreatedAt',
-        'profile_versions.input as input',
-        'profile_versions.fit as fit',
-      ])
-      .where('profiles.team_id', '=', teamId)
-      .where('profiles.name', '=', name)
-      .orderBy('profile_versions.version')
-      .execute();
+    const rows = await this.#versionsOf(teamId, name).orderBy('profile_versions.version').execute();
     return rows;
   }
 
