@@ -7,6 +7,7 @@ import {
   BUDGET_UNITS,
   type BudgetInput,
   MAX_BUDGET_TPU_V4_CORE_HOURS,
+  MAX_PEAK_TFLOPS,
   MIN_BUDGET_TPU_V4_CORE_HOURS,
   toTpuV4CoreHours,
 } from '../../../src/core/units/budget.js';
@@ -207,6 +208,115 @@ describe('bad input names the field (oracle: the rules of issue 2 item 7)', () =
     expect(
       convert({ amount: 1, unit: 'gpu_hours', accelerator: 'h100', utilization: 1 }).tpuV4CoreHours,
     ).toBeCloseTo(989 / 55, 9);
+  });
+
+  it.each([
+    [
+      'the smallest budget, 1 core hour',
+      { amount: MIN_BUDGET_TPU_V4_CORE_HOURS, unit: 'tpu_v4_core_hours' },
+      undefined,
+    ],
+    [
+      'just under it',
+      { amount: MIN_BUDGET_TPU_V4_CORE_HOURS * (1 - 1e-12), unit: 'tpu_v4_core_hours' },
+      'budget.amount',
+    ],
+    [
+      'the largest budget, 1e9 core hours',
+      { amount: MAX_BUDGET_TPU_V4_CORE_HOURS, unit: 'tpu_v4_core_hours' },
+      undefined,
+    ],
+    [
+      'just over it',
+      { amount: MAX_BUDGET_TPU_V4_CORE_HOURS * (1 + 1e-12), unit: 'tpu_v4_core_hours' },
+      'budget.amount',
+    ],
+    [
+      'the largest peak, 1e6 TFLOP/s',
+      { amount: 1, unit: 'gpu_hours', peakTflops: MAX_PEAK_TFLOPS },
+      undefined,
+    ],
+    [
+      'just over it',
+      { amount: 1, unit: 'gpu_hours', peakTflops: MAX_PEAK_TFLOPS * (1 + 1e-12) },
+      'budget.peakTflops',
+    ],
+    ['a string peak', { amount: 1, unit: 'gpu_hours', peakTflops: '500' }, 'budget.peakTflops'],
+    [
+      'the lowest utilization, 0.001',
+      { amount: 1e6, unit: 'gpu_hours', accelerator: 'h100', utilization: MIN_UTILIZATION },
+      undefined,
+    ],
+    [
+      'just under it',
+      { amount: 1e6, unit: 'gpu_hours', accelerator: 'h100', utilization: MIN_UTILIZATION * (1 - 1e-9) },
+      'budget.utilization',
+    ],
+    [
+      'just over 1',
+      { amount: 1, unit: 'gpu_hours', accelerator: 'h100', utilization: MAX_UTILIZATION * (1 + 1e-12) },
+      'budget.utilization',
+    ],
+    [
+      'a string utilization',
+      { amount: 1, unit: 'gpu_hours', accelerator: 'h100', utilization: '0.5' },
+      'budget.utilization',
+    ],
+    [
+      'a peak with a TPU unit',
+      { amount: 10, unit: 'tpu_v3_core_hours', peakTflops: 100 },
+      'budget.peakTflops',
+    ],
+    ['a TPU-v3 basis with flops', { amount: 1e20, unit: 'flops', tpuV3Basis: 'vit' }, 'budget.tpuV3Basis'],
+  ])('at the edge of a limit: %s', (_label, budget, field) => {
+    expect(fieldOf(() => convert(budget))).toBe(field);
+  });
+
+  it('each message states the limit broken and the value given', () => {
+    expect(() => convert({ amount: 2e30, unit: 'flops' })).toThrow('at most 1e+30; got 2e+30');
+    expect(() => convert({ amount: 2e9, unit: 'tpu_v4_core_hours' })).toThrow(
+      'budget.amount of 2000000000 tpu_v4_core_hours is 2.000e+9 TPU-v4 core hours, more than the largest budget the planner accepts (1.000e+9',
+    );
+    expect(() => convert({ amount: 0.25, unit: 'tpu_v4_chip_hours' })).toThrow(
+      'budget.amount of 0.25 tpu_v4_chip_hours is 0.5 TPU-v4 core hours, less than the smallest budget the planner accepts (1;',
+    );
+    expect(() => convert({ amount: 1, unit: 'gpu_hours', peakTflops: 2e6 })).toThrow(
+      'budget.peakTflops must be a number of TFLOP/s greater than zero and at most 1000000; got 2000000',
+    );
+    expect(() => convert({ amount: 1, unit: 'gpu_hours', accelerator: 'h100', utilization: 3 })).toThrow(
+      'budget.utilization is the fraction of peak the GPU sustains and must be from 0.001 to 1; got 3',
+    );
+    expect(() => convert({ amount: 1, unit: 'gpu_hours', accelerator: 'v100' })).toThrow(
+      'budget.accelerator must be one of a100, h100, h200, b200; got "v100" (for another GPU, give budget.peakTflops instead)',
+    );
+    expect(() => convert({ amount: 1, unit: 'gpu_hours' })).toThrow(
+      'gpu_hours needs the GPU: set budget.accelerator to one of a100, h100, h200, b200, or budget.peakTflops',
+    );
+    expect(() => convert({ amount: 1, unit: 'tpu_v4_core_hours', accelerator: 'h100' })).toThrow(
+      'budget.accelerator applies only to unit gpu_hours, but budget.unit is tpu_v4_core_hours',
+    );
+  });
+
+  it('each basis names its numbers: the GPU, its peak and utilization, and the family throughput', () => {
+    const custom = convert({ amount: 100, unit: 'gpu_hours', peakTflops: 500, utilization: 0.5 });
+    expect(custom.basis).toContain('1 GPU hour = 900000 TFLOP of training compute');
+    expect(custom.basis).toContain('GPU with a stated 500 TFLOP/s peak at 50.0 % utilization (as given)');
+    expect(custom.basis).toContain(
+      'equivalent is 4.545 core hours at 55 TFLOP/s of training compute per TPU-v4 core',
+    );
+    expect(custom.basis).toContain('(40.0 % of the 137.5 TFLOP/s bf16 peak');
+    const listed = convert({ amount: 1, unit: 'gpu_hours', accelerator: 'b200' });
+    expect(listed.basis).toContain('NVIDIA B200 (2250 TFLOP/s dense bf16 peak');
+    expect(listed.basis).toContain('40.0 % utilization (default');
+    const flops = convert({ amount: 1e20, unit: 'flops' });
+    expect(flops.basis).toContain('FLOPs / 1.980e+17 FLOPs per TPU-v4 core hour');
+    expect(convert({ amount: 5, unit: 'tpu_v4_core_hours' }).basis).toBe('TPU-v4 core hours, used as given.');
+    const vit = convert({ amount: 5, unit: 'tpu_v3_core_hours' });
+    expect(vit.basis).toContain('ViT-g/14 (120000 / 210000)');
+    expect(vit.basis).toContain('SoViT-400m/14 (130000 / 230000)');
+    const f7 = convert({ amount: 5, unit: 'tpu_v3_core_hours', tpuV3Basis: 'nfnet_f7plus' });
+    expect(f7.basis).toContain('cost 110000 TPU-v4 core hours');
+    expect(f7.basis).toContain('its measured conversions (the default, vit) give 0.5655.');
   });
 
   it('messages are written for a person: the field, the rule and the value', () => {
