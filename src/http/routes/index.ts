@@ -12,6 +12,7 @@ import cacheValidation, { taggedCoding } from '../plugins/cacheValidation.js';
 import compression from '../plugins/compression.js';
 import { createSerializerCompiler } from '../serializerCompiler.js';
 import { benchmarkRoutes } from './benchmark.js';
+import { calibrationRoutes } from './calibration.js';
 import { chartRoutes } from './charts.js';
 import { convertRoutes } from './convert.js';
 import { datasetRoutes } from './dataset.js';
@@ -22,6 +23,7 @@ import { healthRoutes } from './health.js';
 import { lawRoutes } from './laws.js';
 import { modelRoutes } from './models.js';
 import { operationRoutes } from './operations.js';
+import { outcomeRoutes } from './outcomes.js';
 import { planRoutes } from './plans.js';
 import { profileRoutes } from './profiles.js';
 import { recordedPlanRoutes } from './recordedPlans.js';
@@ -49,6 +51,8 @@ export const apiRoutes: FastifyPluginAsync<{ checkResponses: boolean; benchmarkR
     await scope.register(operationRoutes, { prefix: '/v1' });
     await scope.register(recordedPlanRoutes, { prefix: '/v1' });
     await scope.register(profileRoutes, { prefix: '/v1' });
+    await scope.register(outcomeRoutes, { prefix: '/v1' });
+    await scope.register(calibrationRoutes, { prefix: '/v1' });
   });
   // Answers that depend only on the fitted laws and the URL: ETag and Cache-Control, then compressed.
   await app.register(async (scope) => {
