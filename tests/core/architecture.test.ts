@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countNfnet } from '../../src/core/architecture/count.js';
+import { countNfnet, MAX_CLASSES, MAX_RESOLUTION } from '../../src/core/architecture/count.js';
 import { NFNET_VARIANTS, parseVariant, variantSpec } from '../../src/core/architecture/variants.js';
 import { PlannerInputError } from '../../src/core/errors.js';
 
@@ -82,7 +82,97 @@ describe('countNfnet invariants', () => {
   });
 });
 
+describe('countNfnet layers, named as in the NFNet reference code (Brock et al. 2021)', () => {
+  it('F0: stem, 1 + 2 + 6 + 3 blocks of seven layers, a shortcut opening each stage, then the head', () => {
+    const names = countNfnet('F0', 224, 1000).layers.map((l) => `${l.kind}:${l.name}`);
+    expect(names.slice(0, 4)).toEqual([
+      'conv:stem.conv0',
+      'conv:stem.conv1',
+      'conv:stem.conv2',
+      'conv:stem.conv3',
+    ]);
+    expect(names.slice(4, 12)).toEqual([
+      'conv:stage1.block0.conv0',
+      'conv:stage1.block0.conv1',
+      'conv:stage1.block0.conv1b',
+      'conv:stage1.block0.conv2',
+      'dense:stage1.block0.se.reduce',
+      'dense:stage1.block0.se.expand',
+      'scalar:stage1.block0.skipGain',
+      'conv:stage1.block0.shortcut',
+    ]);
+    expect(names.slice(-2)).toEqual(['conv:head.conv', 'dense:head.classifier']);
+    // Only a stage's first block changes width or resolution, so only it has a projection shortcut.
+    expect(names.filter((n) => n.endsWith('.shortcut'))).toEqual([
+      'conv:stage1.block0.shortcut',
+      'conv:stage2.block0.shortcut',
+      'conv:stage3.block0.shortcut',
+      'conv:stage4.block0.shortcut',
+    ]);
+    expect(names).toHaveLength(4 + 12 * 7 + 4 + 2);
+  });
+
+  it('the classifier is a dense layer of (2 x last width + 1) x classes parameters: F0 ends 1536 wide', () => {
+    const classifier = countNfnet('F0', 224, 1000).layers.at(-1);
+    expect(classifier).toEqual({
+      name: 'head.classifier',
+      kind: 'dense',
+      params: (2 * 1536 + 1) * 1000,
+      macs: 2 * 1536 * 1000,
+      outputResolution: 1,
+    });
+  });
+});
+
 describe('bad input', () => {
+  it('resolution and classes are accepted up to their limits and refused one past, naming the field and limit', () => {
+    expect(countNfnet('F0', MAX_RESOLUTION, 1).resolution).toBe(MAX_RESOLUTION);
+    expect(countNfnet('F0', 1, MAX_CLASSES).classes).toBe(MAX_CLASSES);
+    expect(() => countNfnet('F0', MAX_RESOLUTION + 1, 1)).toThrow(
+      `resolution must be a whole number from 1 to ${MAX_RESOLUTION}; got ${MAX_RESOLUTION + 1}`,
+    );
+    expect(() => countNfnet('F0', 224, MAX_CLASSES + 1)).toThrow(
+      `classes must be a whole number from 1 to ${MAX_CLASSES}; got ${MAX_CLASSES + 1}`,
+    );
+  });
+
+  it('parseVariant names the field it checks, and says which variants exist', () => {
+    const refusal = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return error as PlannerInputError;
+      }
+      throw new Error('accepted');
+    };
+    const unknown = refusal(() => parseVariant('F9', 'variant'));
+    expect(unknown.field).toBe('variant');
+    expect(unknown.message).toBe(
+      'variant must be one of the NFNet variants F0, F1, F2, F3, F4, F5, F6, F7, F0+, F1+, F2+, F3+, F4+, F5+, F6+, F7+; got "F9"',
+    );
+    expect(refusal(() => parseVariant('F9')).field).toBe('model');
+  });
+
+  it('parseVariant refuses white space, and explains a trailing one as an unencoded "+" (query strings)', () => {
+    const hint = 'in a URL, send "+" as %2B';
+    expect(() => parseVariant('F3 ')).toThrow(
+      'model must be an NFNet variant name without spaces; got "F3 "',
+    );
+    expect(() => parseVariant('F3 ')).toThrow(hint);
+    expect(() => parseVariant('F3  ')).toThrow(hint);
+    for (const inside of ['F3 x', ' F3', 'F 3']) {
+      expect(() => parseVariant(inside)).toThrow('without spaces');
+      expect(() => parseVariant(inside)).not.toThrow(hint);
+    }
+  });
+
+  it('parseVariant takes the prefix "NFNet" (with or without a dash) only at the start', () => {
+    expect(parseVariant('nfnetF3')).toBe('F3');
+    expect(parseVariant('NFNet-f3')).toBe('F3');
+    expect(() => parseVariant('xnfnet-F3')).toThrow(PlannerInputError);
+    expect(() => parseVariant('F3nfnet-')).toThrow(PlannerInputError);
+  });
+
   it.each([0, -224, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 1e9])(
     'resolution %s is a PlannerInputError',
     (r) => {
