@@ -78,6 +78,15 @@ export type IdempotencyClaim =
 const ABANDONED_CLAIM_MS = 60_000;
 const HOUR_MS = 3_600_000;
 /** How long a stored answer is replayed by default: the IETF httpapi draft's examples keep keys for 24 hours. */
+/** An outcome's columns, as OutcomeRecord names them. */
+const OUTCOME_COLUMNS = [
+  'id',
+  'plan_id as planId',
+  'profile_version as profileVersion',
+  'body',
+  'created_at as createdAt',
+] as const;
+
 export const DEFAULT_IDEMPOTENCY_RETENTION_HOURS = 24;
 /**
  * Expired idempotency records are deleted by a claim at most this often (one indexed DELETE), so the table holds
@@ -514,23 +523,7 @@ export class Store {
   }
 
   async getPlan(teamId: string, id: string): Promise<PlanRecord | undefined> {
-    const row = await this.#db
-      .selectFrom('plans')
-      .select([
-        'id',
-        'profile_id as profileId',
-        'profile_name as profileName',
-        'profile_version as profileVersion',
-        'request',
-        'response',
-        'created_at as createdAt',
-      ])
-      .where('team_id', '=', teamId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row === undefined
-      ? undefined
-      : { ...row, profileVersion: row.profileVersion === null ? null : Number(row.profileVersion) };
+    return (await this.getPlans(teamId, [id]))[0];
   }
 
   /** The team's plans among these ids. */
@@ -589,13 +582,7 @@ export class Store {
   async listOutcomes(teamId: string, profileId: string, limit: number): Promise<OutcomeRecord[]> {
     const rows = await this.#db
       .selectFrom('outcomes')
-      .select([
-        'id',
-        'plan_id as planId',
-        'profile_version as profileVersion',
-        'body',
-        'created_at as createdAt',
-      ])
+      .select(OUTCOME_COLUMNS)
       .where('team_id', '=', teamId)
       .where('profile_id', '=', profileId)
       .orderBy('created_at')
@@ -608,13 +595,7 @@ export class Store {
   async getOutcome(teamId: string, profileId: string, id: string): Promise<OutcomeRecord | undefined> {
     const row = await this.#db
       .selectFrom('outcomes')
-      .select([
-        'id',
-        'plan_id as planId',
-        'profile_version as profileVersion',
-        'body',
-        'created_at as createdAt',
-      ])
+      .select(OUTCOME_COLUMNS)
       .where('team_id', '=', teamId)
       .where('profile_id', '=', profileId)
       .where('id', '=', id)

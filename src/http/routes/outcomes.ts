@@ -132,7 +132,7 @@ async function versionPlannedWith(
   profileId: string,
   planId: string,
 ): Promise<number> {
-  const plan = (await store.getPlans(principal.teamId, [planId]))[0];
+  const plan = await store.getPlan(principal.teamId, planId);
   if (plan === undefined) throw invalidReference('planId', 'planId names no plan your team recorded.');
   if (plan.profileId !== profileId || plan.profileVersion === null)
     throw invalidReference(
