@@ -89,16 +89,24 @@ const OUTCOME_COLUMNS = [
 
 export const DEFAULT_IDEMPOTENCY_RETENTION_HOURS = 24;
 /**
- * Expired idempotency records are deleted by a claim at most this often (one indexed DELETE), so the table holds
+ * Expired idempotency records are deleted by a claim at most this often (indexed DELETEs), so the table holds
  * about a retention period's keys without a timer, and without costing each claim a statement.
  */
 export const IDEMPOTENCY_PURGE_INTERVAL_MS = 10 * 60_000;
+/**
+ * Rows one purge statement deletes at most. After a long stop a purge may face millions of expired records; deleted
+ * in one statement they would hold SQLite's single writer lock (and a PostgreSQL transaction) for seconds, stalling
+ * every other write. In chunks, writes of other requests interleave between them.
+ */
+export const IDEMPOTENCY_PURGE_CHUNK_ROWS = 1_000;
 
 export interface StoreOptions {
   /** How long an Idempotency-Key's answer is replayed; after that the key is new again. */
   readonly idempotencyRetentionHours?: number;
   /** The clock, in milliseconds since the epoch; injected by tests. */
   readonly nowMs?: () => number;
+  /** Rows a purge statement deletes at most (default IDEMPOTENCY_PURGE_CHUNK_ROWS); tests set a small one. */
+  readonly purgeChunkRows?: number;
 }
 
 /** A unique or primary-key violation, in either dialect. */
@@ -145,12 +153,14 @@ export class Store {
   readonly #nowMs: () => number;
   readonly #idempotencyRetentionMs: number;
   #lastPurgeMs = Number.NEGATIVE_INFINITY;
+  readonly #purgeChunkRows: number;
 
   constructor(
     readonly database: Database,
     options: StoreOptions = {},
   ) {
     this.#nowMs = options.nowMs ?? (() => Date.now());
+    this.#purgeChunkRows = options.purgeChunkRows ?? IDEMPOTENCY_PURGE_CHUNK_ROWS;
     this.#idempotencyRetentionMs =
       (options.idempotencyRetentionHours ?? DEFAULT_IDEMPOTENCY_RETENTION_HOURS) * HOUR_MS;
     this.#db = database.db;
@@ -676,13 +686,32 @@ export class Store {
     return new Date(this.#nowMs() - this.#idempotencyRetentionMs).toISOString();
   }
 
-  /** Deletes the expired idempotency records of every team (by the created_at index). @returns how many. */
+  /**
+   * Deletes the expired idempotency records of every team (found by the created_at index), at most
+   * IDEMPOTENCY_PURGE_CHUNK_ROWS per statement. @returns how many.
+   */
   async purgeExpiredIdempotencyKeys(): Promise<number> {
-    const deleted = await this.#db
-      .deleteFrom('idempotency_keys')
-      .where('created_at', '<', this.#idempotencyCutoff())
-      .executeTakeFirst();
-    return Number(deleted.numDeletedRows);
+    const cutoff = this.#idempotencyCutoff();
+    let total = 0;
+    for (;;) {
+      const deleted = await this.#db
+        .deleteFrom('idempotency_keys')
+        .where(({ eb, refTuple, selectFrom }) =>
+          eb(
+            refTuple('team_id', 'key'),
+            'in',
+            selectFrom('idempotency_keys')
+              .select(['team_id', 'key'])
+              .where('created_at', '<', cutoff)
+              .limit(this.#purgeChunkRows)
+              .$asTuple('team_id', 'key'),
+          ),
+        )
+        .executeTakeFirst();
+      const rows = Number(deleted.numDeletedRows);
+      total += rows;
+      if (rows < this.#purgeChunkRows) return total;
+    }
   }
 
   async completeIdempotencyKey(

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_IDEMPOTENCY_RETENTION_HOURS,
+  IDEMPOTENCY_PURGE_CHUNK_ROWS,
   IDEMPOTENCY_PURGE_INTERVAL_MS,
   Store,
 } from '../../src/storage/store.js';
@@ -24,7 +25,7 @@ describe.each(DATABASE_CASES)('idempotency retention on $dialect', ({ dialect, s
   });
 
   /** A store on a fresh database whose clock the test sets. */
-  async function storeAt(options: { idempotencyRetentionHours?: number } = {}) {
+  async function storeAt(options: { idempotencyRetentionHours?: number; purgeChunkRows?: number } = {}) {
     const fresh = await freshDatabase(dialect);
     cleanup = fresh.cleanup;
     const clock = { nowMs: T0_MS };
@@ -95,5 +96,31 @@ describe.each(DATABASE_CASES)('idempotency retention on $dialect', ({ dialect, s
     clock.nowMs += 1;
     expect(await store.purgeExpiredIdempotencyKeys()).toBe(1);
     expect(await keys()).toEqual(['k-85', 'k-90', 'k-95']);
+  });
+
+  it.skipIf(skip)('purges in chunks of a bounded size until none is left, keeping live records', async () => {
+    expect(IDEMPOTENCY_PURGE_CHUNK_ROWS).toBe(1_000);
+    const { store, clock, team, keys } = await storeAt({ idempotencyRetentionHours: 1, purgeChunkRows: 2 });
+    const other = await store.ensureTeam('other');
+    // Claims at T0 + 1 min purge first (nothing has expired yet), then insert; 7 records in all, 5 of them old.
+    clock.nowMs = T0_MS + 60_000;
+    for (const key of ['a', 'b', 'c']) await store.claimIdempotencyKey(team, key, 'f');
+    for (const key of ['d', 'e']) await store.claimIdempotencyKey(other, key, 'f');
+    clock.nowMs = T0_MS + 40 * 60_000;
+    for (const key of ['live-1', 'live-2']) await store.claimIdempotencyKey(team, key, 'f');
+    clock.nowMs = T0_MS + HOUR_MS + 60_001;
+    // 5 expired: chunks of 2, 2 and 1.
+    expect(await store.purgeExpiredIdempotencyKeys()).toBe(5);
+    expect(await keys()).toEqual(['live-1', 'live-2']);
+    expect(await store.purgeExpiredIdempotencyKeys()).toBe(0);
+  });
+
+  it.skipIf(skip)('a chunk exactly full is followed by one that finds nothing', async () => {
+    const { store, clock, team, keys } = await storeAt({ idempotencyRetentionHours: 1, purgeChunkRows: 2 });
+    clock.nowMs = T0_MS;
+    for (const key of ['a', 'b', 'c', 'd']) await store.claimIdempotencyKey(team, key, 'f');
+    clock.nowMs = T0_MS + 2 * HOUR_MS;
+    expect(await store.purgeExpiredIdempotencyKeys()).toBe(4);
+    expect(await keys()).toEqual([]);
   });
 });
