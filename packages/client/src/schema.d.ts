@@ -2144,7 +2144,7 @@ export interface operations {
                      *         },
                      *         {
                      *           "code": "pick_near_tie",
-                     *           "message": "The recommendation is the best run under only 0 % of the ensemble's members (less than 50 %): the laws cannot tell it apart from its rivals; the runner-up is F5+ at 4.9 epochs (51 %)."
+                     *           "message": "The recommendation is the best run under only 0 % of the ensemble's members (less than 50 %): most members prefer another run; the runner-up is F5+ at 4.9 epochs (51 %)."
                      *         },
                      *         {
                      *           "code": "pick_not_most_likely_best",
@@ -2474,7 +2474,7 @@ export interface operations {
                      *         },
                      *         {
                      *           "code": "pick_near_tie",
-                     *           "message": "The recommendation is the best run under only 0 % of the ensemble's members (less than 50 %): the laws cannot tell it apart from its rivals; the runner-up is F5+ at 4.9 epochs (51 %)."
+                     *           "message": "The recommendation is the best run under only 0 % of the ensemble's members (less than 50 %): most members prefer another run; the runner-up is F5+ at 4.9 epochs (51 %)."
                      *         },
                      *         {
                      *           "code": "pick_not_most_likely_best",
@@ -3067,7 +3067,7 @@ export interface operations {
                      *             },
                      *             {
                      *               "code": "pick_near_tie",
-                     *               "message": "The recommendation is the best run under only 0 % of the ensemble's members (less than 50 %): the laws cannot tell it apart from its rivals; the runner-up is F5+ at 4.9 epochs (51 %)."
+                     *               "message": "The recommendation is the best run under only 0 % of the ensemble's members (less than 50 %): most members prefer another run; the runner-up is F5+ at 4.9 epochs (51 %)."
                      *             },
                      *             {
                      *               "code": "pick_not_most_likely_best",
@@ -3373,7 +3373,7 @@ export interface operations {
                      *             },
                      *             {
                      *               "code": "pick_near_tie",
-                     *               "message": "The recommendation is the best run under only 0 % of the ensemble's members (less than 50 %): the laws cannot tell it apart from its rivals; the runner-up is F1+ at 1.03 epochs (93.5 %)."
+                     *               "message": "The recommendation is the best run under only 0 % of the ensemble's members (less than 50 %): most members prefer another run; the runner-up is F1+ at 1.03 epochs (93.5 %)."
                      *             },
                      *             {
                      *               "code": "pick_not_most_likely_best",
@@ -3933,7 +3933,7 @@ export interface operations {
                      *             },
                      *             {
                      *               "code": "pick_near_tie",
-                     *               "message": "The recommendation is the best run under only 0.5 % of the ensemble's members (less than 50 %): the laws cannot tell it apart from its rivals; the runner-up is F3+ at 2.77 epochs (81.5 %)."
+                     *               "message": "The recommendation is the best run under only 0.5 % of the ensemble's members (less than 50 %): most members prefer another run; the runner-up is F3+ at 2.77 epochs (81.5 %)."
                      *             },
                      *             {
                      *               "code": "pick_not_most_likely_best",
@@ -5226,7 +5226,7 @@ export interface operations {
                      *           },
                      *           {
                      *             "code": "pick_near_tie",
-                     *             "message": "The recommendation is the best run under only 0 % of the ensemble's members (less than 50 %): the laws cannot tell it apart from its rivals; the runner-up is F5+ at 4.9 epochs (51 %)."
+                     *             "message": "The recommendation is the best run under only 0 % of the ensemble's members (less than 50 %): most members prefer another run; the runner-up is F5+ at 4.9 epochs (51 %)."
                      *           },
                      *           {
                      *             "code": "pick_not_most_likely_best",

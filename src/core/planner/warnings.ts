@@ -239,7 +239,12 @@ function addShareWarnings(input: WarningInput, warnings: PlanWarning[]): void {
     add(
       warnings,
       'pick_near_tie',
-      `The recommendation is the best run under only ${percent(mine)} of the ensemble's members (less than ${percent(PICK_NEAR_TIE_SHARE)}): the laws cannot tell it apart from its rivals${other ? `; the runner-up is ${other}` : ''}.`,
+      `The recommendation is the best run under only ${percent(mine)} of the ensemble's members (less than ${percent(PICK_NEAR_TIE_SHARE)}): ${
+        // A runner-up that most members prefer is no tie: the laws tell the runs apart, and prefer the other.
+        runnerUp && (runnerUp.pickShare as number) > PICK_NEAR_TIE_SHARE
+          ? 'most members prefer another run'
+          : 'the laws cannot tell it apart from its rivals'
+      }${other ? `; the runner-up is ${other}` : ''}.`,
     );
   if (runnerUp && (runnerUp.pickShare as number) > mine)
     add(

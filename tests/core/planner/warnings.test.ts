@@ -380,6 +380,15 @@ describe("the ensemble's pick shares: a near tie below one half, a runner-up wit
     );
   });
 
+  it('a runner-up most members prefer makes it no tie: the message says so', () => {
+    const message = (share: number) =>
+      messageOf({ recommendation: shared(0), alternatives: [shared(share, 'F1+')] }, 'pick_near_tie');
+    expect(message(1)).toBe(
+      "The recommendation is the best run under only 0 % of the ensemble's members (less than 50 %): most members prefer another run; the runner-up is F1+ at 2 epochs (100 %).",
+    );
+    expect(message(0.5)).toContain('the laws cannot tell it apart from its rivals; the runner-up is F1+');
+  });
+
   it('a runner-up with a larger share is named, with the reason of the strategy', () => {
     const alternatives = [shared(0.35, 'F5')];
     const reason = (input: Partial<WarningInput>) =>
