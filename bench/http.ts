@@ -55,6 +55,7 @@ const SECONDS = Number(process.argv[2] ?? 3);
 const ROUNDS = Number(process.argv[3] ?? 5);
 const CONNECTIONS = 50;
 const JSON_HEADERS = { 'content-type': 'application/json' };
+const BATCH_HEADERS = { ...JSON_HEADERS, 'accept-encoding': 'identity' };
 
 /** What schedulers send: budgets across the paper's range, every unit, both objectives and strategies. */
 const TYPICAL_PLAN_BODIES = [
@@ -156,7 +157,11 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
-/** Median wall time and size of POST /v1/plans/batch with `items` plans, sent one at a time. */
+/**
+ * Median wall time and size of POST /v1/plans/batch with `items` plans, sent one at a time, uncompressed: fetch would
+ * otherwise ask for gzip, whose level-6 pass over 10 MB costs more server CPU than the batch's planning (bench/load.ts
+ * reports the batch's cost with br beside it).
+ */
 async function batch(base: string, items: number, repetitions: number) {
   const body = JSON.stringify({
     items: Array.from({ length: items }, (_, i) => TYPICAL_PLAN_BODIES[i % TYPICAL_PLAN_BODIES.length]),
@@ -166,13 +171,13 @@ async function batch(base: string, items: number, repetitions: number) {
   let failed = 0;
   for (let i = 0; i < repetitions + 2; i++) {
     let start = performance.now();
-    let response = await fetch(`${base}/v1/plans/batch`, { method: 'POST', body, headers: JSON_HEADERS });
+    let response = await fetch(`${base}/v1/plans/batch`, { method: 'POST', body, headers: BATCH_HEADERS });
     // Heavy work is refused (503) while the closed-loop rounds before have the loop lagging: wait as told.
     while (response.status === 503) {
       await response.arrayBuffer();
       await sleep(1000 * Number(response.headers.get('retry-after') ?? 1));
       start = performance.now();
-      response = await fetch(`${base}/v1/plans/batch`, { method: 'POST', body, headers: JSON_HEADERS });
+      response = await fetch(`${base}/v1/plans/batch`, { method: 'POST', body, headers: BATCH_HEADERS });
     }
     if (response.status !== 200) throw new Error(`POST /v1/plans/batch answered ${response.status}`);
     const text = await response.text();
