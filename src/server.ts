@@ -1,11 +1,22 @@
 /**
  * Entry point (`npm start`, or `node dist/server.js` in the image): the only module that reads process.env, listens
- * and owns the process. Bad configuration prints the offending variable and exits with code 1 before anything starts.
+ * and owns the process. Bad configuration prints the offending variable, and an unsupported Node (src/runtime.ts) says
+ * so; both exit with code 1 before anything starts.
  */
 import { ConfigError, loadConfig } from './config.js';
-import { buildApp } from './http/app.js';
-import { listenMetrics } from './http/metricsServer.js';
-import { installGracefulShutdown } from './http/shutdown.js';
+import { unsupportedNodeMessage } from './runtime.js';
+
+const unsupported = unsupportedNodeMessage(process.versions.node);
+if (unsupported !== undefined) {
+  process.stderr.write(`${unsupported}\n`);
+  process.exit(1);
+}
+// Loaded only after the check: the app reaches node:sqlite, which an older Node cannot even import.
+const [{ buildApp }, { listenMetrics }, { installGracefulShutdown }] = await Promise.all([
+  import('./http/app.js'),
+  import('./http/metricsServer.js'),
+  import('./http/shutdown.js'),
+]);
 
 function configOrExit() {
   try {

@@ -1,9 +1,18 @@
 #!/usr/bin/env node
 /**
  * The `scaleplan` executable (package.json "bin"): hands argv to runCli and sets the exit code. `scaleplan serve`
- * leaves the server running; src/server.ts then owns the process and its exit.
+ * leaves the server running; src/server.ts then owns the process and its exit. An unsupported Node (src/runtime.ts) exits 1
+ * with a message before anything is loaded.
  */
-import { runCli } from './run.js';
+import { unsupportedNodeMessage } from '../runtime.js';
+
+const unsupported = unsupportedNodeMessage(process.versions.node);
+if (unsupported !== undefined) {
+  process.stderr.write(`${unsupported}\n`);
+  process.exit(1);
+}
+// Loaded only after the check: run.js reaches node:sqlite, which an older Node cannot even import.
+const { runCli } = await import('./run.js');
 
 process.exitCode = await runCli(
   process.argv.slice(2),

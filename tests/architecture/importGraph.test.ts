@@ -35,7 +35,7 @@ const FORBIDDEN_PACKAGES: Partial<Record<Layer, RegExp>> = {
 
 function layerOf(file: string): Layer {
   const path = relative(SRC, file).split('\\').join('/');
-  if (path === 'server.ts' || path === 'cli/main.ts') return 'entry';
+  if (path === 'server.ts' || path === 'cli/main.ts' || path === 'runtime.ts') return 'entry';
   if (path === 'config.ts') return 'config';
   const top = path.split('/')[0] as string;
   if (['core', 'charts', 'api', 'workers', 'storage', 'http', 'cli'].includes(top)) return top as Layer;
