@@ -5,6 +5,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { EvaluateRequest } from '../core/planner/evaluate.js';
 import type { Objective, PlanRequest, Strategy } from '../core/planner/request.js';
+import type { TargetRequest } from '../core/targets/budgetForTarget.js';
 import type { Accelerator, GpuAccelerator } from '../core/units/accelerators.js';
 import type { BudgetInput, BudgetUnit } from '../core/units/budget.js';
 import type { TpuV3Basis } from '../core/units/tpuV3.js';
@@ -25,6 +26,7 @@ export type Command =
   | { readonly kind: 'help' }
   | { readonly kind: 'plan'; readonly request: PlanRequest; readonly json: boolean }
   | { readonly kind: 'evaluate'; readonly request: EvaluateRequest; readonly json: boolean }
+  | { readonly kind: 'target'; readonly request: TargetRequest; readonly json: boolean }
   | { readonly kind: 'laws'; readonly json: boolean }
   | { readonly kind: 'serve' };
 
@@ -36,17 +38,24 @@ const CONFIGURATION = {
   'batch-size': text,
   cores: text,
   'previous-lr': text,
+  'interval-level': text,
+} as const;
+/** What the planner is asked besides a budget and the run's setup: what plan and target share. */
+const SEARCH = {
+  ...COMMON,
+  objective: text,
+  strategy: text,
+  models: text,
+  'min-epochs': text,
+  'max-epochs': text,
+  'dataset-images': text,
+  'interval-level': text,
 } as const;
 const OPTIONS = {
   plan: {
-    ...COMMON,
+    ...SEARCH,
     ...CONFIGURATION,
     unit: text,
-    objective: text,
-    strategy: text,
-    models: text,
-    'min-epochs': text,
-    'max-epochs': text,
     accelerator: text,
     'peak-tflops': text,
     utilization: text,
@@ -55,6 +64,8 @@ const OPTIONS = {
     count: text,
     'price-per-hour': text,
   },
+  // POST /v1/targets takes the search's fields and the target, nothing of the run's setup.
+  target: { ...SEARCH, 'jft-loss': text, 'imagenet-top1': text },
   evaluate: { ...COMMON, ...CONFIGURATION },
   laws: COMMON,
   serve: { help: COMMON.help },
@@ -165,8 +176,18 @@ export function parseCommandLine(argv: readonly string[]): Command {
         ...defined('batchSize', number('batch-size')),
         ...defined('cores', number('cores')),
         ...defined('previousOptimalLearningRate', number('previous-lr')),
+        ...defined('intervalLevel', number('interval-level')),
       };
       return { kind: 'evaluate', request, json };
+    }
+    case 'target': {
+      expect(0, 'no arguments (the target is --jft-loss or --imagenet-top1)');
+      // Both, or neither, reach the core as given: it refuses them and says which one to give.
+      const target = {
+        ...defined('jftValidationLoss', number('jft-loss')),
+        ...defined('imagenetTop1Percent', number('imagenet-top1')),
+      };
+      return { kind: 'target', request: { target, ...searchSettings(string, number) }, json };
     }
     case 'laws':
       expect(0, 'no arguments');
@@ -202,6 +223,26 @@ function planRequest(
     ...defined('utilization', number('utilization')),
     ...defined('tpuV3Basis', string('tpu-v3-basis') as TpuV3Basis | undefined),
   };
+  const hardware = {
+    ...defined('cores', number('cores')),
+    ...defined('accelerator', string('run-on') as Accelerator | undefined),
+    ...defined('count', number('count')),
+    ...defined('pricePerAcceleratorHour', number('price-per-hour')),
+  };
+  return {
+    budget,
+    ...searchSettings(string, number),
+    ...(Object.keys(hardware).length === 0 ? {} : { hardware }),
+    ...defined('batchSize', number('batch-size')),
+    ...defined('previousOptimalLearningRate', number('previous-lr')),
+  };
+}
+
+/** The fields of SEARCH: what plan and target requests share (POST /v1/targets takes exactly these and the target). */
+function searchSettings(
+  string: (option: string) => string | undefined,
+  number: (option: string) => number | undefined,
+): Pick<PlanRequest, 'objective' | 'strategy' | 'constraints' | 'intervalLevel'> {
   const models = string('models')
     ?.split(',')
     .map((model) => model.trim())
@@ -212,20 +253,10 @@ function planRequest(
     ...defined('maxEpochs', number('max-epochs')),
     ...defined('datasetImages', number('dataset-images')),
   };
-  const cores = number('cores');
-  const hardware = {
-    ...defined('cores', cores),
-    ...defined('accelerator', string('run-on') as Accelerator | undefined),
-    ...defined('count', number('count')),
-    ...defined('pricePerAcceleratorHour', number('price-per-hour')),
-  };
   return {
-    budget,
     ...defined('objective', string('objective') as Objective | undefined),
     ...defined('strategy', string('strategy') as Strategy | undefined),
     ...(Object.keys(constraints).length === 0 ? {} : { constraints }),
-    ...(Object.keys(hardware).length === 0 ? {} : { hardware }),
-    ...defined('batchSize', number('batch-size')),
-    ...defined('previousOptimalLearningRate', number('previous-lr')),
+    ...defined('intervalLevel', number('interval-level')),
   };
 }

@@ -6,12 +6,14 @@
 import { EvaluationSchema } from '../api/evaluate/schemas.js';
 import { LawsResponseSchema } from '../api/laws/schemas.js';
 import { PlanSchema } from '../api/plans/schemas.js';
+import { TargetResponseSchema } from '../api/targets/schemas.js';
 import { InfeasibleError, PlannerInputError } from '../core/errors.js';
 import { fitPaperLaws } from '../core/laws/paperLaws.js';
 import { lawsReport } from '../core/laws/report.js';
 import { createPlannerContext, type PlannerContext } from '../core/planner/context.js';
 import { evaluateConfiguration } from '../core/planner/evaluate.js';
 import { plan } from '../core/planner/plan.js';
+import { budgetForTarget } from '../core/targets/budgetForTarget.js';
 import { fitLawEnsemble } from '../core/uncertainty/lawEnsemble.js';
 import { apiJson } from './apiJson.js';
 import { type Command, parseCommandLine, UsageError } from './argv.js';
@@ -19,6 +21,7 @@ import type { CliHost, CliOutput } from './output.js';
 import { renderEvaluation } from './renderEvaluation.js';
 import { renderLaws } from './renderLaws.js';
 import { renderPlan } from './renderPlan.js';
+import { renderTarget } from './renderTarget.js';
 import { runStorageCommand, STORAGE_COMMANDS } from './storageCommands.js';
 import { USAGE } from './usage.js';
 
@@ -48,6 +51,10 @@ const FLAG_FOR_FIELD: Readonly<Record<string, string>> = {
   'hardware.pricePerAcceleratorHour': '--price-per-hour',
   batchSize: '--batch-size',
   previousOptimalLearningRate: '--previous-lr',
+  intervalLevel: '--interval-level',
+  target: '--jft-loss or --imagenet-top1',
+  'target.jftValidationLoss': '--jft-loss',
+  'target.imagenetTop1Percent': '--imagenet-top1',
   model: '<model>',
   epochs: '<epochs>',
   datasetImages: '--dataset-images',
@@ -62,6 +69,7 @@ function flagFor(field: string): string | undefined {
 const planJson = apiJson(PlanSchema);
 const evaluationJson = apiJson(EvaluationSchema);
 const lawsJson = apiJson(LawsResponseSchema);
+const targetJson = apiJson(TargetResponseSchema);
 
 /**
  * Fits the paper's laws (tens of milliseconds, bench/fit-laws.ts) and their ensemble (about half a second) for the
@@ -87,6 +95,11 @@ async function execute(command: Command, out: CliHost): Promise<number> {
       out.stdout(
         `${command.json ? evaluationJson(result) : renderEvaluation(result, command.request.cores)}\n`,
       );
+      return EXIT_OK;
+    }
+    case 'target': {
+      const result = budgetForTarget(plannerContext(), command.request);
+      out.stdout(`${command.json ? targetJson(result) : renderTarget(result)}\n`);
       return EXIT_OK;
     }
     case 'laws': {

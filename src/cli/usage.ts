@@ -3,6 +3,11 @@
  * constants, so the help cannot drift from what the planner accepts.
  */
 import { OBJECTIVES, STRATEGIES } from '../core/planner/request.js';
+import {
+  DEFAULT_INTERVAL_LEVEL,
+  MAX_INTERVAL_LEVEL,
+  MIN_INTERVAL_LEVEL,
+} from '../core/uncertainty/intervals.js';
 import { ACCELERATORS, GPU_ACCELERATORS } from '../core/units/accelerators.js';
 import { BUDGET_UNITS } from '../core/units/budget.js';
 import { TPU_V3_BASES } from '../core/units/tpuV3.js';
@@ -16,6 +21,8 @@ Plan NFNet pre-training from a compute budget (Smith, Brock, Berrada & De 2023, 
 
 Commands:
   plan <amount>              Plan a run for a budget of <amount> in --unit.
+  target --jft-loss <n> | --imagenet-top1 <n>
+                             The smallest budget whose plan reaches a JFT-4B loss or an ImageNet top-1 (%).
   evaluate <model> <epochs>  Cost, predictions and learning rate of one configuration, e.g. evaluate F3+ 2.
   laws                       Every fitted law, its fit quality, and the allocation exponents of each strategy.
   serve                      Start the HTTP API (configured by PORT, HOST, LOG_LEVEL and the other variables
@@ -40,13 +47,20 @@ Options for plan:
   --run-on <name>            The devices the run will use, for wall clock and price: ${list(ACCELERATORS)}
   --count <n>                How many of them (with --run-on)
   --price-per-hour <n>       Price of one device for one hour, any currency (with --run-on and --count)
+  --interval-level <n>       Level of every interval, ${MIN_INTERVAL_LEVEL} to ${MAX_INTERVAL_LEVEL} (default ${DEFAULT_INTERVAL_LEVEL})
+
+Options for target:
+  --jft-loss <n>             Reach this JFT-4B held-out loss, or
+  --imagenet-top1 <n>        reach this ImageNet top-1 (%) after fine-tuning (exactly one of the two)
+  --objective, --strategy, --models, --min-epochs, --max-epochs, --dataset-images, --interval-level   as for plan
+                             (--objective defaults to the target's)
 
 Options for evaluate:
-  --dataset-images <n>, --batch-size <n>, --cores <n>, --previous-lr <n>   as for plan
+  --dataset-images <n>, --batch-size <n>, --cores <n>, --previous-lr <n>, --interval-level <n>   as for plan
 
-Options for plan, evaluate and laws:
+Options for plan, target, evaluate and laws:
   --json                     Print the HTTP API's JSON body for the same request (POST /v1/plans,
-                             GET /v1/evaluate, GET /v1/laws) instead of a table
+                             POST /v1/targets, GET /v1/evaluate, GET /v1/laws) instead of a table
   -h, --help                 Print this help
 
 Numbers: digits with an optional fraction and exponent, and _ between digits: 50000, 50_000, 5e4, 0.5.
@@ -59,6 +73,8 @@ Examples:
   scaleplan plan 50000
   scaleplan plan 5e4 --unit tpu_v4_core_hours --objective imagenet_top1 --cores 512
   scaleplan plan 20000 --unit gpu_hours --accelerator h100 --json | jq .recommendation.model.name
+  scaleplan target --jft-loss 2.5
+  scaleplan target --imagenet-top1 88 --models F1,F3,F3+,F7,F7+ --json | jq .byPlanner.tpuV4CoreHours
   scaleplan evaluate F3+ 2
   scaleplan laws
 `;

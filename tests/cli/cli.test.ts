@@ -188,6 +188,29 @@ describe('scaleplan plan', () => {
       names: /--models.*"f3\+"/,
     },
     { why: 'a cores count below 1', args: ['evaluate', 'F3+', '2', '--cores', '0'], names: /--cores/ },
+    {
+      why: 'an interval level past 0.99',
+      args: ['plan', '5000', '--interval-level', '2'],
+      names: /--interval-level.*0\.99.*got 2/,
+    },
+    { why: 'a target without a value', args: ['target'], names: /--jft-loss or --imagenet-top1.*neither/ },
+    {
+      why: 'two targets',
+      args: ['target', '--jft-loss', '2.5', '--imagenet-top1', '88'],
+      names: /--jft-loss or --imagenet-top1.*both/,
+    },
+    { why: 'a loss target of zero', args: ['target', '--jft-loss', '0'], names: /--jft-loss.*got 0/ },
+    {
+      why: 'a top-1 no budget reaches',
+      args: ['target', '--imagenet-top1', '99.9'],
+      names: /infeasible.*99\.9%.*limit/,
+    },
+    {
+      why: 'a budget unit on a target',
+      args: ['target', '--jft-loss', '2.5', '--unit', 'flops'],
+      names: /--unit/,
+      usage: true,
+    },
   ])('exits 2 with the reason on stderr and nothing on stdout for $why', async ({ args, names, usage }) => {
     const run = await scaleplan(...args);
     expect(run.code, run.stderr).toBe(2);
@@ -219,6 +242,63 @@ describe('scaleplan evaluate', () => {
     );
     // No --cores on the table run, so no wall-clock line.
     expect(table.stdout).not.toContain('Wall clock');
+  });
+});
+
+describe('scaleplan target', () => {
+  it('--json is the body of POST /v1/targets for the same request, --interval-level its intervalLevel', async () => {
+    const [json, response] = await Promise.all([
+      scaleplan(
+        'target',
+        '--imagenet-top1',
+        '88',
+        '--models',
+        'F1,F3,F3+',
+        '--interval-level',
+        '0.5',
+        '--json',
+      ),
+      app.inject({
+        method: 'POST',
+        url: '/v1/targets',
+        payload: {
+          target: { imagenetTop1Percent: 88 },
+          constraints: { models: ['F1', 'F3', 'F3+'] },
+          intervalLevel: 0.5,
+        },
+      }),
+    ]);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stdout).toBe(`${response.body}\n`);
+    expect(response.json().byPlanner.plan.uncertainty.level).toBe(0.5);
+  });
+
+  it("prints each method's budget beside the planner's, with the law's interval, then the plan at that budget", async () => {
+    const [table, response] = await Promise.all([
+      scaleplan('target', '--jft-loss', '2.5'),
+      app.inject({ method: 'POST', url: '/v1/targets', payload: { target: { jftValidationLoss: 2.5 } } }),
+    ]);
+    expect(table.code, table.stderr).toBe(0);
+    const result = response.json();
+    // The table rounds budgets to 4 significant digits (formatCoreHours), with separators.
+    const hours = (x: number) => new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4 }).format(x);
+    expect(table.stdout).toMatch(/^Target\s+JFT-4B loss at most 2\.500\n/);
+    expect(table.stdout).toMatch(
+      new RegExp(`\\n  planner\\s+${hours(result.byPlanner.tpuV4CoreHours)}\\s+1\\n`),
+    );
+    const { lower, upper } = result.byLaw.tpuV4CoreHoursInterval;
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `surface_compute_optimal\\s+${hours(result.byLaw.tpuV4CoreHours)}\\s+${hours(lower)}-${hours(upper)}\\s`,
+      ),
+    );
+    expect(table.stdout).toMatch(/Interval \(90\.00 %\)/);
+    expect(table.stdout).toMatch(
+      new RegExp(`frontier_power_law\\s+${hours(result.frontierPowerLaw.tpuV4CoreHours)}\\s`),
+    );
+    expect(table.stdout).toContain("Plan at the planner's budget");
+    expect(table.stdout).toContain(`NFNet-${result.byPlanner.plan.recommendation.model.name} `);
   });
 });
 

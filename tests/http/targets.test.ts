@@ -233,3 +233,39 @@ describe('POST /v1/targets limits', () => {
     expect(problem.errors?.map((e) => e.path)).toContain('target');
   });
 });
+
+describe('POST /v1/targets intervalLevel', () => {
+  it("sets the level of the budget's interval and of the plan's: a lower level gives a narrower interval inside the wider", async () => {
+    const at = async (intervalLevel?: number) => {
+      const response = await postTarget({
+        target: { jftValidationLoss: 2.5 },
+        ...(intervalLevel === undefined ? {} : { intervalLevel }),
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      const body = response.json();
+      return {
+        interval: body.byLaw.tpuV4CoreHoursInterval as { lower: number; upper: number },
+        level: body.byPlanner.plan.uncertainty.level as number,
+        point: body.byLaw.tpuV4CoreHours as number,
+      };
+    };
+    const [narrow, standard, wide] = await Promise.all([at(0.5), at(), at(0.99)]);
+    expect([narrow.level, standard.level, wide.level]).toEqual([0.5, 0.9, 0.99]);
+    for (const { interval, point } of [narrow, standard, wide]) {
+      expect(interval.lower).toBeLessThanOrEqual(point);
+      expect(interval.upper).toBeGreaterThanOrEqual(point);
+    }
+    expect(narrow.interval.lower).toBeGreaterThan(standard.interval.lower);
+    expect(narrow.interval.upper).toBeLessThan(standard.interval.upper);
+    expect(standard.interval.lower).toBeGreaterThan(wide.interval.lower);
+    expect(standard.interval.upper).toBeLessThan(wide.interval.upper);
+  });
+
+  it('answers a level outside 0.5 to 0.99 with a 400 naming intervalLevel', async () => {
+    const problem = expectProblem(
+      await postTarget({ target: { jftValidationLoss: 2.5 }, intervalLevel: 1 }),
+      400,
+    );
+    expect(problem.errors?.map((e) => e.path)).toEqual(['intervalLevel']);
+  });
+});

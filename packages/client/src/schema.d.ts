@@ -1675,6 +1675,8 @@ export interface components {
             strategy?: components["schemas"]["Strategy"];
             constraints?: components["schemas"]["Constraints"];
             law?: components["schemas"]["Law"];
+            /** @description Level of the budget's interval (byLaw) and of the plan's intervals (default 0.9). */
+            intervalLevel?: number;
             /** @description Plan with one of your team's profiles instead of the paper's JFT loss surface: its name (the latest version) or name@version. Needs an API key with scope read. */
             profile?: string;
         };

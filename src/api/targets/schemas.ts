@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import { MAX_TARGET_JFT_VALIDATION_LOSS } from '../../core/targets/target.js';
-import { ConstraintsSchema, ObjectiveSchema, StrategySchema } from '../common.js';
+import { ConstraintsSchema, IntervalLevelSchema, ObjectiveSchema, StrategySchema } from '../common.js';
 import { CustomLawSchema, PlanSchema } from '../plans/schemas.js';
 import { ProfileReferenceSchema } from '../profileReference.js';
 
@@ -41,6 +41,9 @@ export const TargetRequestSchema = z
     strategy: StrategySchema.optional(),
     constraints: ConstraintsSchema.optional(),
     law: CustomLawSchema.optional(),
+    intervalLevel: IntervalLevelSchema.optional().describe(
+      "Level of the budget's interval (byLaw) and of the plan's intervals (default 0.9).",
+    ),
     profile: ProfileReferenceSchema.optional(),
   })
   .describe('A target to reach at the smallest budget.')
