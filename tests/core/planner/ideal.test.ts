@@ -15,7 +15,8 @@ import {
   type LossSurface,
   type PlannerContext,
 } from '../../../src/core/planner/context.js';
-import { idealAllocation, plan, planUncertainty } from '../../../src/core/planner/plan.js';
+import { idealAllocation } from '../../../src/core/planner/ideal.js';
+import { plan, planUncertainty } from '../../../src/core/planner/plan.js';
 import { fitLawEnsemble } from '../../../src/core/uncertainty/lawEnsemble.js';
 import { gridPosition, memberValues } from '../../../src/core/uncertainty/predictionGrid.js';
 
