@@ -128,6 +128,33 @@ describe('GET /v1/frontier', () => {
     },
   );
 
+  it("states its intervals' level once, and gives at intervalLevel the predictions POST /v1/plans gives at that level", async () => {
+    type Uncertain = FrontierBody & { uncertainty: { level: number; members: number } };
+    const standard = (await getFrontier('?from=500&to=50000&points=3')) as Uncertain;
+    const narrow = (await getFrontier('?from=500&to=50000&points=3&intervalLevel=0.5')) as Uncertain;
+    expect(standard.uncertainty.level).toBe(0.9);
+    expect(narrow.uncertainty.level).toBe(0.5);
+    expect(narrow.uncertainty.members).toBe(standard.uncertainty.members);
+    for (const [i, s] of narrow.series.entries()) {
+      const plan = (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/plans',
+          payload: { budget: { amount: s.tpuV4CoreHours, unit: 'tpu_v4_core_hours' }, intervalLevel: 0.5 },
+        })
+      ).json() as { recommendation: { predicted: object } };
+      expect(s.equalRate.recommendation.predicted).toEqual(plan.recommendation.predicted);
+      // The same run at a lower level: a narrower interval inside the wider one.
+      const interval = (p: object) =>
+        (p as { jftValidationLossConfidenceInterval: { lower: number; upper: number } })
+          .jftValidationLossConfidenceInterval;
+      const wide = interval(standard.series[i]?.equalRate.recommendation.predicted as object);
+      const tight = interval(s.equalRate.recommendation.predicted);
+      expect(tight.lower).toBeGreaterThan(wide.lower);
+      expect(tight.upper).toBeLessThan(wide.upper);
+    }
+  });
+
   it("carries Figure 2's 36 runs for jft_loss and Figure 1's 25 for imagenet_top1", async () => {
     const loss = (await getFrontier('?points=2')).measured;
     expect(loss).toMatchObject({ figure: 'Figure 2', provenance: 'digitized' });
@@ -158,6 +185,8 @@ describe('GET /v1/frontier rejects a bad query', () => {
     ['a non-number', '?from=abc', 'from'],
     ['an unknown objective', '?objective=accuracy', 'objective'],
     ['an unknown parameter', '?budget=100', 'budget'],
+    ['an interval level above 0.99', '?intervalLevel=1', 'intervalLevel'],
+    ['an interval level below 0.5', '?intervalLevel=0.4', 'intervalLevel'],
   ])('answers %s with a 400 naming the parameter', async (_name, query, path) => {
     const problem = expectProblem(await app.inject({ url: `/v1/frontier${query}` }), 400);
     expect(problem.errors?.map((e) => e.path)).toContain(path);

@@ -952,6 +952,7 @@ export interface components {
         };
         /** @description Per budget on a log grid: ideal and recommended configurations of both strategies, plus the paper's runs. */
         Frontier: {
+            uncertainty?: components["schemas"]["Uncertainty"];
             objective: components["schemas"]["Objective"];
             series: {
                 tpuV4CoreHours: number;
@@ -9512,6 +9513,8 @@ export interface operations {
                 points?: number;
                 /** @description What the series predict: jft_loss (default) or imagenet_top1. */
                 objective?: "jft_loss" | "imagenet_top1";
+                /** @description Level of the confidence and prediction intervals (default 0.9). */
+                intervalLevel?: number;
             };
             header?: never;
             path?: never;
@@ -9696,6 +9699,12 @@ export interface operations {
                      *             "value": 2.748
                      *           }
                      *         ]
+                     *       },
+                     *       "uncertainty": {
+                     *         "level": 0.9,
+                     *         "members": 200,
+                     *         "seed": 20231025,
+                     *         "resampling": "cluster jackknife (each law refitted without each trained model; MacKinnon, Nielsen & Webb 2023's CV3): every quantity's members are Gaussian draws of its jackknife deviations, one standard normal weight per model and member, shared across laws"
                      *       }
                      *     }
                      */

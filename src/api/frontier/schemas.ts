@@ -4,8 +4,9 @@
 import { z } from 'zod';
 import { MAX_FRONTIER_POINTS } from '../../core/planner/frontierSeries.js';
 import { OBJECTIVES } from '../../core/planner/request.js';
+import { MAX_INTERVAL_LEVEL, MIN_INTERVAL_LEVEL } from '../../core/uncertainty/intervals.js';
 import { MAX_BUDGET_TPU_V4_CORE_HOURS, MIN_BUDGET_TPU_V4_CORE_HOURS } from '../../core/units/budget.js';
-import { ObjectiveSchema, PredictionsSchema } from '../common.js';
+import { IntervalLevelSchema, ObjectiveSchema, PredictionsSchema, UncertaintySchema } from '../common.js';
 
 export const budgetQuery = (what: string) =>
   z.coerce
@@ -29,6 +30,12 @@ export const FrontierQuerySchema = z.strictObject({
     .enum(OBJECTIVES)
     .optional()
     .describe('What the series predict: jft_loss (default) or imagenet_top1.'),
+  intervalLevel: z.coerce
+    .number()
+    .min(MIN_INTERVAL_LEVEL)
+    .max(MAX_INTERVAL_LEVEL)
+    .optional()
+    .describe(IntervalLevelSchema.description ?? ''),
 });
 
 const StrategyPointSchema = z.object({
@@ -43,6 +50,7 @@ const StrategyPointSchema = z.object({
 
 export const FrontierResponseSchema = z
   .object({
+    uncertainty: UncertaintySchema.optional(),
     objective: ObjectiveSchema,
     series: z.array(
       z.object({

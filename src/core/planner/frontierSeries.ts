@@ -6,7 +6,7 @@ import { predictFrontierLoss } from '../laws/frontier.js';
 import { MAX_BUDGET_TPU_V4_CORE_HOURS, MIN_BUDGET_TPU_V4_CORE_HOURS } from '../units/budget.js';
 import type { Predictions } from './configuration.js';
 import type { PlannerContext } from './context.js';
-import { plan } from './plan.js';
+import { type PlanUncertainty, plan } from './plan.js';
 import type { Objective, Strategy } from './request.js';
 
 export const MAX_FRONTIER_POINTS = 200;
@@ -16,6 +16,8 @@ export interface FrontierSeriesRequest {
   readonly toTpuV4CoreHours?: number;
   readonly points?: number;
   readonly objective?: Objective;
+  /** Level of the predictions' intervals (checked as a plan's). */
+  readonly intervalLevel?: number;
 }
 
 export interface StrategyPoint {
@@ -49,6 +51,8 @@ export interface MeasuredPoint {
 }
 
 export interface FrontierSeries {
+  /** How the predictions' intervals were made, stated once, when the laws have an ensemble. */
+  readonly uncertainty?: PlanUncertainty;
   readonly objective: Objective;
   readonly series: FrontierSeriesPoint[];
   readonly measured: {
@@ -92,12 +96,16 @@ export function frontierSeries(context: PlannerContext, request: FrontierSeriesR
     );
   const objective = request.objective ?? 'jft_loss';
 
+  // Every plan of the grid states the same level and ensemble: the first one's statement is the response's.
+  let uncertainty: PlanUncertainty | undefined;
   const at = (tpuV4CoreHours: number, strategy: Strategy): StrategyPoint => {
     const p = plan(context, {
       budget: { amount: tpuV4CoreHours, unit: 'tpu_v4_core_hours' },
       strategy,
       objective,
+      ...(request.intervalLevel === undefined ? {} : { intervalLevel: request.intervalLevel }),
     });
+    uncertainty ??= p.uncertainty;
     const r = p.recommendation;
     return {
       ideal: {
@@ -120,7 +128,7 @@ export function frontierSeries(context: PlannerContext, request: FrontierSeriesR
     fitted: at(tpuV4CoreHours, 'fitted'),
   }));
 
-  return { objective, series, measured: measuredPoints(objective) };
+  return { ...(uncertainty && { uncertainty }), objective, series, measured: measuredPoints(objective) };
 }
 
 /** The paper's runs for an objective: Figure 2's losses, or Figure 1's top-1 (100 - digitized error). */

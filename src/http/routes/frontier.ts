@@ -27,12 +27,13 @@ export const frontierRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { from, to, points, objective } = request.query;
+      const { from, to, points, objective, intervalLevel } = request.query;
       return frontierSeries(app.planner, {
         ...(from === undefined ? {} : { fromTpuV4CoreHours: from }),
         ...(to === undefined ? {} : { toTpuV4CoreHours: to }),
         ...(points === undefined ? {} : { points }),
         ...(objective === undefined ? {} : { objective }),
+        ...(intervalLevel === undefined ? {} : { intervalLevel }),
       });
     },
   );
