@@ -301,6 +301,13 @@ export const IntervalLevelSchema = z
   .max(MAX_INTERVAL_LEVEL)
   .describe('Level of the confidence and prediction intervals (default 0.9).');
 
+/** intervalLevel as a query parameter: text coerced to a number, held to the body field's bounds, which the document states. */
+export const IntervalLevelQuerySchema = z.coerce
+  .number()
+  .min(MIN_INTERVAL_LEVEL)
+  .max(MAX_INTERVAL_LEVEL)
+  .describe(IntervalLevelSchema.description ?? '');
+
 export const UncertaintySchema = z
   .object({
     level: z.number().describe('Level of every interval in this response.'),

@@ -11,11 +11,10 @@ import {
   MIN_DATASET_IMAGES,
   MIN_EPOCHS,
 } from '../../core/planner/request.js';
-import { MAX_INTERVAL_LEVEL, MIN_INTERVAL_LEVEL } from '../../core/uncertainty/intervals.js';
 import {
   BatchSizeSchema,
   ConfigurationProvenanceSchema,
-  IntervalLevelSchema,
+  IntervalLevelQuerySchema,
   MAX_MODEL_NAME_LENGTH,
   PreviousLearningRateSchema,
   TrainingConfigurationSchema,
@@ -59,12 +58,7 @@ export const EvaluateQuerySchema = z.strictObject({
     .max(MAX_PREVIOUS_LEARNING_RATE)
     .optional()
     .describe(PreviousLearningRateSchema.description ?? ''),
-  intervalLevel: z.coerce
-    .number()
-    .min(MIN_INTERVAL_LEVEL)
-    .max(MAX_INTERVAL_LEVEL)
-    .optional()
-    .describe(IntervalLevelSchema.description ?? ''),
+  intervalLevel: IntervalLevelQuerySchema.optional(),
   profile: ProfileReferenceSchema.optional(),
 });
 

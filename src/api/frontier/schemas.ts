@@ -4,9 +4,13 @@
 import { z } from 'zod';
 import { MAX_FRONTIER_POINTS } from '../../core/planner/frontierSeries.js';
 import { OBJECTIVES } from '../../core/planner/request.js';
-import { MAX_INTERVAL_LEVEL, MIN_INTERVAL_LEVEL } from '../../core/uncertainty/intervals.js';
 import { MAX_BUDGET_TPU_V4_CORE_HOURS, MIN_BUDGET_TPU_V4_CORE_HOURS } from '../../core/units/budget.js';
-import { IntervalLevelSchema, ObjectiveSchema, PredictionsSchema, UncertaintySchema } from '../common.js';
+import {
+  IntervalLevelQuerySchema,
+  ObjectiveSchema,
+  PredictionsSchema,
+  UncertaintySchema,
+} from '../common.js';
 
 export const budgetQuery = (what: string) =>
   z.coerce
@@ -30,12 +34,7 @@ export const FrontierQuerySchema = z.strictObject({
     .enum(OBJECTIVES)
     .optional()
     .describe('What the series predict: jft_loss (default) or imagenet_top1.'),
-  intervalLevel: z.coerce
-    .number()
-    .min(MIN_INTERVAL_LEVEL)
-    .max(MAX_INTERVAL_LEVEL)
-    .optional()
-    .describe(IntervalLevelSchema.description ?? ''),
+  intervalLevel: IntervalLevelQuerySchema.optional(),
 });
 
 const StrategyPointSchema = z.object({
