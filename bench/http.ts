@@ -253,6 +253,11 @@ function ratio(a: Target, b: Target): string {
 }
 const [bareTarget, helloTarget, referenceTarget, plansTarget] = targets as [Target, Target, Target, Target];
 console.log(`plans / reference    ${ratio(plansTarget, referenceTarget)}  (target: at least 80%)`);
+// The server's own CPU per request does not depend on how the two shared cores were split between the server and
+// autocannon in a round, so it moves far less from round to round than throughput does.
+console.log(
+  `  by server CPU      ${((100 * referenceRow.serverCpuUsPerRequest) / plansRow.serverCpuUsPerRequest).toFixed(0)}%  (reference's CPU per request over plans', medians: ${referenceRow.serverCpuUsPerRequest} / ${plansRow.serverCpuUsPerRequest} us)`,
+);
 console.log(
   `plans / hello-world  ${ratio(plansTarget, helloTarget)}  (hello-world through the app's plugins)`,
 );
