@@ -239,3 +239,119 @@ describe('buildCostModel input checks', () => {
     );
   });
 });
+
+describe('the family law on synthetic costs with known residuals (oracle: least squares worked by hand)', () => {
+  // Deep costs 2e-6 F^0.9 times e^(e_i), wide ones exactly 1.5e-6 F^0.9. The e_i sum to zero and are orthogonal to
+  // the deep variants' ln F (Gram-Schmidt below), so least squares with a shared slope gives back 0.9 and both
+  // coefficients, and each trained variant's residual is exactly (e^(e_i) - 1) x 100 %.
+  const deep = ['F0', 'F1', 'F3', 'F7'] as const;
+  const x = deep.map((v) => Math.log(forwardFlops(v)));
+  const meanX = x.reduce((a, b) => a + b, 0) / x.length;
+  const centred = x.map((xi) => xi - meanX);
+  const raw = [0.05, -0.02, 0.04, -0.01];
+  const rawMean = raw.reduce((a, b) => a + b, 0) / raw.length;
+  const projection =
+    raw.reduce((a, r, i) => a + (r - rawMean) * (centred[i] as number), 0) /
+    centred.reduce((a, c) => a + c * c, 0);
+  const e = raw.map((r, i) => r - rawMean - projection * (centred[i] as number));
+  const noise = (v: NfnetVariant) => {
+    const i = (deep as readonly string[]).indexOf(v);
+    return i < 0 ? 0 : (e[i] as number);
+  };
+  const law = (v: NfnetVariant) => (v.endsWith('+') ? 1.5e-6 : 2e-6) * forwardFlops(v) ** 0.9;
+  // Built in each test, not when the file is collected, so that a mutation tool sees the tests that read it.
+  const noisyModel = () => buildCostModel(syntheticPoints((v) => law(v) * Math.exp(noise(v))));
+
+  it('recovers the exponent and both coefficients', () => {
+    const noisy = noisyModel();
+    expect(noisy.familyCostLaw.exponent).toBeCloseTo(0.9, 9);
+    expect(relativeError(noisy.familyCostLaw.coefficientByFamily.deep, 2e-6)).toBeLessThan(1e-9);
+    expect(relativeError(noisy.familyCostLaw.coefficientByFamily.wide, 1.5e-6)).toBeLessThan(1e-9);
+  });
+
+  it("states each trained variant's residual as (measured / law - 1) x 100 %", () => {
+    const noisy = noisyModel();
+    for (const v of PAPER_TRAINED_VARIANTS)
+      expect(noisy.byVariant[v].costLawResidualPercent).toBeCloseTo((Math.exp(noise(v)) - 1) * 100, 7);
+  });
+
+  it('gives R^2 in log space as 1 - sum e_i^2 / the total sum of squares of ln cost', () => {
+    const y = PAPER_TRAINED_VARIANTS.map((v) => Math.log(law(v)) + noise(v));
+    const meanY = y.reduce((a, b) => a + b, 0) / y.length;
+    const ssTot = y.reduce((a, yi) => a + (yi - meanY) ** 2, 0);
+    const ssRes = e.reduce((a, ei) => a + ei * ei, 0);
+    const noisy = noisyModel();
+    expect(noisy.familyCostLaw.r2Log).toBeCloseTo(1 - ssRes / ssTot, 9);
+    expect(noisy.familyCostLaw.r2Log).toBeLessThan(1);
+  });
+});
+
+describe('the family law when no family has two variants (oracle: the line through two points)', () => {
+  it('takes the pooled slope ln(k2 / k1) / ln(F2 / F1) and fits both points exactly', () => {
+    const points = syntheticPoints((v) => (v === 'F0' ? 1_000 : 9_000)).filter((p) =>
+      ['F0', 'F3+'].includes(p.model),
+    );
+    const fitted = buildCostModel(points);
+    const slope = Math.log(9_000 / 1_000) / Math.log(forwardFlops('F3+') / forwardFlops('F0'));
+    expect(fitted.familyCostLaw.exponent).toBeCloseTo(slope, 12);
+    expect(fitted.byVariant.F0.costPerEpochTpuV4CoreHours).toBeCloseTo(1_000, 6);
+    expect(fitted.byVariant['F3+'].costPerEpochTpuV4CoreHours).toBeCloseTo(9_000, 6);
+    expect(fitted.familyCostLaw.r2Log).toBeCloseTo(1, 12);
+  });
+
+  it('with one cost for every variant, has exponent 0 and calls the fit perfect (nothing to explain)', () => {
+    const flat = buildCostModel(syntheticPoints(() => 1_000));
+    expect(flat.familyCostLaw.exponent).toBe(0);
+    expect(flat.familyCostLaw.r2Log).toBe(1);
+  });
+});
+
+describe('cost model refusals name the field and say what is allowed', () => {
+  it('a point of a variant the paper did not train', () => {
+    const points = syntheticPoints(() => 1000).map((p, i) => (i === 1 ? { ...p, model: 'F5' } : p));
+    expect(() => buildCostModel(points as Figure2Point[])).toThrow(
+      expect.objectContaining({
+        field: 'points[1].model',
+        message: `points[1].model must be one of the trained variants ${PAPER_TRAINED_VARIANTS.join(', ')}; got "F5"`,
+      }),
+    );
+  });
+
+  it('points of a single variant, on the field points', () => {
+    expect(() => buildCostModel(syntheticPoints(() => 1000).slice(0, 1))).toThrow(
+      expect.objectContaining({ field: 'points' }),
+    );
+  });
+
+  it('a zero epoch count, with the value', () => {
+    const points = syntheticPoints(() => 1000).map((p, i) => (i === 0 ? { ...p, epochs: 0 } : p));
+    expect(() => buildCostModel(points)).toThrow(
+      'points[0].epochs must be a finite number greater than zero; got 0',
+    );
+  });
+
+  it('datasetImages up to MAX_DATASET_IMAGES (250 x JFT-4B) and no further, saying how many JFT-4B that is', () => {
+    expect(costPerEpochTpuV4CoreHours(model, 'F0', MAX_DATASET_IMAGES)).toBeCloseTo(
+      model.byVariant.F0.costPerEpochTpuV4CoreHours * 250,
+      6,
+    );
+    expect(() => costPerEpochTpuV4CoreHours(model, 'F0', MAX_DATASET_IMAGES * (1 + 1e-12))).toThrow(
+      /at most 1e\+12 images \(250 times JFT-4B\)/,
+    );
+  });
+
+  it('a variant that does not exist, on the field model', () => {
+    expect(() => costPerEpochTpuV4CoreHours(model, 'F9' as NfnetVariant)).toThrow(
+      expect.objectContaining({ field: 'model', message: 'unknown NFNet variant "F9"' }),
+    );
+  });
+});
+
+describe('compareCostLaws names the two laws by their forms', () => {
+  it('one power law for all, and one per width family', () => {
+    expect(compareCostLaws().map((c) => [c.law, c.form])).toEqual([
+      ['single_power_law', 'k = c F^g'],
+      ['family_power_law', 'k = c_family F^g (deep F0-F7, wide F0+-F7+)'],
+    ]);
+  });
+});
