@@ -16,7 +16,14 @@ const paperModel = buildCostModel();
 /** A cost model whose family runs at a round 40 % of the 137.5 TFLOP/s peak: 55 TFLOP/s per core. */
 const model40: CostModel = { ...paperModel, familyUtilization: 0.4, familyAchievedTflopsPerCore: 55 };
 
+/**
+ * Each call converts on a copy of the model: conversions are remembered per cost model object (budget.ts), so a test
+ * that reused one would read an earlier test's remembered answer instead of converting.
+ */
 const convert = (budget: Record<string, unknown>, model: CostModel = model40) =>
+  toTpuV4CoreHours(budget as unknown as BudgetInput, { ...model });
+/** On the model itself, for the tests of remembering. */
+const convertOn = (budget: Record<string, unknown>, model: CostModel) =>
   toTpuV4CoreHours(budget as unknown as BudgetInput, model);
 
 function fieldOf(run: () => unknown): string | undefined {
@@ -117,6 +124,15 @@ describe('unit conversions worked by hand', () => {
   it('echoes the request without extra properties', () => {
     const converted = convert({ amount: 10, unit: 'gpu_hours', accelerator: 'a100', extra: 'x' });
     expect(converted.requested).toEqual({ amount: 10, unit: 'gpu_hours', accelerator: 'a100' });
+  });
+});
+
+describe('gpu_hours buy training FLOPs (oracle: peak x utilization x 3,600 s, worked by hand)', () => {
+  it('10 hours of a 400 TFLOP/s GPU at 25 % buy 10 x 400e12 x 0.25 x 3,600 = 3.6e18 training FLOPs', () => {
+    const converted = convert({ amount: 10, unit: 'gpu_hours', peakTflops: 400, utilization: 0.25 });
+    expect(Math.abs((converted.trainingFlops as number) / 3.6e18 - 1)).toBeLessThan(1e-12);
+    // Their TPU-v4 equivalent at the family's 55 TFLOP/s per core (model40): 10 x 400 x 0.25 / 55 core hours.
+    expect(converted.tpuV4CoreHours).toBeCloseTo((10 * 400 * 0.25) / 55, 12);
   });
 });
 
@@ -373,20 +389,20 @@ describe('remembered conversions', () => {
   it('an invalid option is refused even after a valid one that prints the same was converted', () => {
     // Conversions are built once per cost model and set of options; the check of each option must still run.
     const model: CostModel = { ...paperModel };
-    expect(convert({ amount: 10, unit: 'gpu_hours', peakTflops: 100 }, model).tpuV4CoreHours).toBeGreaterThan(
-      0,
-    );
-    expect(() => convert({ amount: 10, unit: 'gpu_hours', peakTflops: '100' }, model)).toThrow(
+    expect(
+      convertOn({ amount: 10, unit: 'gpu_hours', peakTflops: 100 }, model).tpuV4CoreHours,
+    ).toBeGreaterThan(0);
+    expect(() => convertOn({ amount: 10, unit: 'gpu_hours', peakTflops: '100' }, model)).toThrow(
       PlannerInputError,
     );
     expect(
-      convert({ amount: 10, unit: 'gpu_hours', accelerator: 'h100' }, model).tpuV4CoreHours,
+      convertOn({ amount: 10, unit: 'gpu_hours', accelerator: 'h100' }, model).tpuV4CoreHours,
     ).toBeGreaterThan(0);
     expect(() =>
-      convert({ amount: 10, unit: 'gpu_hours', accelerator: 'h100', peakTflops: Number.NaN }, model),
+      convertOn({ amount: 10, unit: 'gpu_hours', accelerator: 'h100', peakTflops: Number.NaN }, model),
     ).toThrow(PlannerInputError);
     expect(() =>
-      convert({ amount: 10, unit: 'gpu_hours', accelerator: 'h100', peakTflops: null }, model),
+      convertOn({ amount: 10, unit: 'gpu_hours', accelerator: 'h100', peakTflops: null }, model),
     ).toThrow(PlannerInputError);
   });
 
@@ -404,9 +420,9 @@ describe('remembered conversions', () => {
         ),
         (amount, options) => {
           const budget = { amount: options.unit === 'flops' ? amount * 1e18 : amount, ...options };
-          const fresh = convert(budget, { ...paperModel });
-          expect(convert(budget, paperModel)).toEqual(fresh);
-          expect(convert(budget, paperModel)).toEqual(fresh);
+          const fresh = convertOn(budget, { ...paperModel });
+          expect(convertOn(budget, paperModel)).toEqual(fresh);
+          expect(convertOn(budget, paperModel)).toEqual(fresh);
         },
       ),
       { numRuns: 300 },
