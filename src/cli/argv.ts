@@ -33,12 +33,14 @@ export type Command =
 const text = { type: 'string' } as const;
 const flag = { type: 'boolean' } as const;
 const COMMON = { json: flag, help: { type: 'boolean', short: 'h' } } as const;
-const CONFIGURATION = {
-  'dataset-images': text,
+/** The run's setup: what plan and target share, and evaluate in part (a configuration has no devices to count). */
+const SETUP = {
   'batch-size': text,
   cores: text,
   'previous-lr': text,
-  'interval-level': text,
+  'run-on': text,
+  count: text,
+  'price-per-hour': text,
 } as const;
 /** What the planner is asked besides a budget and the run's setup: what plan and target share. */
 const SEARCH = {
@@ -54,19 +56,22 @@ const SEARCH = {
 const OPTIONS = {
   plan: {
     ...SEARCH,
-    ...CONFIGURATION,
+    ...SETUP,
     unit: text,
     accelerator: text,
     'peak-tflops': text,
     utilization: text,
     'tpu-v3-basis': text,
-    'run-on': text,
-    count: text,
-    'price-per-hour': text,
   },
-  // POST /v1/targets takes the search's fields and the target, nothing of the run's setup.
-  target: { ...SEARCH, 'jft-loss': text, 'imagenet-top1': text },
-  evaluate: { ...COMMON, ...CONFIGURATION },
+  target: { ...SEARCH, ...SETUP, 'jft-loss': text, 'imagenet-top1': text },
+  evaluate: {
+    ...COMMON,
+    'dataset-images': text,
+    'batch-size': text,
+    cores: text,
+    'previous-lr': text,
+    'interval-level': text,
+  },
   laws: COMMON,
   serve: { help: COMMON.help },
 } as const;
@@ -187,7 +192,11 @@ export function parseCommandLine(argv: readonly string[]): Command {
         ...defined('jftValidationLoss', number('jft-loss')),
         ...defined('imagenetTop1Percent', number('imagenet-top1')),
       };
-      return { kind: 'target', request: { target, ...searchSettings(string, number) }, json };
+      return {
+        kind: 'target',
+        request: { target, ...searchSettings(string, number), ...setupSettings(string, number) },
+        json,
+      };
     }
     case 'laws':
       expect(0, 'no arguments');
@@ -223,6 +232,14 @@ function planRequest(
     ...defined('utilization', number('utilization')),
     ...defined('tpuV3Basis', string('tpu-v3-basis') as TpuV3Basis | undefined),
   };
+  return { budget, ...searchSettings(string, number), ...setupSettings(string, number) };
+}
+
+/** The fields of SETUP: the devices, the batch size and a previous learning rate. */
+function setupSettings(
+  string: (option: string) => string | undefined,
+  number: (option: string) => number | undefined,
+): Pick<PlanRequest, 'hardware' | 'batchSize' | 'previousOptimalLearningRate'> {
   const hardware = {
     ...defined('cores', number('cores')),
     ...defined('accelerator', string('run-on') as Accelerator | undefined),
@@ -230,15 +247,13 @@ function planRequest(
     ...defined('pricePerAcceleratorHour', number('price-per-hour')),
   };
   return {
-    budget,
-    ...searchSettings(string, number),
     ...(Object.keys(hardware).length === 0 ? {} : { hardware }),
     ...defined('batchSize', number('batch-size')),
     ...defined('previousOptimalLearningRate', number('previous-lr')),
   };
 }
 
-/** The fields of SEARCH: what plan and target requests share (POST /v1/targets takes exactly these and the target). */
+/** The fields of SEARCH: what plan and target requests share besides the run's setup. */
 function searchSettings(
   string: (option: string) => string | undefined,
   number: (option: string) => number | undefined,

@@ -52,8 +52,8 @@ Options for plan:
 Options for target:
   --jft-loss <n>             Reach this JFT-4B held-out loss, or
   --imagenet-top1 <n>        reach this ImageNet top-1 (%) after fine-tuning (exactly one of the two)
-  --objective, --strategy, --models, --min-epochs, --max-epochs, --dataset-images, --interval-level   as for plan
-                             (--objective defaults to the target's)
+  the options of plan but --unit, --accelerator, --peak-tflops, --utilization and --tpu-v3-basis (the budget's);
+  --objective defaults to the target's
 
 Options for evaluate:
   --dataset-images <n>, --batch-size <n>, --cores <n>, --previous-lr <n>, --interval-level <n>   as for plan

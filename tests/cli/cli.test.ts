@@ -246,7 +246,7 @@ describe('scaleplan evaluate', () => {
 });
 
 describe('scaleplan target', () => {
-  it('--json is the body of POST /v1/targets for the same request, --interval-level its intervalLevel', async () => {
+  it('--json is the body of POST /v1/targets for the same request, --interval-level and --cores its fields', async () => {
     const [json, response] = await Promise.all([
       scaleplan(
         'target',
@@ -256,6 +256,8 @@ describe('scaleplan target', () => {
         'F1,F3,F3+',
         '--interval-level',
         '0.5',
+        '--cores',
+        '256',
         '--json',
       ),
       app.inject({
@@ -265,6 +267,7 @@ describe('scaleplan target', () => {
           target: { imagenetTop1Percent: 88 },
           constraints: { models: ['F1', 'F3', 'F3+'] },
           intervalLevel: 0.5,
+          hardware: { cores: 256 },
         },
       }),
     ]);
@@ -272,6 +275,7 @@ describe('scaleplan target', () => {
     expect(json.code, json.stderr).toBe(0);
     expect(json.stdout).toBe(`${response.body}\n`);
     expect(response.json().byPlanner.plan.uncertainty.level).toBe(0.5);
+    expect(response.json().byPlanner.plan.hardware.count).toBe(256);
   });
 
   it("prints each method's budget beside the planner's, with the law's interval, then the plan at that budget", async () => {

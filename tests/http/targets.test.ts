@@ -234,6 +234,24 @@ describe('POST /v1/targets limits', () => {
   });
 });
 
+describe("POST /v1/targets and the run's setup", () => {
+  it('finds the same budget with hardware and a batch size, and its plan gives the wall clock and the learning rate', async () => {
+    const [bare, setUp] = await Promise.all([
+      postTarget({ target: { jftValidationLoss: 2.5 } }),
+      postTarget({ target: { jftValidationLoss: 2.5 }, hardware: { cores: 512 }, batchSize: 8192 }),
+    ]);
+    expect(setUp.statusCode, setUp.body).toBe(200);
+    const plain = bare.json().byPlanner;
+    const withSetup = setUp.json().byPlanner;
+    expect(withSetup.tpuV4CoreHours).toBe(plain.tpuV4CoreHours);
+    const run = withSetup.plan.recommendation;
+    // Hand-worked: a run's wall clock on TPU-v4 cores is its cost over the cores; the learning rate scales linearly
+    // with the batch (8,192 / 4,096 = 2 x the plan's at the paper's batch).
+    expect(run.wallClockHours).toBeCloseTo(run.costTpuV4CoreHours / 512, 9);
+    expect(run.learningRate.value).toBeCloseTo(2 * plain.plan.recommendation.learningRate.value, 12);
+  });
+});
+
 describe('POST /v1/targets intervalLevel', () => {
   it("sets the level of the budget's interval and of the plan's: a lower level gives a narrower interval inside the wider", async () => {
     const at = async (intervalLevel?: number) => {

@@ -1675,6 +1675,11 @@ export interface components {
             objective?: components["schemas"]["Objective"];
             strategy?: components["schemas"]["Strategy"];
             constraints?: components["schemas"]["Constraints"];
+            hardware?: components["schemas"]["Hardware"];
+            /** @description Images per step (default 4096, as in the paper). */
+            batchSize?: number;
+            /** @description The optimal learning rate found for a smaller configuration; the trials become it and half of it. */
+            previousOptimalLearningRate?: number;
             law?: components["schemas"]["Law"];
             /** @description Level of the budget's interval (byLaw) and of the plan's intervals (default 0.9). */
             intervalLevel?: number;

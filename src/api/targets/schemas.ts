@@ -3,7 +3,15 @@
  */
 import { z } from 'zod';
 import { MAX_TARGET_JFT_VALIDATION_LOSS } from '../../core/targets/target.js';
-import { ConstraintsSchema, IntervalLevelSchema, ObjectiveSchema, StrategySchema } from '../common.js';
+import {
+  BatchSizeSchema,
+  ConstraintsSchema,
+  HardwareSchema,
+  IntervalLevelSchema,
+  ObjectiveSchema,
+  PreviousLearningRateSchema,
+  StrategySchema,
+} from '../common.js';
 import { CustomLawSchema, PlanSchema } from '../plans/schemas.js';
 import { ProfileReferenceSchema } from '../profileReference.js';
 
@@ -40,6 +48,11 @@ export const TargetRequestSchema = z
     objective: ObjectiveSchema.optional().describe("What the plans optimise (default: the target's kind)."),
     strategy: StrategySchema.optional(),
     constraints: ConstraintsSchema.optional(),
+    // The run's setup changes no budget, only what the plan at the budget found says of it: wall clock, price and the
+    // learning rate at the run's batch size.
+    hardware: HardwareSchema.optional(),
+    batchSize: BatchSizeSchema.optional(),
+    previousOptimalLearningRate: PreviousLearningRateSchema.optional(),
     law: CustomLawSchema.optional(),
     intervalLevel: IntervalLevelSchema.optional().describe(
       "Level of the budget's interval (byLaw) and of the plan's intervals (default 0.9).",
