@@ -47,7 +47,8 @@ export interface FrontierChartInput {
     readonly label: string;
     readonly tpuV4CoreHours: number;
     readonly value: number;
-    readonly interval?: { readonly lower: number; readonly upper: number };
+    /** The plan's confidence interval; `label` says which (its level). */
+    readonly interval?: { readonly lower: number; readonly upper: number; readonly label: string };
   };
   readonly title?: string;
 }
@@ -338,7 +339,7 @@ export function renderFrontierChart(input: FrontierChartInput): string {
                   textEl(
                     'title',
                     {},
-                    `${m.label}: ${axis.describe(interval.lower)} to ${axis.describe(interval.upper)} (confidence interval)`,
+                    `${m.label}: ${axis.describe(interval.lower)} to ${axis.describe(interval.upper)} (${interval.label})`,
                   ),
                 ],
               ),

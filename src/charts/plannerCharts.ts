@@ -27,6 +27,8 @@ export interface FrontierChartRequest {
   /** A budget (TPU-v4 core hours) whose recommended plan is marked. */
   readonly budgetTpuV4CoreHours?: number;
   readonly strategy?: Strategy;
+  /** Level of the band and of the marked plan's interval (DEFAULT_INTERVAL_LEVEL when absent). */
+  readonly intervalLevel?: number;
 }
 
 /**
@@ -36,6 +38,8 @@ export interface FrontierChartRequest {
 export function frontierChartSvg(context: PlannerContext, request: FrontierChartRequest): string {
   const { metric } = request;
   const strategy = request.strategy ?? 'equal_rate';
+  const intervalLevel = request.intervalLevel ?? DEFAULT_INTERVAL_LEVEL;
+  const levelPercent = Number((intervalLevel * 100).toPrecision(3));
   const measured = measuredPoints(metric).points;
   const series: FrontierChartSeries[] = PAPER_TRAINED_VARIANTS.map((model) => ({
     name: model,
@@ -67,12 +71,13 @@ export function frontierChartSvg(context: PlannerContext, request: FrontierChart
     metric === 'jft_loss' ? q.jftValidationLossConfidenceInterval : q.imagenetTop1PercentConfidenceInterval;
   // With the laws' ensemble: the confidence band of the best plan the laws give at each budget (fitted strategy).
   const band = context.uncertainty && {
-    label: `${Math.round(DEFAULT_INTERVAL_LEVEL * 100)} % band, best plan`,
+    label: `${levelPercent} % band, best plan`,
     points: grid.flatMap((C) => {
       const q = plan(context, {
         budget: { amount: C, unit: 'tpu_v4_core_hours' },
         strategy: 'fitted',
         objective: metric,
+        intervalLevel,
       }).recommendation.predicted;
       const i = confidence(q);
       return i === undefined ? [] : [{ tpuV4CoreHours: C, lower: i.lower, upper: i.upper }];
@@ -84,6 +89,7 @@ export function frontierChartSvg(context: PlannerContext, request: FrontierChart
       budget: { amount: request.budgetTpuV4CoreHours, unit: 'tpu_v4_core_hours' },
       strategy,
       objective: metric,
+      intervalLevel,
     });
     const r = p.recommendation;
     const interval = confidence(r.predicted);
@@ -91,7 +97,7 @@ export function frontierChartSvg(context: PlannerContext, request: FrontierChart
       label: `plan: ${r.model.name} × ${Number(r.epochs.toPrecision(3))} ep`,
       tpuV4CoreHours: p.budget.tpuV4CoreHours,
       value: metric === 'jft_loss' ? r.predicted.jftValidationLoss : r.predicted.imagenetTop1Percent,
-      ...(interval && { interval }),
+      ...(interval && { interval: { ...interval, label: `${levelPercent} % confidence interval` } }),
     };
   }
   return renderFrontierChart({

@@ -335,7 +335,11 @@ describe('renderFrontierChart: the confidence band and the plan interval (oracle
   });
 
   it('draws the plan interval as a vertical bar through the star, spanning lower to upper', () => {
-    const root = parseSvg(lossChart({ marker: { ...MARKER, interval: { lower: 2.4, upper: 2.6 } } }));
+    const root = parseSvg(
+      lossChart({
+        marker: { ...MARKER, interval: { lower: 2.4, upper: 2.6, label: '90 % confidence interval' } },
+      }),
+    );
     const [bar] = byClass(root, 'plan-interval');
     const [star] = byClass(root, 'plan-marker');
     expect(num(bar as never, 'x1')).toBe(num(bar as never, 'x2'));

@@ -192,4 +192,44 @@ describe('GET /v1/charts/frontier.svg with the laws ensemble', () => {
     expect(title).toContain(`validation loss ${lower.toFixed(3)}`);
     expect(title).toContain(`validation loss ${upper.toFixed(3)}`);
   });
+
+  it('draws the band and the bar at ?intervalLevel=: narrower at 0.5, equal to POST /v1/plans at that level', async () => {
+    const at = async (level: number) => {
+      const response = await app.inject({
+        url: `/v1/charts/frontier.svg?budget=20000&intervalLevel=${level}`,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      return response.body;
+    };
+    const narrow = await at(0.5);
+    const wide = await at(0.98);
+    expect(narrow).toContain('50 % band, best plan');
+    expect(wide).toContain('98 % band, best plan');
+    const plan = await app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      payload: { budget: { amount: 20_000, unit: 'tpu_v4_core_hours' }, intervalLevel: 0.5 },
+    });
+    const { lower, upper } = plan.json().recommendation.predicted.jftValidationLossConfidenceInterval;
+    const barTitle = (svg: string) =>
+      svg.match(/class="plan-interval"[^>]*><title>([^<]*)<\/title>/)?.[1] ?? '';
+    expect(barTitle(narrow)).toContain(`validation loss ${lower.toFixed(3)}`);
+    expect(barTitle(narrow)).toContain(`validation loss ${upper.toFixed(3)}`);
+    expect(barTitle(narrow)).toContain('(50 % confidence interval)');
+    // The band's polygon spans less height at the lower level: its outline's y range.
+    const bandHeight = (svg: string) => {
+      const band = byClass(parseSvg(svg), 'band')[0];
+      const ys = (band?.attrs.points ?? '').split(' ').map((pair) => Number(pair.split(',')[1]));
+      return Math.max(...ys) - Math.min(...ys);
+    };
+    expect(bandHeight(narrow)).toBeLessThan(bandHeight(wide));
+  });
+
+  it('refuses an intervalLevel out of range with a 400 naming it', async () => {
+    const problem = expectProblem(
+      await app.inject({ url: '/v1/charts/frontier.svg?intervalLevel=0.999' }),
+      400,
+    );
+    expect(problem.errors?.map((e) => e.path)).toContain('intervalLevel');
+  });
 });

@@ -409,7 +409,7 @@ export interface paths {
         };
         /**
          * Chart: loss or top-1 against budget, with the fitted frontier and an optional plan
-         * @description Log-log axes; the paper's six curves as points and lines, the fitted frontier dashed, and the recommended plan for ?budget= as a star.
+         * @description Log-log axes; the paper's six curves as points and lines, the fitted frontier dashed, and the recommended plan for ?budget= as a star. With the laws' ensemble, the best plan's confidence band is shaded and the marked plan's confidence interval drawn as a bar, both at ?intervalLevel= (default 0.9).
          */
         get: operations["getFrontierChart"];
         put?: never;
@@ -9805,6 +9805,8 @@ export interface operations {
                 budget?: number;
                 /** @description Which strategy plans the marked budget: equal_rate (default) or fitted. */
                 strategy?: "equal_rate" | "fitted";
+                /** @description Level of the confidence and prediction intervals (default 0.9). */
+                intervalLevel?: number;
             };
             header?: never;
             path?: never;

@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { OBJECTIVES, STRATEGIES } from '../../core/planner/request.js';
+import { IntervalLevelQuerySchema } from '../common.js';
 import { budgetQuery } from '../frontier/schemas.js';
 
 export const FrontierChartQuerySchema = z.strictObject({
@@ -13,6 +14,7 @@ export const FrontierChartQuerySchema = z.strictObject({
     .enum(STRATEGIES)
     .optional()
     .describe('Which strategy plans the marked budget: equal_rate (default) or fitted.'),
+  intervalLevel: IntervalLevelQuerySchema.optional(),
 });
 
 export const LearningRateChartQuerySchema = z

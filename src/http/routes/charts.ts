@@ -29,7 +29,7 @@ export const chartRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getFrontierChart',
         summary: 'Chart: loss or top-1 against budget, with the fitted frontier and an optional plan',
         description:
-          "Log-log axes; the paper's six curves as points and lines, the fitted frontier dashed, and the recommended plan for ?budget= as a star.",
+          "Log-log axes; the paper's six curves as points and lines, the fitted frontier dashed, and the recommended plan for ?budget= as a star. With the laws' ensemble, the best plan's confidence band is shaded and the marked plan's confidence interval drawn as a bar, both at ?intervalLevel= (default 0.9).",
         tags: ['charts'],
         querystring: FrontierChartQuerySchema,
         response: {
@@ -39,11 +39,12 @@ export const chartRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { metric, budget, strategy } = request.query;
+      const { metric, budget, strategy, intervalLevel } = request.query;
       const svg = frontierChartSvg(app.planner, {
         metric,
         ...(budget === undefined ? {} : { budgetTpuV4CoreHours: budget }),
         ...(strategy === undefined ? {} : { strategy }),
+        ...(intervalLevel === undefined ? {} : { intervalLevel }),
       });
       return reply
         .type(SVG_CONTENT_TYPE)
