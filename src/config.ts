@@ -65,6 +65,8 @@ export interface AppConfig {
   readonly storage: {
     readonly dataDir: string;
     readonly databaseUrl: string | undefined;
+    /** PostgreSQL: the server cancels a request's statement after this long (a 503 with Retry-After). */
+    readonly statementTimeoutMs: number;
     readonly requireApiKey: boolean;
     /** How long an Idempotency-Key's answer is replayed; then the key is new again and its record is purged. */
     readonly idempotencyRetentionHours: number;
@@ -208,6 +210,9 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  // Far above any statement a request runs (milliseconds), below REQUEST_TIMEOUT_MS: a request never waits out its
+  // whole time on one query.
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 10 * 60 * SECOND_MS, 10 * SECOND_MS),
   REQUIRE_API_KEY: boolean(false),
   // The IETF httpapi idempotency-key draft's examples keep keys for 24 hours; at most a year.
   IDEMPOTENCY_RETENTION_HOURS: integer(1, 365 * 24, 24),
@@ -275,6 +280,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     storage: {
       dataDir: e.DATA_DIR,
       databaseUrl: e.DATABASE_URL,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
       requireApiKey: e.REQUIRE_API_KEY,
       idempotencyRetentionHours: e.IDEMPOTENCY_RETENTION_HOURS,
       readinessNeedsDatabase: e.READINESS_NEEDS_DATABASE,

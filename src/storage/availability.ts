@@ -20,11 +20,15 @@ const NETWORK_CODES = new Set([
 /**
  * PostgreSQL SQLSTATEs (https://www.postgresql.org/docs/current/errcodes-appendix.html): class 08, connection
  * exception; class 53, insufficient resources (too many connections, disk full, out of memory); 57P01-57P03, the
- * server shutting down or starting (pg_terminate_backend answers 57P01); 58030, an I/O error.
+ * server shutting down or starting (pg_terminate_backend answers 57P01); 57014, a statement cancelled, which here
+ * is the statement timeout (DATABASE_STATEMENT_TIMEOUT_MS: a server too busy or a lock held too long); 58030, an I/O
+ * error.
  */
 function isUnavailableSqlState(code: string): boolean {
   return (
-    code.startsWith('08') || code.startsWith('53') || ['57P01', '57P02', '57P03', '58030'].includes(code)
+    code.startsWith('08') ||
+    code.startsWith('53') ||
+    ['57014', '57P01', '57P02', '57P03', '58030'].includes(code)
   );
 }
 

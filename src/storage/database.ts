@@ -27,6 +27,11 @@ export interface DatabaseOptions {
   readonly schema?: string;
   /** PostgreSQL connections per process. */
   readonly poolSize?: number;
+  /**
+   * PostgreSQL: how long one statement of a request may run (or wait on a lock) before the server cancels it (SQLSTATE
+   * 57014, answered 503). Migrations run on a connection of their own without it. No limit when absent.
+   */
+  readonly statementTimeoutMs?: number;
   /** Called with errors of PostgreSQL connections (a restarted server), which would otherwise crash the process. */
   readonly onPoolError?: (error: Error) => void;
 }
@@ -122,11 +127,16 @@ export function openDatabase(options: DatabaseOptions): Database {
   const schema = options.schema;
   if (schema !== undefined && !SCHEMA_NAME.test(schema))
     throw new Error(`schema must match ${SCHEMA_NAME.source}; got ${JSON.stringify(schema)}`);
-  const pool = new pg.Pool({
+  const connection: pg.PoolConfig = {
     connectionString: options.databaseUrl,
-    max: options.poolSize ?? 10,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  };
+  const pool = new pg.Pool({
+    ...connection,
+    max: options.poolSize ?? 10,
+    // Sent at connect as a run-time parameter, so the server enforces it on every statement of the connection.
+    ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
   });
   pool.on('error', (error) => options.onPoolError?.(error));
   // pg-pool listens for errors of idle connections only; a connection in use that loses its server (a restart,
@@ -139,18 +149,24 @@ export function openDatabase(options: DatabaseOptions): Database {
     dialect: 'postgres',
     location: describeUrl(options.databaseUrl),
     async migrate() {
-      if (schema !== undefined) {
-        const client = await pool.connect();
-        try {
-          await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-        } catch (error) {
-          // Two processes creating the schema together: one of them gets a unique violation, and the schema exists.
-          if ((error as { code?: string }).code !== '23505') throw error;
-        } finally {
-          client.release();
+      // A connection of its own, without the statement timeout: a pod waits on another's migration lock for as long
+      // as that migration takes, and a migration may rewrite a large table.
+      const migrations = new Kysely<unknown>({
+        dialect: new PostgresDialect({ pool: new pg.Pool({ ...connection, max: 1 }) }),
+      });
+      try {
+        if (schema !== undefined) {
+          try {
+            await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${schema}`).execute(migrations);
+          } catch (error) {
+            // Two processes creating the schema together: one of them gets a unique violation, and the schema exists.
+            if ((error as { code?: string }).code !== '23505') throw error;
+          }
         }
+        return await migrateToLatest(migrations);
+      } finally {
+        await migrations.destroy();
       }
-      return migrateToLatest(db as Kysely<unknown>);
     },
     ping: () => ping(db),
     close: () => db.destroy(),

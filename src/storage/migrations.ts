@@ -111,9 +111,9 @@ const MIGRATIONS: Record<string, Migration> = {
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /**
- * Brings the schema to the latest migration. Kysely's Migrator takes a lock first (on PostgreSQL a row lock in
- * kysely_migration_lock inside a transaction), so pods starting together run each migration once; SQLite's writer
- * lock serializes processes sharing the file.
+ * Brings the schema to the latest migration. Kysely's Migrator takes a lock first (on PostgreSQL a session-level
+ * advisory lock, pg_advisory_lock, waiting up to an hour), so pods starting together run each migration once; SQLite's
+ * writer lock serializes processes sharing the file.
  * @returns the names of the migrations this call ran.
  */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {

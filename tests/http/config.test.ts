@@ -58,6 +58,7 @@ describe('loadConfig', () => {
       SEND_TIMEOUT_MS: '2000',
       DATA_DIR: '/var/lib/scaleplan',
       DATABASE_URL: 'postgres://app:secret@db:5432/scaleplan',
+      DATABASE_STATEMENT_TIMEOUT_MS: '2500',
       REQUIRE_API_KEY: 'true',
       IDEMPOTENCY_RETENTION_HOURS: '48',
       READINESS_NEEDS_DATABASE: 'true',
@@ -88,6 +89,7 @@ describe('loadConfig', () => {
       storage: {
         dataDir: '/var/lib/scaleplan',
         databaseUrl: 'postgres://app:secret@db:5432/scaleplan',
+        statementTimeoutMs: 2500,
         requireApiKey: true,
         idempotencyRetentionHours: 48,
         readinessNeedsDatabase: true,

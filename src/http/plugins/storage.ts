@@ -41,6 +41,7 @@ const storagePlugin: FastifyPluginAsync<StorageOptions> = async (app, options) =
     const database = openDatabase({
       databaseUrl: options.storage.databaseUrl,
       dataDir: options.storage.dataDir,
+      statementTimeoutMs: options.storage.statementTimeoutMs,
       onPoolError: (error) => app.log.error({ err: error }, 'idle database connection failed'),
     });
     try {
