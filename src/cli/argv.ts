@@ -24,11 +24,30 @@ export class UsageError extends Error {
 
 export type Command =
   | { readonly kind: 'help' }
-  | { readonly kind: 'plan'; readonly request: PlanRequest; readonly json: boolean }
-  | { readonly kind: 'evaluate'; readonly request: EvaluateRequest; readonly json: boolean }
-  | { readonly kind: 'target'; readonly request: TargetRequest; readonly json: boolean }
+  | ({ readonly kind: 'plan'; readonly request: PlanRequest } & WithLaw)
+  | ({ readonly kind: 'evaluate'; readonly request: EvaluateRequest } & WithLaw)
+  | ({ readonly kind: 'target'; readonly request: TargetRequest } & WithLaw)
+  | {
+      readonly kind: 'fit';
+      /** The runs as JSON: a file, or standard input when absent or `-`. */
+      readonly inputFile?: string;
+      /** Fields given as flags, which replace the input's. */
+      readonly overrides: {
+        readonly datasetImages?: number;
+        readonly bootstrapSamples?: number;
+        readonly seed?: number;
+      };
+      readonly json: boolean;
+    }
   | { readonly kind: 'laws'; readonly json: boolean }
   | { readonly kind: 'serve' };
+
+/** What plan, target and evaluate share: JSON or a table, and a caller's law read from a file. */
+interface WithLaw {
+  readonly json: boolean;
+  /** A law to plan with instead of the paper's (POST /v1/fits' `law`, or its whole answer), as a JSON file. */
+  readonly lawFile?: string;
+}
 
 const text = { type: 'string' } as const;
 const flag = { type: 'boolean' } as const;
@@ -45,6 +64,7 @@ const SETUP = {
 /** What the planner is asked besides a budget and the run's setup: what plan and target share. */
 const SEARCH = {
   ...COMMON,
+  law: text,
   objective: text,
   strategy: text,
   models: text,
@@ -66,12 +86,14 @@ const OPTIONS = {
   target: { ...SEARCH, ...SETUP, 'jft-loss': text, 'imagenet-top1': text },
   evaluate: {
     ...COMMON,
+    law: text,
     'dataset-images': text,
     'batch-size': text,
     cores: text,
     'previous-lr': text,
     'interval-level': text,
   },
+  fit: { ...COMMON, input: text, 'dataset-images': text, 'bootstrap-samples': text, seed: text },
   laws: COMMON,
   serve: { help: COMMON.help },
 } as const;
@@ -150,6 +172,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
   const { values, positionals } = parsed;
   if (values.help === true) return { kind: 'help' };
   const json = values.json === true;
+  const lawFile = typeof values.law === 'string' ? { lawFile: values.law } : {};
   const expect = (count: number, names: string) => {
     if (positionals.length < count) throw new UsageError(`${name} needs ${names}`);
     if (positionals.length > count)
@@ -170,6 +193,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         kind: 'plan',
         request: planRequest(parseNumber(positionals[0] as string, '<amount>'), string, number),
         json,
+        ...lawFile,
       };
     }
     case 'evaluate': {
@@ -183,7 +207,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         ...defined('previousOptimalLearningRate', number('previous-lr')),
         ...defined('intervalLevel', number('interval-level')),
       };
-      return { kind: 'evaluate', request, json };
+      return { kind: 'evaluate', request, json, ...lawFile };
     }
     case 'target': {
       expect(0, 'no arguments (the target is --jft-loss or --imagenet-top1)');
@@ -196,8 +220,21 @@ export function parseCommandLine(argv: readonly string[]): Command {
         kind: 'target',
         request: { target, ...searchSettings(string, number), ...setupSettings(string, number) },
         json,
+        ...lawFile,
       };
     }
+    case 'fit':
+      expect(0, 'no arguments (the runs come from --input or standard input)');
+      return {
+        kind: 'fit',
+        ...defined('inputFile', string('input')),
+        overrides: {
+          ...defined('datasetImages', number('dataset-images')),
+          ...defined('bootstrapSamples', number('bootstrap-samples')),
+          ...defined('seed', number('seed')),
+        },
+        json,
+      };
     case 'laws':
       expect(0, 'no arguments');
       return { kind: 'laws', json };

@@ -3,22 +3,28 @@
  * number comes from the core; this module only chooses what to print and the exit code.
  */
 
+import { readFileSync } from 'node:fs';
 import { EvaluationSchema } from '../api/evaluate/schemas.js';
+import { FitsResponseSchema } from '../api/fits/schemas.js';
 import { LawsResponseSchema } from '../api/laws/schemas.js';
 import { PlanSchema } from '../api/plans/schemas.js';
 import { TargetResponseSchema } from '../api/targets/schemas.js';
+import { buildCostModel } from '../core/cost/costModel.js';
 import { InfeasibleError, PlannerInputError } from '../core/errors.js';
+import { type FitRunsRequest, fitRuns } from '../core/fits/fitRuns.js';
 import { fitPaperLaws } from '../core/laws/paperLaws.js';
 import { lawsReport } from '../core/laws/report.js';
 import { createPlannerContext, type PlannerContext } from '../core/planner/context.js';
 import { evaluateConfiguration } from '../core/planner/evaluate.js';
 import { plan } from '../core/planner/plan.js';
+import type { CustomLaw } from '../core/planner/request.js';
 import { budgetForTarget } from '../core/targets/budgetForTarget.js';
 import { fitLawEnsemble } from '../core/uncertainty/lawEnsemble.js';
 import { apiJson } from './apiJson.js';
 import { type Command, parseCommandLine, UsageError } from './argv.js';
 import type { CliHost, CliOutput } from './output.js';
 import { renderEvaluation } from './renderEvaluation.js';
+import { renderFit } from './renderFit.js';
 import { renderLaws } from './renderLaws.js';
 import { renderPlan } from './renderPlan.js';
 import { renderTarget } from './renderTarget.js';
@@ -59,9 +65,14 @@ const FLAG_FOR_FIELD: Readonly<Record<string, string>> = {
   epochs: '<epochs>',
   datasetImages: '--dataset-images',
   cores: '--cores',
+  'bootstrap.samples': '--bootstrap-samples',
+  'bootstrap.seed': '--seed',
 };
 
 function flagFor(field: string): string | undefined {
+  // A law's fields (law.coefficients.E) come from the --law file, a run's (runs.3.loss) from fit's input.
+  if (field === 'law' || field.startsWith('law.')) return '--law';
+  if (field === 'runs' || field.startsWith('runs.')) return '--input';
   // constraints.models.2 names the third model of --models.
   return FLAG_FOR_FIELD[field] ?? FLAG_FOR_FIELD[field.replace(/\.\d+$/, '')];
 }
@@ -70,6 +81,55 @@ const planJson = apiJson(PlanSchema);
 const evaluationJson = apiJson(EvaluationSchema);
 const lawsJson = apiJson(LawsResponseSchema);
 const targetJson = apiJson(TargetResponseSchema);
+const fitJson = apiJson(FitsResponseSchema);
+
+/** The JSON in a file, or on standard input for `-` or no file; what cannot be read or parsed names `flag`. */
+function readJson(file: string | undefined, flag: string): unknown {
+  const source = file === undefined || file === '-' ? 'standard input' : file;
+  let text: string;
+  try {
+    text = readFileSync(source === 'standard input' ? 0 : source, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${flag}: cannot read ${source}: ${(error as Error).message}`, false);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${flag}: ${source} is not JSON: ${(error as Error).message}`, false);
+  }
+}
+
+/**
+ * The request with the law of `--law` when given: POST /v1/fits' `law`, or the whole answer that holds it (what `fit
+ * --json` prints). The core checks it as it checks a request's law, naming the field.
+ */
+function withLaw<R extends object>(request: R, lawFile: string | undefined): R & { law?: CustomLaw } {
+  if (lawFile === undefined) return request;
+  const json = readJson(lawFile, '--law');
+  const law = typeof json === 'object' && json !== null && 'law' in json ? json.law : json;
+  return { ...request, law: law as CustomLaw };
+}
+
+/** POST /v1/fits' body from fit's input (the body, or just its runs as an array) and the flags that override it. */
+function fitRequest(command: Extract<Command, { kind: 'fit' }>): FitRunsRequest {
+  const input = readJson(command.inputFile, '--input');
+  const body = (Array.isArray(input) ? { runs: input } : input) as FitRunsRequest;
+  if (typeof body !== 'object' || body === null) return body;
+  const { datasetImages, bootstrapSamples, seed } = command.overrides;
+  const bootstrap =
+    bootstrapSamples === undefined && seed === undefined
+      ? body.bootstrap
+      : {
+          ...body.bootstrap,
+          ...(bootstrapSamples === undefined ? {} : { samples: bootstrapSamples }),
+          ...(seed === undefined ? {} : { seed }),
+        };
+  return {
+    ...body,
+    ...(datasetImages === undefined ? {} : { datasetImages }),
+    ...(bootstrap === undefined ? {} : { bootstrap }),
+  };
+}
 
 /**
  * Fits the paper's laws (tens of milliseconds, bench/fit-laws.ts) and their ensemble (about half a second) for the
@@ -86,20 +146,26 @@ async function execute(command: Command, out: CliHost): Promise<number> {
       out.stdout(USAGE);
       return EXIT_OK;
     case 'plan': {
-      const result = plan(plannerContext(), command.request);
+      const result = plan(plannerContext(), withLaw(command.request, command.lawFile));
       out.stdout(`${command.json ? planJson(result) : renderPlan(result)}\n`);
       return EXIT_OK;
     }
     case 'evaluate': {
-      const result = evaluateConfiguration(plannerContext(), command.request);
+      const result = evaluateConfiguration(plannerContext(), withLaw(command.request, command.lawFile));
       out.stdout(
         `${command.json ? evaluationJson(result) : renderEvaluation(result, command.request.cores)}\n`,
       );
       return EXIT_OK;
     }
     case 'target': {
-      const result = budgetForTarget(plannerContext(), command.request);
+      const result = budgetForTarget(plannerContext(), withLaw(command.request, command.lawFile));
       out.stdout(`${command.json ? targetJson(result) : renderTarget(result)}\n`);
+      return EXIT_OK;
+    }
+    case 'fit': {
+      // The cost law a fit falls back on when the runs report no costs: the paper's, as POST /v1/fits uses.
+      const result = fitRuns(fitRequest(command), buildCostModel());
+      out.stdout(`${command.json ? fitJson(result) : renderFit(result)}\n`);
       return EXIT_OK;
     }
     case 'laws': {
@@ -137,6 +203,10 @@ export async function runCli(
   try {
     return await execute(command, out);
   } catch (error) {
+    if (error instanceof UsageError) {
+      out.stderr(`scaleplan ${command.kind}: ${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
     if (error instanceof PlannerInputError) {
       const flag = flagFor(error.field);
       out.stderr(`scaleplan ${command.kind}: ${flag === undefined ? '' : `${flag}: `}${error.message}\n`);

@@ -24,6 +24,8 @@ Commands:
   target --jft-loss <n> | --imagenet-top1 <n>
                              The smallest budget whose plan reaches a JFT-4B loss or an ImageNet top-1 (%).
   evaluate <model> <epochs>  Cost, predictions and learning rate of one configuration, e.g. evaluate F3+ 2.
+  fit [--input <file>]       Fit the loss surface to your own runs (POST /v1/fits' body, or an array of runs, as
+                             JSON; standard input by default), with the allocation it implies.
   laws                       Every fitted law, its fit quality, and the allocation exponents of each strategy.
   serve                      Start the HTTP API (configured by PORT, HOST, LOG_LEVEL and the other variables
                              of src/config.ts); SIGTERM or SIGINT shuts it down gracefully.
@@ -48,6 +50,7 @@ Options for plan:
   --count <n>                How many of them (with --run-on)
   --price-per-hour <n>       Price of one device for one hour, any currency (with --run-on and --count)
   --interval-level <n>       Level of every interval, ${MIN_INTERVAL_LEVEL} to ${MAX_INTERVAL_LEVEL} (default ${DEFAULT_INTERVAL_LEVEL})
+  --law <file>               Plan with your own law instead of the paper's: the JSON of fit --json (or its law)
 
 Options for target:
   --jft-loss <n>             Reach this JFT-4B held-out loss, or
@@ -56,11 +59,19 @@ Options for target:
   --objective defaults to the target's
 
 Options for evaluate:
-  --dataset-images <n>, --batch-size <n>, --cores <n>, --previous-lr <n>, --interval-level <n>   as for plan
+  --dataset-images <n>, --batch-size <n>, --cores <n>, --previous-lr <n>, --interval-level <n>, --law <file>
+                             as for plan
 
-Options for plan, target, evaluate and laws:
+Options for fit:
+  --input <file>             The runs' JSON (- or none: standard input). A run: model (an NFNet variant) or
+                             flopsPerImage, epochs or imagesSeen, loss, and optionally costTpuV4CoreHours
+  --dataset-images <n>       Images in one epoch of the runs' dataset (default JFT-4B, 4e9)
+  --bootstrap-samples <n>    Add 95 % percentile-bootstrap intervals from this many resamples
+  --seed <n>                 The bootstrap's seed (default 0; implies the bootstrap, 1,000 samples by default)
+
+Options for plan, target, evaluate, fit and laws:
   --json                     Print the HTTP API's JSON body for the same request (POST /v1/plans,
-                             POST /v1/targets, GET /v1/evaluate, GET /v1/laws) instead of a table
+                             POST /v1/targets, GET /v1/evaluate, POST /v1/fits, GET /v1/laws) instead of a table
   -h, --help                 Print this help
 
 Numbers: digits with an optional fraction and exponent, and _ between digits: 50000, 50_000, 5e4, 0.5.
@@ -76,5 +87,7 @@ Examples:
   scaleplan target --jft-loss 2.5
   scaleplan target --imagenet-top1 88 --models F1,F3,F3+,F7,F7+ --json | jq .byPlanner.tpuV4CoreHours
   scaleplan evaluate F3+ 2
+  scaleplan fit --input runs.json --bootstrap-samples 1000
+  scaleplan fit --input runs.json --json > fit.json && scaleplan plan 20000 --law fit.json
   scaleplan laws
 `;
