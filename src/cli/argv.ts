@@ -4,6 +4,7 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { EvaluateRequest } from '../core/planner/evaluate.js';
+import type { FrontierSeriesRequest } from '../core/planner/frontierSeries.js';
 import type { Objective, PlanRequest, Strategy } from '../core/planner/request.js';
 import type { TargetRequest } from '../core/targets/budgetForTarget.js';
 import type { Accelerator, GpuAccelerator } from '../core/units/accelerators.js';
@@ -39,6 +40,7 @@ export type Command =
       };
       readonly json: boolean;
     }
+  | { readonly kind: 'frontier'; readonly request: FrontierSeriesRequest; readonly json: boolean }
   | { readonly kind: 'laws'; readonly json: boolean }
   | { readonly kind: 'serve' };
 
@@ -94,6 +96,7 @@ const OPTIONS = {
     'interval-level': text,
   },
   fit: { ...COMMON, input: text, 'dataset-images': text, 'bootstrap-samples': text, seed: text },
+  frontier: { ...COMMON, from: text, to: text, points: text, objective: text, 'interval-level': text },
   laws: COMMON,
   serve: { help: COMMON.help },
 } as const;
@@ -232,6 +235,19 @@ export function parseCommandLine(argv: readonly string[]): Command {
           ...defined('datasetImages', number('dataset-images')),
           ...defined('bootstrapSamples', number('bootstrap-samples')),
           ...defined('seed', number('seed')),
+        },
+        json,
+      };
+    case 'frontier':
+      expect(0, 'no arguments');
+      return {
+        kind: 'frontier',
+        request: {
+          ...defined('fromTpuV4CoreHours', number('from')),
+          ...defined('toTpuV4CoreHours', number('to')),
+          ...defined('points', number('points')),
+          ...defined('objective', string('objective') as Objective | undefined),
+          ...defined('intervalLevel', number('interval-level')),
         },
         json,
       };

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { EvaluationSchema } from '../api/evaluate/schemas.js';
 import { FitsResponseSchema } from '../api/fits/schemas.js';
+import { FrontierResponseSchema } from '../api/frontier/schemas.js';
 import { LawsResponseSchema } from '../api/laws/schemas.js';
 import { PlanSchema } from '../api/plans/schemas.js';
 import { TargetResponseSchema } from '../api/targets/schemas.js';
@@ -16,6 +17,7 @@ import { fitPaperLaws } from '../core/laws/paperLaws.js';
 import { lawsReport } from '../core/laws/report.js';
 import { createPlannerContext, type PlannerContext } from '../core/planner/context.js';
 import { evaluateConfiguration } from '../core/planner/evaluate.js';
+import { frontierSeries } from '../core/planner/frontierSeries.js';
 import { plan } from '../core/planner/plan.js';
 import type { CustomLaw } from '../core/planner/request.js';
 import { budgetForTarget } from '../core/targets/budgetForTarget.js';
@@ -25,6 +27,7 @@ import { type Command, parseCommandLine, UsageError } from './argv.js';
 import type { CliHost, CliOutput } from './output.js';
 import { renderEvaluation } from './renderEvaluation.js';
 import { renderFit } from './renderFit.js';
+import { renderFrontier } from './renderFrontier.js';
 import { renderLaws } from './renderLaws.js';
 import { renderPlan } from './renderPlan.js';
 import { renderTarget } from './renderTarget.js';
@@ -65,6 +68,9 @@ const FLAG_FOR_FIELD: Readonly<Record<string, string>> = {
   epochs: '<epochs>',
   datasetImages: '--dataset-images',
   cores: '--cores',
+  from: '--from',
+  to: '--to',
+  points: '--points',
   'bootstrap.samples': '--bootstrap-samples',
   'bootstrap.seed': '--seed',
 };
@@ -82,6 +88,7 @@ const evaluationJson = apiJson(EvaluationSchema);
 const lawsJson = apiJson(LawsResponseSchema);
 const targetJson = apiJson(TargetResponseSchema);
 const fitJson = apiJson(FitsResponseSchema);
+const frontierJson = apiJson(FrontierResponseSchema);
 
 /** The JSON in a file, or on standard input for `-` or no file; what cannot be read or parsed names `flag`. */
 function readJson(file: string | undefined, flag: string): unknown {
@@ -166,6 +173,11 @@ async function execute(command: Command, out: CliHost): Promise<number> {
       // The cost law a fit falls back on when the runs report no costs: the paper's, as POST /v1/fits uses.
       const result = fitRuns(fitRequest(command), buildCostModel());
       out.stdout(`${command.json ? fitJson(result) : renderFit(result)}\n`);
+      return EXIT_OK;
+    }
+    case 'frontier': {
+      const result = frontierSeries(plannerContext(), command.request);
+      out.stdout(`${command.json ? frontierJson(result) : renderFrontier(result)}\n`);
       return EXIT_OK;
     }
     case 'laws': {

@@ -2,6 +2,7 @@
  * The CLI's help text. The lists of units, objectives, strategies, accelerators and bases come from the core's own
  * constants, so the help cannot drift from what the planner accepts.
  */
+import { FACTS } from '../core/dataset/facts.js';
 import { OBJECTIVES, STRATEGIES } from '../core/planner/request.js';
 import {
   DEFAULT_INTERVAL_LEVEL,
@@ -26,6 +27,7 @@ Commands:
   evaluate <model> <epochs>  Cost, predictions and learning rate of one configuration, e.g. evaluate F3+ 2.
   fit [--input <file>]       Fit the loss surface to your own runs (POST /v1/fits' body, or an array of runs, as
                              JSON; standard input by default), with the allocation it implies.
+  frontier                   The recommended run and its prediction under each strategy over a grid of budgets.
   laws                       Every fitted law, its fit quality, and the allocation exponents of each strategy.
   serve                      Start the HTTP API (configured by PORT, HOST, LOG_LEVEL and the other variables
                              of src/config.ts); SIGTERM or SIGINT shuts it down gracefully.
@@ -69,9 +71,15 @@ Options for fit:
   --bootstrap-samples <n>    Add 95 % percentile-bootstrap intervals from this many resamples
   --seed <n>                 The bootstrap's seed (default 0; implies the bootstrap, 1,000 samples by default)
 
-Options for plan, target, evaluate, fit and laws:
+Options for frontier:
+  --from <n>, --to <n>       The grid's ends in TPU-v4 core hours (default the paper's range, ${FACTS.budgetMinTpuV4CoreHours.value} to ${FACTS.budgetMaxTpuV4CoreHours.value})
+  --points <n>               Budgets on the log grid (default 25)
+  --objective <name>, --interval-level <n>   as for plan
+
+Options for plan, target, evaluate, fit, frontier and laws:
   --json                     Print the HTTP API's JSON body for the same request (POST /v1/plans,
-                             POST /v1/targets, GET /v1/evaluate, POST /v1/fits, GET /v1/laws) instead of a table
+                             POST /v1/targets, GET /v1/evaluate, POST /v1/fits, GET /v1/frontier,
+                             GET /v1/laws) instead of a table
   -h, --help                 Print this help
 
 Numbers: digits with an optional fraction and exponent, and _ between digits: 50000, 50_000, 5e4, 0.5.
@@ -89,5 +97,6 @@ Examples:
   scaleplan evaluate F3+ 2
   scaleplan fit --input runs.json --bootstrap-samples 1000
   scaleplan fit --input runs.json --json > fit.json && scaleplan plan 20000 --law fit.json
+  scaleplan frontier --from 1000 --to 1e6 --points 7 --objective imagenet_top1
   scaleplan laws
 `;
