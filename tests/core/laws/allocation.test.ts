@@ -133,3 +133,127 @@ describe('bestCandidateAtBudget', () => {
     expect(() => bestCandidateAtBudget(surface, candidates, 100)).toThrow(InfeasibleError);
   });
 });
+
+describe('fittedAllocation: what the optimum spends, and what it refuses (oracle: the budget line by hand)', () => {
+  const surface: SurfaceCoefficients = { E: 2, A: 7.5e4, alpha: 0.52, B: 330, beta: 0.3 };
+  const cost: CostPowerLaw = { coefficient: 1.6e-6, exponent: 0.875 };
+
+  it('costs c F^g per JFT-4B epoch and sees N C / (c F^g) images, the lowest loss on the budget line', () => {
+    const budget = 2e4;
+    const a = fittedAllocation(surface, cost, budget);
+    expect(a.rule).toBe('fitted');
+    const epochCost = cost.coefficient * a.flopsPerImage ** cost.exponent;
+    expect(a.costPerEpochTpuV4CoreHours / epochCost - 1).toBeCloseTo(0, 12);
+    expect(a.imagesSeen / ((JFT * budget) / epochCost) - 1).toBeCloseTo(0, 12);
+    // Brute force: the loss at the grid-searched optimum of the budget line, which no other F on it beats.
+    const F = bruteForceOptimalFlops(surface, cost, budget);
+    const lineLoss = predictSurface(surface, F, (JFT * budget) / (cost.coefficient * F ** cost.exponent));
+    expect(a.predictedValue).toBeCloseTo(lineLoss, 9);
+  });
+
+  it('prices an epoch of another dataset by its images: half of JFT-4B costs half as much per epoch', () => {
+    const jft = fittedAllocation(surface, cost, 2e4);
+    const half = fittedAllocation(surface, cost, 2e4, 2e9);
+    expect(half.costPerEpochTpuV4CoreHours / jft.costPerEpochTpuV4CoreHours).toBeCloseTo(0.5, 12);
+  });
+
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('refuses datasetImages %s, naming it', (images) => {
+    const error = (() => {
+      try {
+        fittedAllocation(surface, cost, 2e4, images);
+      } catch (e) {
+        return e as PlannerInputError;
+      }
+    })();
+    expect(error).toBeInstanceOf(PlannerInputError);
+    expect(error?.field).toBe('datasetImages');
+    expect(error?.message).toBe(`datasetImages must be a positive number; got ${images}`);
+  });
+
+  it('refuses an optimum out of numeric range: alpha 1e-300 puts F* at exp(-2,600), which is 0', () => {
+    let error: unknown;
+    try {
+      fittedAllocation({ ...surface, alpha: 1e-300 }, cost, 1e4);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InfeasibleError);
+    expect((error as InfeasibleError).detail).toEqual({ field: 'flopsPerImage' });
+    expect((error as Error).message).toBe(
+      'the fitted allocation for 10000 TPU-v4 core hours is out of numeric range',
+    );
+  });
+
+  it.each([
+    ['alpha', { ...surface, alpha: 0 }, cost],
+    ['beta', { ...surface, beta: 0 }, cost],
+    ['the cost exponent', surface, { ...cost, exponent: 0 }],
+    ['the cost coefficient', surface, { ...cost, coefficient: 0 }],
+  ])('has no optimum, and says why, when %s is 0', (_name, s, c) => {
+    for (const run of [() => fittedAllocationExponents(s, c), () => fittedAllocation(s, c, 1e4)]) {
+      let error: unknown;
+      try {
+        run();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InfeasibleError);
+      expect((error as Error).message).toBe(
+        'a compute-optimal allocation needs positive surface exponents alpha, beta and a cost that grows with model size',
+      );
+      expect((error as InfeasibleError).detail).toEqual({
+        alpha: s.alpha,
+        beta: s.beta,
+        costExponent: c.exponent,
+      });
+    }
+  });
+
+  it('states the equal-rate rule by name and refuses a budget naming tpuV4CoreHours', () => {
+    expect(equalRateAllocation(5000).rule).toBe('equal_rate');
+    let error: unknown;
+    try {
+      equalRateAllocation(-2);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as PlannerInputError).field).toBe('tpuV4CoreHours');
+    expect((error as Error).message).toBe(
+      'the budget must be a positive number of TPU-v4 core hours; got -2',
+    );
+  });
+});
+
+describe('bestCandidateAtBudget at its edges (oracle: hand-worked epochs)', () => {
+  const surface: SurfaceCoefficients = { E: 1, A: 100, alpha: 0.2, B: 100, beta: 0.2 };
+
+  it('keeps candidates at exactly the range’s ends (0.25 and 8 epochs) and refuses a budget that is not positive', () => {
+    const atMax = [{ variant: 'eight', flopsPerImage: 1e10, costPerEpochTpuV4CoreHours: 1000 }];
+    expect(bestCandidateAtBudget(surface, atMax, 8000).epochs).toBe(8);
+    const atMin = [{ variant: 'quarter', flopsPerImage: 1e10, costPerEpochTpuV4CoreHours: 32_000 }];
+    expect(bestCandidateAtBudget(surface, atMin, 8000).epochs).toBe(0.25);
+    expect(() => bestCandidateAtBudget(surface, atMax, 0)).toThrow(PlannerInputError);
+  });
+
+  it('gives a tie to the first candidate', () => {
+    const twins = [
+      { variant: 'first', flopsPerImage: 1e10, costPerEpochTpuV4CoreHours: 1000 },
+      { variant: 'second', flopsPerImage: 1e10, costPerEpochTpuV4CoreHours: 1000 },
+    ];
+    expect(bestCandidateAtBudget(surface, twins, 4000).variant).toBe('first');
+  });
+
+  it('says which range and budget left no candidate', () => {
+    const one = [{ variant: 'x', flopsPerImage: 1e10, costPerEpochTpuV4CoreHours: 1000 }];
+    let error: unknown;
+    try {
+      bestCandidateAtBudget(surface, one, 100);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).message).toBe(
+      'no candidate model trains between 0.25 and 8 epochs on 100 TPU-v4 core hours',
+    );
+    expect((error as InfeasibleError).detail).toEqual({ tpuV4CoreHours: 100, minEpochs: 0.25, maxEpochs: 8 });
+  });
+});

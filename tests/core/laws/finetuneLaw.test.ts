@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { buildCostModel } from '../../../src/core/cost/costModel.js';
 import { FIGURE1_NFNET_IMAGENET_ERROR, PAPER_TRAINED_VARIANTS } from '../../../src/core/dataset/figures.js';
 import {
@@ -15,7 +15,11 @@ import {
 } from '../../../src/core/laws/surface.js';
 import { huber } from '../../../src/core/numeric/huber.js';
 
-const law = fitFinetuneLaw();
+// Fitted before each test, not once at collection: a mutation tester then sees each test exercise the fit.
+let law: ReturnType<typeof fitFinetuneLaw>;
+beforeEach(() => {
+  law = fitFinetuneLaw();
+});
 
 /** The selected candidate's objective, written out: Huber on log error, each run weighted by its compute if so. */
 function huberObjective(c: SurfaceCoefficients, data: readonly SurfaceObservation[]): number {

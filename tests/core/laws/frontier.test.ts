@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { countNfnet } from '../../../src/core/architecture/count.js';
 import { FIGURE2_JFT_VALIDATION_LOSS, type Figure2Point } from '../../../src/core/dataset/figures.js';
 import { InfeasibleError, PlannerInputError } from '../../../src/core/errors.js';
@@ -49,7 +49,10 @@ function curvesOf(points: readonly Figure2Point[]) {
 }
 
 describe('lower envelope of two crossing log-log lines (hand-worked)', () => {
-  const curves = curvesOf(crossing);
+  let curves: ReturnType<typeof curvesOf>;
+  beforeEach(() => {
+    curves = curvesOf(crossing);
+  });
 
   it('follows A below the crossing at 1024 core hours and B above it', () => {
     for (const c of [15, 300, 1000, 1020]) {
@@ -125,7 +128,10 @@ describe('frontier fit on synthetic data with a known law', () => {
 });
 
 describe('frontier of the paper data (Smith et al. 2023, Figure 2)', () => {
-  const frontier = computeFrontier();
+  let frontier: ReturnType<typeof computeFrontier>;
+  beforeEach(() => {
+    frontier = computeFrontier();
+  });
 
   it('falls with compute along a near-straight log-log line (the paper: a linear trend on log-log axes)', () => {
     expect(frontier.b).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   FIGURE1_NFNET_IMAGENET_ERROR,
   FIGURE2_JFT_VALIDATION_LOSS,
@@ -143,9 +143,16 @@ describe('the joint-form objective', () => {
 });
 
 describe('the paper’s laws, selected', () => {
-  const jft = fitJftLossLaw();
-  const finetune = fitFinetuneLaw();
-  const F7plus = pretrainFlopsPerImage('F7+');
+  let jft: ReturnType<typeof fitJftLossLaw>;
+  let finetune: ReturnType<typeof fitFinetuneLaw>;
+  beforeEach(() => {
+    jft = fitJftLossLaw();
+    finetune = fitFinetuneLaw();
+  });
+  let F7plus: number;
+  beforeEach(() => {
+    F7plus = pretrainFlopsPerImage('F7+');
+  });
 
   it('every candidate is at least as well fitted, per model left out, as a cold multi-start fit of its form (oracle: the Huber objective written out)', () => {
     for (const [law, observations, points] of [

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { countNfnet } from '../../../src/core/architecture/count.js';
 import { NFNET_VARIANTS } from '../../../src/core/architecture/variants.js';
 import { FIGURE3_OPTIMAL_LEARNING_RATE, type Figure3Point } from '../../../src/core/dataset/figures.js';
@@ -11,7 +11,11 @@ import {
   snapLearningRate,
 } from '../../../src/core/laws/learningRate.js';
 
-const law = fitLearningRateLaw();
+// Fitted before each test, not once at collection: a mutation tester then sees each test exercise the fit.
+let law: ReturnType<typeof fitLearningRateLaw>;
+beforeEach(() => {
+  law = fitLearningRateLaw();
+});
 const flopsOf = (model: string) => countNfnet(model as Figure3Point['model']).flops;
 
 function thrownField(fn: () => unknown): string | undefined {

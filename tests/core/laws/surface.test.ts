@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { PlannerInputError } from '../../../src/core/errors.js';
 import {
   fitSurface,
@@ -142,7 +142,10 @@ const NOISY = synthetic(LOSS_LIKE, NFNET_FLOPS, IMAGES).map((o, i) => ({
   ...o,
   value: o.value * (1 + 0.003 * Math.sin(i)),
 }));
-const PREPARED = prepareSurfaceObservations(NOISY);
+let PREPARED: ReturnType<typeof prepareSurfaceObservations>;
+beforeEach(() => {
+  PREPARED = prepareSurfaceObservations(NOISY);
+});
 const ONES = new Float64Array(NOISY.length).fill(1);
 const KEYS = ['E', 'A', 'B', 'alpha', 'beta'] as const;
 
