@@ -69,14 +69,19 @@ describe('buildCurves', () => {
 });
 
 describe('interpolateCurve: a power law between neighbouring runs', () => {
-  const [curve] = buildCurves([
-    run('a', 100, 0.3, 1),
-    run('a', 10_000, 0.1, 4),
-    run('a', 1_000_000, 0.05, 16),
-  ]);
-  if (curve === undefined) throw new Error('one curve');
+  /** Built in each test, not at collection, so that each test exercises buildCurves. */
+  const threeRuns = () => {
+    const [curve] = buildCurves([
+      run('a', 100, 0.3, 1),
+      run('a', 10_000, 0.1, 4),
+      run('a', 1_000_000, 0.05, 16),
+    ]);
+    if (curve === undefined) throw new Error('one curve');
+    return curve;
+  };
 
   it('halfway in ln C between two runs gives the geometric means of their values and epochs (hand-worked)', () => {
+    const curve = threeRuns();
     const at = interpolateCurve(curve, Math.log(1000));
     expect(at?.value).toBeCloseTo(Math.sqrt(0.3 * 0.1), 14);
     expect(at?.epochs).toBeCloseTo(2, 12);
@@ -87,12 +92,14 @@ describe('interpolateCurve: a power law between neighbouring runs', () => {
 
   it('returns each run itself at its own budget (0.3 and 0.1, which exp(ln v) does not give back)', () => {
     expect(Math.exp(Math.log(0.3))).not.toBe(0.3);
+    const curve = threeRuns();
     expect(interpolateCurve(curve, Math.log(100))).toEqual({ value: 0.3, epochs: 1 });
     expect(interpolateCurve(curve, Math.log(10_000))).toEqual({ value: 0.1, epochs: 4 });
     expect(interpolateCurve(curve, Math.log(1_000_000))).toEqual({ value: 0.05, epochs: 16 });
   });
 
   it('says nothing outside the runs, and a one-run curve only at its own budget', () => {
+    const curve = threeRuns();
     expect(interpolateCurve(curve, Math.log(99.9))).toBeNull();
     expect(interpolateCurve(curve, Math.log(1_000_001))).toBeNull();
     const [single] = buildCurves([run('s', 50, 0.1, 2)]);
