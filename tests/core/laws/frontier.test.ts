@@ -226,3 +226,88 @@ describe('frontier input validation', () => {
     ).toThrow(PlannerInputError);
   });
 });
+
+/** The error a call throws, for its class, message and detail. */
+function thrownBy(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  return expect.unreachable('expected an error');
+}
+
+describe('the frontier law at its edges (oracle: the statements of frontier.ts, hand-worked overflows)', () => {
+  it('names itself, its form and what it was fitted on, with its largest error over the envelope', () => {
+    const frontier = computeFrontier(crossing, { gridPoints: 9 });
+    expect(frontier.id).toBe('jft_loss_frontier');
+    expect(frontier.form).toBe('L* = a x C^(-b), C in TPU-v4 core hours');
+    expect(frontier.provenance).toBe(
+      'fitted: least squares on (ln C, ln L*) over the lower envelope of 2 measured curves (8 runs, Smith et al. ' +
+        '2023 Figure 2, digitized), each interpolated piecewise linearly in log-log space within its measured range, ' +
+        'sampled at 9 budgets evenly spaced in ln C',
+    );
+    const errors = frontier.envelope.map((e) =>
+      Math.abs((frontier.a * e.tpuV4CoreHours ** -frontier.b) / e.jftValidationLoss - 1),
+    );
+    expect(frontier.quality.maxRelativeError).toBe(Math.max(...errors));
+    expect(Math.min(...errors)).toBeLessThan(frontier.quality.maxRelativeError);
+  });
+
+  it('refuses runs all at one budget', () => {
+    const error = thrownBy(() => computeFrontier([run('F0', 10, 3, 10), run('F1', 10, 2.9, 10)]));
+    expect(error).toBeInstanceOf(PlannerInputError);
+    expect(error.message).toBe('the frontier needs runs at two or more compute budgets');
+  });
+
+  it('refuses a loss out of range: a = 1e308, b = -1 at 1e10 core hours overflows; a = 0 gives 0', () => {
+    const overflow = thrownBy(() => predictFrontierLoss({ a: 1e308, b: -1 }, 1e10));
+    expect(overflow).toBeInstanceOf(InfeasibleError);
+    expect(overflow.message).toBe('the frontier law gives no finite loss at 10000000000 TPU-v4 core hours');
+    expect((overflow as InfeasibleError).detail).toEqual({ tpuV4CoreHours: 1e10 });
+    expect(thrownBy(() => predictFrontierLoss({ a: 0, b: 0.5 }, 100))).toBeInstanceOf(InfeasibleError);
+    const bad = thrownBy(() => predictFrontierLoss({ a: 10, b: 0.5 }, -3, 'budget'));
+    expect([(bad as PlannerInputError).field, bad.message]).toEqual([
+      'budget',
+      'budget must be a positive finite number; got -3',
+    ]);
+  });
+
+  it('has no budget for a target when the law does not fall (b = 0), or when the budget underflows to 0', () => {
+    const flat = thrownBy(() => tpuV4CoreHoursForFrontierLoss({ a: 10, b: 0 }, 1));
+    expect(flat.message).toBe(
+      'the frontier law does not fall with compute, so no budget reaches a target loss',
+    );
+    expect((flat as InfeasibleError).detail).toEqual({ b: 0 });
+    // (1e300 / 1e-300)^(-1 / 0.01) = (1e600 = Infinity)^(-100) = 0.
+    const zero = thrownBy(() => tpuV4CoreHoursForFrontierLoss({ a: 1e-300, b: 0.01 }, 1e300));
+    expect(zero).toBeInstanceOf(InfeasibleError);
+    expect(zero.message).toBe('a JFT-4B loss of 1e+300 is beyond any finite budget on the frontier law');
+    expect((zero as InfeasibleError).detail).toEqual({ targetJftValidationLoss: 1e300 });
+  });
+
+  it('counts both ends of the fitted range as inside it', () => {
+    const grid = { minTpuV4CoreHours: 400, maxTpuV4CoreHours: 110_000, points: 9 };
+    expect(isWithinFrontierRange({ grid }, 400)).toBe(true);
+    expect(isWithinFrontierRange({ grid }, 110_000)).toBe(true);
+    expect(isWithinFrontierRange({ grid }, 399.99)).toBe(false);
+    expect(isWithinFrontierRange({ grid }, 110_000.01)).toBe(false);
+  });
+
+  it('measures an allocation only from two or more budgets, and says how', () => {
+    const frontier = computeFrontier(crossing, { gridPoints: 5 });
+    const one = thrownBy(() => measureAllocation({ envelope: frontier.envelope.slice(0, 1) }));
+    expect([(one as PlannerInputError).field, one.message]).toEqual([
+      'frontier',
+      'the envelope needs two or more budgets',
+    ]);
+    const measured = measureAllocation(frontier);
+    expect(measured.id).toBe('measured_allocation');
+    expect(measured.paperExponent).toBe(0.5);
+    expect(measured.provenance).toBe(
+      'fitted: least squares on log-log over 5 budgets of the Figure 2 lower envelope, taking at each budget the ' +
+        'variant on the envelope and its epochs (Hoffmann et al. 2022, approach 1); the paper states 0.5 for both ' +
+        'cost per epoch and epochs (FACTS.equalRateScalingExponent)',
+    );
+  });
+});
