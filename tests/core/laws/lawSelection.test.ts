@@ -3,6 +3,7 @@ import {
   FIGURE1_NFNET_IMAGENET_ERROR,
   FIGURE2_JFT_VALIDATION_LOSS,
 } from '../../../src/core/dataset/figures.js';
+import { PlannerInputError } from '../../../src/core/errors.js';
 import { finetuneObservations, fitFinetuneLaw } from '../../../src/core/laws/finetuneLaw.js';
 import {
   fitJointSurfaceParameters,
@@ -213,5 +214,68 @@ describe('the paper’s laws, selected', () => {
         sum += (predictSurface(law.coefficients, o.flopsPerImage, o.imagesSeen) / o.value - 1) ** 2;
       expect(law.quality.rmseRelative).toBeCloseTo(Math.sqrt(sum / observations.length), 12);
     }
+  });
+});
+
+describe('computeWeights (hand-worked)', () => {
+  it('weights by compute at mean 1: [1, 2, 3] -> [0.5, 1, 1.5]; left-out runs weigh 0 and leave the mean', () => {
+    expect([...computeWeights([1, 2, 3])]).toEqual([0.5, 1, 1.5]);
+    expect([...computeWeights([1, 2, 3], [true, false, true])]).toEqual([0.5, 0, 1.5]);
+    expect([...computeWeights([4, 4], [true, true])]).toEqual([1, 1]);
+  });
+});
+
+describe('selectSurfaceLaw: its scores recomputed from its own hold-outs, and its refusals', () => {
+  it('holds out each model’s runs in turn; the error is the RMSE over every held-out run; the lowest score wins', () => {
+    const { observations, compute } = synthetic(
+      { E: 1.5, A: 3000, alpha: 0.3, B: 2000, beta: 0.35, gamma: 0.8 },
+      wobble,
+    );
+    const selection = selectSurfaceLaw(observations, compute, 'm3');
+    expect(selection.rolloutHeldOut).toBe('m3');
+    const groups = [...new Set(observations.map((o) => o.group))];
+    for (const c of selection.candidates) {
+      expect(c.leaveOneModelOut.map((h) => h.heldOut)).toEqual(groups);
+      let squares = 0;
+      for (const h of c.leaveOneModelOut) {
+        const held = observations.filter((o) => o.group === h.heldOut);
+        expect(h.heldOutQuality.n).toBe(held.length);
+        for (const o of held)
+          squares += (predictSurface(h.coefficients, o.flopsPerImage, o.imagesSeen) / o.value - 1) ** 2;
+      }
+      expect(c.leaveOneModelOutRmseRelative).toBeCloseTo(Math.sqrt(squares / observations.length), 12);
+      const rollout = c.leaveOneModelOut.find((h) => h.heldOut === 'm3');
+      expect(c.rolloutRmseRelative).toBe(rollout?.heldOutQuality.rmseRelative);
+    }
+    // The rule: the first candidate unless another scores lower by more than the tie margin 1e-4.
+    let winner = selection.candidates[0];
+    for (const c of selection.candidates) if (winner && c.score < winner.score - 1e-4) winner = c;
+    expect(selection.selected).toBe(winner?.candidate.id);
+  });
+
+  it('refuses compute figures that do not match the runs, a run without a model, and an unknown rollout model', () => {
+    const { observations, compute } = synthetic({ E: 1.5, A: 3000, alpha: 0.3, B: 2000, beta: 0.35 });
+    const refusal = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        expect(error).toBeInstanceOf(PlannerInputError);
+        return [(error as PlannerInputError).field, (error as Error).message];
+      }
+      return expect.unreachable('expected a refusal');
+    };
+    expect(refusal(() => selectSurfaceLaw(observations, compute.slice(1), 'm0'))).toEqual([
+      'tpuV4CoreHours',
+      'need one compute figure per observation',
+    ]);
+    const ungrouped = observations.map((o, i) => (i === 3 ? { ...o, group: undefined } : o));
+    expect(refusal(() => selectSurfaceLaw(ungrouped, compute, 'm0'))).toEqual([
+      'observations',
+      'every observation needs a group for leave-one-model-out',
+    ]);
+    expect(refusal(() => selectSurfaceLaw(observations, compute, 'm9'))).toEqual([
+      'rolloutGroup',
+      'no observations of m9 to roll out to',
+    ]);
   });
 });
