@@ -146,12 +146,10 @@ describe('the joint-form objective', () => {
 describe('the paper’s laws, selected', () => {
   let jft: ReturnType<typeof fitJftLossLaw>;
   let finetune: ReturnType<typeof fitFinetuneLaw>;
+  let F7plus: number;
   beforeEach(() => {
     jft = fitJftLossLaw();
     finetune = fitFinetuneLaw();
-  });
-  let F7plus: number;
-  beforeEach(() => {
     F7plus = pretrainFlopsPerImage('F7+');
   });
 
