@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FIGURE2_JFT_VALIDATION_LOSS, PAPER_TRAINED_VARIANTS } from '../../../src/core/dataset/figures.js';
+import { PlannerInputError } from '../../../src/core/errors.js';
 import {
   fitJftLossLaw,
   jftLossObservations,
@@ -96,5 +97,32 @@ describe('fitJftLossLaw on Figure 2', () => {
     expect(law.id).toBe('jft_loss_surface');
     expect(law.provenance).toMatch(/^Figure 2, digitized, 36 points/);
     expect(law.units.flopsPerImage).toMatch(/FLOPs per image/);
+  });
+});
+
+describe('the loss law names itself and needs F7+ (the rollout model)', () => {
+  it('states its id, units and provenance, and refuses runs without F7+', () => {
+    expect(law.id).toBe('jft_loss_surface');
+    expect(law.units).toEqual({
+      flopsPerImage: 'forward FLOPs per image at 224 px, 30k classes',
+      imagesSeen: 'images (epochs x 4.0e9 JFT-4B images)',
+      value: 'JFT-4B held-out validation loss (nats)',
+    });
+    expect(law.provenance).toMatch(
+      new RegExp(
+        `^Figure 2, digitized, 36 points; ${law.form} surface \\(.+\\), selected among 3 candidates by `,
+      ),
+    );
+    let error: unknown;
+    try {
+      fitJftLossLaw(FIGURE2_JFT_VALIDATION_LOSS.filter((p) => p.model !== 'F7+'));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PlannerInputError);
+    expect([(error as PlannerInputError).field, (error as Error).message]).toEqual([
+      'points',
+      'the loss law needs points for F7+',
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PlannerInputError } from '../../../src/core/errors.js';
 import {
+  checkWeights,
   fitSurface,
   fitSurfaceParameters,
   leaveOneGroupOut,
@@ -14,6 +15,7 @@ import {
   surfaceCoefficientsOf,
   surfaceFitQuality,
   surfaceObjective,
+  surfaceParametersOf,
   surfaceStarts,
 } from '../../../src/core/laws/surface.js';
 
@@ -256,5 +258,91 @@ describe('weighted and warm-started fits', () => {
     const exact = prepareSurfaceObservations(synthetic(LOSS_LIKE, NFNET_FLOPS, IMAGES));
     const start: SurfaceParameters = [0, 2, 2, 0.6, 0.6];
     expectSameCoefficients(surfaceCoefficientsOf(refitSurfaceFrom(start, exact).theta), LOSS_LIKE, 1e-4);
+  });
+});
+
+describe('the surface’s pieces at their edges (oracle: the definitions, and each refusal as stated)', () => {
+  const refusal = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(PlannerInputError);
+      return [(error as PlannerInputError).field, (error as Error).message];
+    }
+    return expect.unreachable('expected a refusal');
+  };
+
+  it('turns coefficients into parameters and back (the inverse of surfaceCoefficientsOf)', () => {
+    const back = surfaceCoefficientsOf(surfaceParametersOf(LOSS_LIKE));
+    for (const key of ['E', 'A', 'B', 'alpha', 'beta'] as const)
+      expectRelative(back[key], LOSS_LIKE[key], 1e-12);
+  });
+
+  it('leaves each group out in turn: each fold is the fit to the other groups, judged on the group alone', () => {
+    const observations = synthetic(LOSS_LIKE, NFNET_FLOPS, IMAGES).map((o, i) => ({
+      ...o,
+      value: o.value * (1 + 0.004 * Math.sin(2.3 * i)),
+      group: `F${NFNET_FLOPS.indexOf(o.flopsPerImage)}`,
+    }));
+    const folds = leaveOneGroupOut(observations);
+    expect(folds.map((f) => f.heldOut)).toEqual(['F0', 'F1', 'F2', 'F3', 'F4']);
+    for (const fold of folds) {
+      const others = observations.filter((o) => o.group !== fold.heldOut);
+      expect(fold.coefficients).toEqual(fitSurface(others).coefficients);
+      expect(fold.heldOutQuality.n).toBe(IMAGES.length);
+    }
+    const ungrouped = observations.map((o, i) => (i === 5 ? { ...o, group: undefined } : o));
+    expect(refusal(() => leaveOneGroupOut(ungrouped))).toEqual([
+      'observations',
+      'every observation needs a group for leave-one-group-out',
+    ]);
+  });
+
+  it('refuses too few observations and a value that is not positive, naming which', () => {
+    const four = synthetic(LOSS_LIKE, [1e10, 1e11], [1e9, 1e10]);
+    expect(refusal(() => fitSurface(four))).toEqual([
+      'observations',
+      'a five-coefficient surface needs at least 5 observations; got 4',
+    ]);
+    const observations = synthetic(LOSS_LIKE, NFNET_FLOPS, IMAGES);
+    const zero = observations.map((o, i) => (i === 2 ? { ...o, value: 0 } : o));
+    expect(refusal(() => fitSurface(zero))).toEqual([
+      'observations[2].value',
+      'must be a positive finite number; got 0',
+    ]);
+  });
+
+  it('refuses weights of the wrong length, negative or not finite, or all zero; takes zeros beside a positive one', () => {
+    const data = prepareSurfaceObservations(synthetic(LOSS_LIKE, NFNET_FLOPS, IMAGES));
+    const n = data.n;
+    expect(refusal(() => checkWeights(data, new Float64Array(n - 1).fill(1)))).toEqual([
+      'weights',
+      `need one weight per observation (${n}); got ${n - 1}`,
+    ]);
+    const withValue = (v: number) => Float64Array.from({ length: n }, (_, i) => (i === 3 ? v : 1));
+    expect(refusal(() => checkWeights(data, withValue(-1)))).toEqual([
+      'weights',
+      'weights must be finite and non-negative; got -1',
+    ]);
+    expect(refusal(() => checkWeights(data, withValue(Number.NaN)))).toEqual([
+      'weights',
+      'weights must be finite and non-negative; got NaN',
+    ]);
+    expect(refusal(() => checkWeights(data, new Float64Array(n)))).toEqual([
+      'weights',
+      'at least one weight must be positive',
+    ]);
+    const one = new Float64Array(n);
+    one[7] = 1;
+    expect(() => checkWeights(data, one)).not.toThrow();
+    expect(refusal(() => surfaceObjective(data, new Float64Array(n)))).toEqual([
+      'weights',
+      'at least one weight must be positive',
+    ]);
+  });
+
+  it('gives R^2 of 1 when every value is the same (no variance to explain), whatever the fit', () => {
+    const flat = synthetic(LOSS_LIKE, NFNET_FLOPS, IMAGES).map((o) => ({ ...o, value: 2 }));
+    expect(surfaceFitQuality(LOSS_LIKE, flat).r2Log).toBe(1);
   });
 });
