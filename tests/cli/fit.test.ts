@@ -12,29 +12,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
 import { FIGURE2_JFT_VALIDATION_LOSS } from '../../src/core/dataset/figures.js';
 import { buildTestApp } from '../http/helpers.js';
+import { runInProcess } from './inProcess.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = {
-    stdout: (text: string) => {
-      stdout += text;
-    },
-    stderr: (text: string) => {
-      stderr += text;
-    },
-    serve: async () => {
-      throw new Error('fit and plan never serve');
-    },
-  };
-  const code = await runCli(argv, out);
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runInProcess(argv);
 
 /** The paper's 36 Figure 2 runs as a team would send them. */
 const RUNS = FIGURE2_JFT_VALIDATION_LOSS.map((p) => ({

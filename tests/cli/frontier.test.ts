@@ -4,25 +4,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
 import { buildTestApp } from '../http/helpers.js';
+import { runInProcess } from './inProcess.js';
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    serve: async () => {
-      throw new Error('frontier never serves');
-    },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runInProcess(argv);
 
 let app: FastifyInstance;
 beforeAll(async () => {

@@ -7,29 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
 import { parseKey } from '../../src/storage/apiKeys.js';
 import { openDatabase } from '../../src/storage/database.js';
 import { Store } from '../../src/storage/store.js';
 import { DATABASE_CASES, freshDatabaseOptions, POSTGRES_URL } from '../storage/databases.js';
+import { runInProcess } from './inProcess.js';
 
-async function cli(argv: string[], env: Record<string, string>) {
-  let stdout = '';
-  let stderr = '';
-  const out = {
-    stdout: (text: string) => {
-      stdout += text;
-    },
-    stderr: (text: string) => {
-      stderr += text;
-    },
-    serve: async () => {
-      throw new Error('the database commands never serve');
-    },
-  };
-  const code = await runCli(argv, out, env);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], env: Record<string, string>) => runInProcess(argv, env);
 
 describe.each(DATABASE_CASES)('CLI database commands on $dialect', ({ dialect, skip }) => {
   let env: Record<string, string>;

@@ -11,6 +11,7 @@ import { type FitRunsRequest, fitRuns } from '../../../src/core/fits/fitRuns.js'
 import { runsCostLaw } from '../../../src/core/fits/runCostLaw.js';
 import { MAX_RUNS, type RunInput, resolveRuns } from '../../../src/core/fits/runs.js';
 import { predictSurface, type SurfaceCoefficients } from '../../../src/core/laws/surface.js';
+import { refusalOf, thrownBy } from '../thrown.js';
 
 const TRUTH: SurfaceCoefficients = { E: 1.9, A: 4.0e4, B: 450, alpha: 0.48, beta: 0.33 };
 const JFT_IMAGES = FACTS.jftImages.value;
@@ -26,21 +27,8 @@ function runsOn(flops: readonly number[], images: readonly number[]): RunInput[]
   );
 }
 
-/** The error `run` throws (failing the test when it throws none). */
-function thrown(run: () => unknown): Error {
-  try {
-    run();
-  } catch (error) {
-    return error as Error;
-  }
-  return expect.unreachable('expected an error');
-}
-
 function expectInputError(run: () => unknown, field: string, message: string): void {
-  const error = thrown(run);
-  expect(error).toBeInstanceOf(PlannerInputError);
-  expect((error as PlannerInputError).field).toBe(field);
-  expect(error.message).toBe(message);
+  expect(refusalOf(run)).toEqual([field, message]);
 }
 
 describe('resolveRuns: the shape of the runs (oracle: the limits runs.ts states)', () => {
@@ -126,7 +114,7 @@ describe('resolveRuns: the shape of the runs (oracle: the limits runs.ts states)
       ['loss', 1_000.0000001],
       ['flopsPerImage', 1e16 * (1 + 1e-15)],
     ] as const)
-      expect(thrown(() => resolveRuns([{ ...run, [field]: value }], JFT_IMAGES))).toBeInstanceOf(
+      expect(thrownBy(() => resolveRuns([{ ...run, [field]: value }], JFT_IMAGES))).toBeInstanceOf(
         PlannerInputError,
       );
   });
@@ -145,11 +133,11 @@ describe('resolveRuns: the shape of the runs (oracle: the limits runs.ts states)
 
   it('needs two model sizes and two lengths, saying how many the runs cover (oracle: counted by hand)', () => {
     const oneLength = runsOn([1e10, 2e10, 4e10, 8e10, 1.6e11], [1e9]);
-    const error = thrown(() => resolveRuns(oneLength, JFT_IMAGES));
+    const error = thrownBy(() => resolveRuns(oneLength, JFT_IMAGES));
     expect(error).toBeInstanceOf(InfeasibleError);
     expect(error.message).toContain('got 5 size(s) and 1 length(s)');
     expect((error as InfeasibleError).detail).toEqual({ modelSizes: 5, trainingLengths: 1 });
-    const four = thrown(() => resolveRuns(runsOn([1e10, 2e10], [1e9, 2e9]), JFT_IMAGES));
+    const four = thrownBy(() => resolveRuns(runsOn([1e10, 2e10], [1e9, 2e9]), JFT_IMAGES));
     expect((four as InfeasibleError).detail).toEqual({ minRuns: 5, runs: 4 });
   });
 });
@@ -283,7 +271,7 @@ describe('runsCostLaw: whose cost law the allocation uses (oracle: the paper cos
   });
 
   it('refuses costs that stay flat with model size (exponent 0), giving the exponent', () => {
-    const error = thrown(() => runsCostLaw(resolved([100, 100, 100]), costModel));
+    const error = thrownBy(() => runsCostLaw(resolved([100, 100, 100]), costModel));
     expect(error).toBeInstanceOf(InfeasibleError);
     expect((error as InfeasibleError).detail).toEqual({ costExponent: expect.closeTo(0, 12) });
   });

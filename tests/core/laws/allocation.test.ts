@@ -8,6 +8,7 @@ import {
   fittedAllocationExponents,
 } from '../../../src/core/laws/allocation.js';
 import { predictSurface, type SurfaceCoefficients } from '../../../src/core/laws/surface.js';
+import { refusalOf, thrownBy } from '../thrown.js';
 
 const JFT = 4e9;
 
@@ -158,25 +159,14 @@ describe('fittedAllocation: what the optimum spends, and what it refuses (oracle
   });
 
   it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('refuses datasetImages %s, naming it', (images) => {
-    const error = (() => {
-      try {
-        fittedAllocation(surface, cost, 2e4, images);
-      } catch (e) {
-        return e as PlannerInputError;
-      }
-    })();
-    expect(error).toBeInstanceOf(PlannerInputError);
-    expect(error?.field).toBe('datasetImages');
-    expect(error?.message).toBe(`datasetImages must be a positive number; got ${images}`);
+    expect(refusalOf(() => fittedAllocation(surface, cost, 2e4, images))).toEqual([
+      'datasetImages',
+      `datasetImages must be a positive number; got ${images}`,
+    ]);
   });
 
   it('refuses an optimum out of numeric range: alpha 1e-300 puts F* at exp(-2,600), which is 0', () => {
-    let error: unknown;
-    try {
-      fittedAllocation({ ...surface, alpha: 1e-300 }, cost, 1e4);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrownBy(() => fittedAllocation({ ...surface, alpha: 1e-300 }, cost, 1e4));
     expect(error).toBeInstanceOf(InfeasibleError);
     expect((error as InfeasibleError).detail).toEqual({ field: 'flopsPerImage' });
     expect((error as Error).message).toBe(
@@ -191,12 +181,7 @@ describe('fittedAllocation: what the optimum spends, and what it refuses (oracle
     ['the cost coefficient', surface, { ...cost, coefficient: 0 }],
   ])('has no optimum, and says why, when %s is 0', (_name, s, c) => {
     for (const run of [() => fittedAllocationExponents(s, c), () => fittedAllocation(s, c, 1e4)]) {
-      let error: unknown;
-      try {
-        run();
-      } catch (e) {
-        error = e;
-      }
+      const error = thrownBy(run);
       expect(error).toBeInstanceOf(InfeasibleError);
       expect((error as Error).message).toBe(
         'a compute-optimal allocation needs positive surface exponents alpha, beta and a cost that grows with model size',
@@ -211,16 +196,10 @@ describe('fittedAllocation: what the optimum spends, and what it refuses (oracle
 
   it('states the equal-rate rule by name and refuses a budget naming tpuV4CoreHours', () => {
     expect(equalRateAllocation(5000).rule).toBe('equal_rate');
-    let error: unknown;
-    try {
-      equalRateAllocation(-2);
-    } catch (e) {
-      error = e;
-    }
-    expect((error as PlannerInputError).field).toBe('tpuV4CoreHours');
-    expect((error as Error).message).toBe(
+    expect(refusalOf(() => equalRateAllocation(-2))).toEqual([
+      'tpuV4CoreHours',
       'the budget must be a positive number of TPU-v4 core hours; got -2',
-    );
+    ]);
   });
 });
 
@@ -245,13 +224,8 @@ describe('bestCandidateAtBudget at its edges (oracle: hand-worked epochs)', () =
 
   it('says which range and budget left no candidate', () => {
     const one = [{ variant: 'x', flopsPerImage: 1e10, costPerEpochTpuV4CoreHours: 1000 }];
-    let error: unknown;
-    try {
-      bestCandidateAtBudget(surface, one, 100);
-    } catch (e) {
-      error = e;
-    }
-    expect((error as Error).message).toBe(
+    const error = thrownBy(() => bestCandidateAtBudget(surface, one, 100));
+    expect(error.message).toBe(
       'no candidate model trains between 0.25 and 8 epochs on 100 TPU-v4 core hours',
     );
     expect((error as InfeasibleError).detail).toEqual({ tpuV4CoreHours: 100, minEpochs: 0.25, maxEpochs: 8 });

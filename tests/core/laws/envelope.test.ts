@@ -5,7 +5,6 @@
  * field and message as the module states them.
  */
 import { describe, expect, it } from 'vitest';
-import { PlannerInputError } from '../../../src/core/errors.js';
 import {
   buildCurves,
   interpolateCurve,
@@ -13,16 +12,7 @@ import {
   lowerEnvelope,
   lowerEnvelopeAt,
 } from '../../../src/core/laws/envelope.js';
-
-function refusal(run: () => unknown): PlannerInputError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PlannerInputError);
-    return error as PlannerInputError;
-  }
-  return expect.unreachable('expected a PlannerInputError');
-}
+import { refusalOf } from '../thrown.js';
 
 const run = (key: string, tpuV4CoreHours: number, value: number, epochs: number) => ({
   key,
@@ -46,22 +36,22 @@ describe('buildCurves', () => {
   });
 
   it('refuses no runs, a run that is not positive, and two runs of one curve at one compute, naming the field', () => {
-    const empty = refusal(() => buildCurves([], 'figure2'));
-    expect([empty.field, empty.message]).toEqual(['figure2', 'figure2 must hold at least one measured run']);
+    expect(refusalOf(() => buildCurves([], 'figure2'))).toEqual([
+      'figure2',
+      'figure2 must hold at least one measured run',
+    ]);
     for (const [field, bad] of [
       ['tpuV4CoreHours', run('a', 0, 1, 1)],
       ['value', run('a', 1, -1, 1)],
       ['epochs', run('a', 1, 1, Number.POSITIVE_INFINITY)],
     ] as const) {
-      const error = refusal(() => buildCurves([run('a', 5, 1, 1), bad]));
       const got = bad[field];
-      expect([error.field, error.message]).toEqual([
+      expect(refusalOf(() => buildCurves([run('a', 5, 1, 1), bad]))).toEqual([
         `points[1].${field}`,
         `points[1].${field} must be a positive finite number; got ${got}`,
       ]);
     }
-    const twice = refusal(() => buildCurves([run('F3', 5, 1, 1), run('F3', 5, 2, 2)]));
-    expect([twice.field, twice.message]).toEqual([
+    expect(refusalOf(() => buildCurves([run('F3', 5, 1, 1), run('F3', 5, 2, 2)]))).toEqual([
       'points',
       'curve F3 has two runs at the same compute; cannot interpolate',
     ]);
@@ -155,8 +145,7 @@ describe('logGrid', () => {
       [() => logGrid(10, 10, 3), 'maxTpuV4CoreHours', 'the grid needs a maximum above its minimum'],
     ];
     for (const [call, field, message] of cases) {
-      const error = refusal(call);
-      expect([error.field, error.message]).toEqual([field, message]);
+      expect(refusalOf(call)).toEqual([field, message]);
     }
   });
 });

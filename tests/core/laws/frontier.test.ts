@@ -10,6 +10,7 @@ import {
   predictFrontierLoss,
   tpuV4CoreHoursForFrontierLoss,
 } from '../../../src/core/laws/frontier.js';
+import { thrownBy } from '../thrown.js';
 
 /**
  * Synthetic curves, straight lines in log-log space, so the piecewise-linear interpolation is exact:
@@ -226,16 +227,6 @@ describe('frontier input validation', () => {
     ).toThrow(PlannerInputError);
   });
 });
-
-/** The error a call throws, for its class, message and detail. */
-function thrownBy(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  return expect.unreachable('expected an error');
-}
 
 describe('the frontier law at its edges (oracle: the statements of frontier.ts, hand-worked overflows)', () => {
   it('names itself, its form and what it was fitted on, with its largest error over the envelope', () => {

@@ -3,7 +3,6 @@ import {
   FIGURE1_NFNET_IMAGENET_ERROR,
   FIGURE2_JFT_VALIDATION_LOSS,
 } from '../../../src/core/dataset/figures.js';
-import { PlannerInputError } from '../../../src/core/errors.js';
 import { finetuneObservations, fitFinetuneLaw } from '../../../src/core/laws/finetuneLaw.js';
 import {
   fitJointSurfaceParameters,
@@ -22,6 +21,7 @@ import {
 } from '../../../src/core/laws/surface.js';
 import { huber } from '../../../src/core/numeric/huber.js';
 import { minimizeFromStarts } from '../../../src/core/numeric/lbfgs.js';
+import { refusalOf } from '../thrown.js';
 
 const FLOPS = [1e10, 2e10, 4e10, 8e10, 1.6e11, 3.2e11];
 const IMAGES = [1e9, 2e9, 4e9, 8e9, 1.6e10, 3.2e10];
@@ -253,25 +253,16 @@ describe('selectSurfaceLaw: its scores recomputed from its own hold-outs, and it
 
   it('refuses compute figures that do not match the runs, a run without a model, and an unknown rollout model', () => {
     const { observations, compute } = synthetic({ E: 1.5, A: 3000, alpha: 0.3, B: 2000, beta: 0.35 });
-    const refusal = (run: () => unknown) => {
-      try {
-        run();
-      } catch (error) {
-        expect(error).toBeInstanceOf(PlannerInputError);
-        return [(error as PlannerInputError).field, (error as Error).message];
-      }
-      return expect.unreachable('expected a refusal');
-    };
-    expect(refusal(() => selectSurfaceLaw(observations, compute.slice(1), 'm0'))).toEqual([
+    expect(refusalOf(() => selectSurfaceLaw(observations, compute.slice(1), 'm0'))).toEqual([
       'tpuV4CoreHours',
       'need one compute figure per observation',
     ]);
     const ungrouped = observations.map((o, i) => (i === 3 ? { ...o, group: undefined } : o));
-    expect(refusal(() => selectSurfaceLaw(ungrouped, compute, 'm0'))).toEqual([
+    expect(refusalOf(() => selectSurfaceLaw(ungrouped, compute, 'm0'))).toEqual([
       'observations',
       'every observation needs a group for leave-one-model-out',
     ]);
-    expect(refusal(() => selectSurfaceLaw(observations, compute, 'm9'))).toEqual([
+    expect(refusalOf(() => selectSurfaceLaw(observations, compute, 'm9'))).toEqual([
       'rolloutGroup',
       'no observations of m9 to roll out to',
     ]);

@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FIGURE2_JFT_VALIDATION_LOSS, PAPER_TRAINED_VARIANTS } from '../../../src/core/dataset/figures.js';
-import { PlannerInputError } from '../../../src/core/errors.js';
 import {
   fitJftLossLaw,
   jftLossObservations,
@@ -13,6 +12,7 @@ import {
   type SurfaceObservation,
 } from '../../../src/core/laws/surface.js';
 import { huber } from '../../../src/core/numeric/huber.js';
+import { refusalOf } from '../thrown.js';
 
 // Fitted before each test, not once at collection: a mutation tester then sees each test exercise the fit.
 let law: ReturnType<typeof fitJftLossLaw>;
@@ -113,16 +113,8 @@ describe('the loss law names itself and needs F7+ (the rollout model)', () => {
         `^Figure 2, digitized, 36 points; ${law.form} surface \\(.+\\), selected among 3 candidates by `,
       ),
     );
-    let error: unknown;
-    try {
-      fitJftLossLaw(FIGURE2_JFT_VALIDATION_LOSS.filter((p) => p.model !== 'F7+'));
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(PlannerInputError);
-    expect([(error as PlannerInputError).field, (error as Error).message]).toEqual([
-      'points',
-      'the loss law needs points for F7+',
-    ]);
+    expect(
+      refusalOf(() => fitJftLossLaw(FIGURE2_JFT_VALIDATION_LOSS.filter((p) => p.model !== 'F7+'))),
+    ).toEqual(['points', 'the loss law needs points for F7+']);
   });
 });

@@ -18,6 +18,7 @@ import {
   surfaceParametersOf,
   surfaceStarts,
 } from '../../../src/core/laws/surface.js';
+import { refusalOf } from '../thrown.js';
 
 /** Noise-free observations of a known surface on a grid of F and D: the fit must give the coefficients back. */
 function synthetic(c: SurfaceCoefficients, flops: number[], images: number[]): SurfaceObservation[] {
@@ -262,16 +263,6 @@ describe('weighted and warm-started fits', () => {
 });
 
 describe('the surface’s pieces at their edges (oracle: the definitions, and each refusal as stated)', () => {
-  const refusal = (run: () => unknown) => {
-    try {
-      run();
-    } catch (error) {
-      expect(error).toBeInstanceOf(PlannerInputError);
-      return [(error as PlannerInputError).field, (error as Error).message];
-    }
-    return expect.unreachable('expected a refusal');
-  };
-
   it('turns coefficients into parameters and back (the inverse of surfaceCoefficientsOf)', () => {
     const back = surfaceCoefficientsOf(surfaceParametersOf(LOSS_LIKE));
     for (const key of ['E', 'A', 'B', 'alpha', 'beta'] as const)
@@ -292,7 +283,7 @@ describe('the surface’s pieces at their edges (oracle: the definitions, and ea
       expect(fold.heldOutQuality.n).toBe(IMAGES.length);
     }
     const ungrouped = observations.map((o, i) => (i === 5 ? { ...o, group: undefined } : o));
-    expect(refusal(() => leaveOneGroupOut(ungrouped))).toEqual([
+    expect(refusalOf(() => leaveOneGroupOut(ungrouped))).toEqual([
       'observations',
       'every observation needs a group for leave-one-group-out',
     ]);
@@ -300,13 +291,13 @@ describe('the surface’s pieces at their edges (oracle: the definitions, and ea
 
   it('refuses too few observations and a value that is not positive, naming which', () => {
     const four = synthetic(LOSS_LIKE, [1e10, 1e11], [1e9, 1e10]);
-    expect(refusal(() => fitSurface(four))).toEqual([
+    expect(refusalOf(() => fitSurface(four))).toEqual([
       'observations',
       'a five-coefficient surface needs at least 5 observations; got 4',
     ]);
     const observations = synthetic(LOSS_LIKE, NFNET_FLOPS, IMAGES);
     const zero = observations.map((o, i) => (i === 2 ? { ...o, value: 0 } : o));
-    expect(refusal(() => fitSurface(zero))).toEqual([
+    expect(refusalOf(() => fitSurface(zero))).toEqual([
       'observations[2].value',
       'must be a positive finite number; got 0',
     ]);
@@ -315,27 +306,27 @@ describe('the surface’s pieces at their edges (oracle: the definitions, and ea
   it('refuses weights of the wrong length, negative or not finite, or all zero; takes zeros beside a positive one', () => {
     const data = prepareSurfaceObservations(synthetic(LOSS_LIKE, NFNET_FLOPS, IMAGES));
     const n = data.n;
-    expect(refusal(() => checkWeights(data, new Float64Array(n - 1).fill(1)))).toEqual([
+    expect(refusalOf(() => checkWeights(data, new Float64Array(n - 1).fill(1)))).toEqual([
       'weights',
       `need one weight per observation (${n}); got ${n - 1}`,
     ]);
     const withValue = (v: number) => Float64Array.from({ length: n }, (_, i) => (i === 3 ? v : 1));
-    expect(refusal(() => checkWeights(data, withValue(-1)))).toEqual([
+    expect(refusalOf(() => checkWeights(data, withValue(-1)))).toEqual([
       'weights',
       'weights must be finite and non-negative; got -1',
     ]);
-    expect(refusal(() => checkWeights(data, withValue(Number.NaN)))).toEqual([
+    expect(refusalOf(() => checkWeights(data, withValue(Number.NaN)))).toEqual([
       'weights',
       'weights must be finite and non-negative; got NaN',
     ]);
-    expect(refusal(() => checkWeights(data, new Float64Array(n)))).toEqual([
+    expect(refusalOf(() => checkWeights(data, new Float64Array(n)))).toEqual([
       'weights',
       'at least one weight must be positive',
     ]);
     const one = new Float64Array(n);
     one[7] = 1;
     expect(() => checkWeights(data, one)).not.toThrow();
-    expect(refusal(() => surfaceObjective(data, new Float64Array(n)))).toEqual([
+    expect(refusalOf(() => surfaceObjective(data, new Float64Array(n)))).toEqual([
       'weights',
       'at least one weight must be positive',
     ]);
