@@ -3,6 +3,7 @@
  * 13): a resample of n items drawn with replacement, and percentile intervals of the statistics refitted on each.
  */
 
+import { quantileInPlace } from '../uncertainty/quantileInPlace.js';
 import { mulberry32, randomIndex } from './random.js';
 
 /**
@@ -27,28 +28,17 @@ export function forEachResample(
   }
 }
 
-/**
- * The p-quantile (0 <= p <= 1) of `values`, interpolating linearly between order statistics: with the values sorted
- * x_0 <= ... <= x_(m-1), h = (m - 1) p and Q = x_floor(h) + (h - floor(h)) (x_floor(h)+1 - x_floor(h)) (Hyndman &
- * Fan 1996, definition 7, the default of R and NumPy). Sorts `values` in place.
- */
-export function quantileInPlace(values: Float64Array, p: number): number {
-  if (values.length === 0) throw new RangeError('quantileInPlace: no values');
-  values.sort();
-  const h = (values.length - 1) * p;
-  const lo = Math.floor(h);
-  const below = values[lo] as number;
-  const above = values[Math.min(lo + 1, values.length - 1)] as number;
-  return below + (h - lo) * (above - below);
-}
-
 export interface PercentileInterval {
   readonly lower: number;
   readonly upper: number;
 }
 
-/** The central `level` percentile interval: the (1 - level) / 2 and (1 + level) / 2 quantiles. */
+/**
+ * The central `level` percentile interval: the (1 - level) / 2 and (1 + level) / 2 quantiles (Hyndman & Fan 1996,
+ * definition 7, the default of R and NumPy). Reorders `values`.
+ */
 export function percentileInterval(values: Float64Array, level: number): PercentileInterval {
+  if (values.length === 0) throw new RangeError('percentileInterval: no values');
   return {
     lower: quantileInPlace(values, (1 - level) / 2),
     upper: quantileInPlace(values, (1 + level) / 2),

@@ -13,6 +13,7 @@ import {
 import type { SurfaceCoefficients } from '../laws/surface.js';
 import type { Interval } from './intervals.js';
 import { type JackknifeFits, type LawEnsemble, mixMembers } from './lawEnsemble.js';
+import { quantileInPlace } from './quantileInPlace.js';
 
 export interface ExponentIntervals {
   readonly level: number;
@@ -24,15 +25,12 @@ export interface ExponentIntervals {
   readonly statement: string;
 }
 
-function percentile(values: number[], level: number, point: number): Interval {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => {
-    const h = (sorted.length - 1) * p;
-    const lo = Math.floor(h);
-    const hi = Math.min(lo + 1, sorted.length - 1);
-    return (sorted[lo] as number) + (h - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
+/** The level's percentile interval of the members (reordered), widened to contain the point. */
+function percentile(members: Float64Array, level: number, point: number): Interval {
+  return {
+    lower: Math.min(quantileInPlace(members, (1 - level) / 2), point),
+    upper: Math.max(quantileInPlace(members, (1 + level) / 2), point),
   };
-  return { lower: Math.min(at((1 - level) / 2), point), upper: Math.max(at((1 + level) / 2), point) };
 }
 
 export function exponentIntervals(
@@ -57,7 +55,7 @@ export function exponentIntervals(
       without.map((e) => e[key]),
       out,
     );
-    return [...out];
+    return out;
   };
   const costPerEpoch = percentile(members('costPerEpoch'), level, point.costPerEpoch);
   const epochs = percentile(members('epochs'), level, point.epochs);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { forEachResample, percentileInterval, quantileInPlace } from '../../../src/core/fits/bootstrap.js';
+import { forEachResample, percentileInterval } from '../../../src/core/fits/bootstrap.js';
 import { mulberry32, randomIndex } from '../../../src/core/fits/random.js';
+import { quantileInPlace } from '../../../src/core/uncertainty/quantileInPlace.js';
 
 /** Tommy Ettinger's published mulberry32, transcribed in its original style as the oracle. */
 function referenceMulberry32(a: number): () => number {
