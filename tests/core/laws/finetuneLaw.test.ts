@@ -96,3 +96,18 @@ describe('the paper’s fine-tuning finding', () => {
     expect(swapped?.holds).toBe(false);
   });
 });
+
+describe('the fine-tuning law states what it predicts', () => {
+  it('names its units and its source', () => {
+    expect(law.units).toEqual({
+      flopsPerImage: 'pre-training forward FLOPs per image at 224 px, 30k classes',
+      imagesSeen: 'pre-training images (epochs x 4.0e9 JFT-4B images)',
+      value: 'ImageNet top-1 error after fine-tuning (%)',
+    });
+    expect(law.provenance).toMatch(
+      new RegExp(
+        `^Figure 1, digitized, 25 NFNet points \\(RA point and ViT baselines excluded\\); ${law.form} `,
+      ),
+    );
+  });
+});

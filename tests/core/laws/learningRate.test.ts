@@ -10,6 +10,7 @@ import {
   predictLearningRate,
   snapLearningRate,
 } from '../../../src/core/laws/learningRate.js';
+import { refusalOf } from '../thrown.js';
 
 // Fitted before each test, not once at collection: a mutation tester then sees each test exercise the fit.
 let law: ReturnType<typeof fitLearningRateLaw>;
@@ -151,5 +152,49 @@ describe('learning-rate input validation names the field', () => {
 
   it('rejects a fit with too few points', () => {
     expect(thrownField(() => fitLearningRateLaw(FIGURE3_OPTIMAL_LEARNING_RATE.slice(0, 2)))).toBe('points');
+  });
+});
+
+describe('the learning-rate law states itself and its fit (oracle: the quality recomputed from its own points)', () => {
+  it('names its form and sources, and its RMSE is that of ln predicted - ln observed over the 18 optima', () => {
+    expect(law.id).toBe('optimal_learning_rate');
+    expect(law.form).toBe('lr = lr0 x min(1, (E / E0(F))^(-d)), E0(F) = k x F^(-g)');
+    expect(law.provenance).toBe(
+      'fitted: k, g, d by least squares on ln lr over 18 optima (Smith et al. 2023 Figure 3, digitized; F from the ' +
+        'NFNet layer count at 224 px, 30k classes); lr0 = 1.6 stated (FACTS.shortRunLearningRate); grid factor 2 ' +
+        'stated (FACTS.learningRateGridFactor)',
+    );
+    const squares = law.quality.points.map(
+      (p) => Math.log(p.predictedLearningRate / p.observedLearningRate) ** 2,
+    );
+    expect(law.quality.rmseLog).toBeCloseTo(Math.sqrt(squares.reduce((s, x) => s + x, 0) / 18), 12);
+  });
+
+  it('states k so that E0(F) = k F^-g is the onset at the reference size, and is exactly 1.6 before every onset', () => {
+    const c = law.coefficients;
+    expect(c.onsetCoefficient * c.referenceFlopsPerImage ** -c.onsetFlopsExponent).toBeCloseTo(
+      c.onsetEpochsAtReference,
+      9,
+    );
+    expect(predictLearningRate(law, c.referenceFlopsPerImage, c.onsetEpochsAtReference / 2)).toBe(1.6);
+  });
+
+  it('fits three optima, the fewest it takes, and names a bad point’s field', () => {
+    const three = FIGURE3_OPTIMAL_LEARNING_RATE.slice(0, 3);
+    expect(fitLearningRateLaw(three).quality.n).toBe(3);
+    const bad = (i: number, point: Partial<Figure3Point>) =>
+      FIGURE3_OPTIMAL_LEARNING_RATE.map((p, j) => (j === i ? { ...p, ...point } : p));
+    expect(refusalOf(() => fitLearningRateLaw(bad(1, { epochs: 0 })))).toEqual([
+      'points[1].epochs',
+      'points[1].epochs must be a positive finite number; got 0',
+    ]);
+    expect(refusalOf(() => fitLearningRateLaw(bad(2, { optimalLearningRate: -1 })))).toEqual([
+      'points[2].optimalLearningRate',
+      'points[2].optimalLearningRate must be a positive finite number; got -1',
+    ]);
+    expect(refusalOf(() => fitLearningRateLaw(FIGURE3_OPTIMAL_LEARNING_RATE.slice(0, 2)))).toEqual([
+      'points',
+      'the learning-rate law needs three or more (model, epochs) optima',
+    ]);
   });
 });
