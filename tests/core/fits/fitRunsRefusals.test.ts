@@ -276,3 +276,23 @@ describe('runsCostLaw: whose cost law the allocation uses (oracle: the paper cos
     expect((error as InfeasibleError).detail).toEqual({ costExponent: expect.closeTo(0, 12) });
   });
 });
+
+describe('fitRuns: runs whose loss does not fall with model size (oracle: a surface without that term)', () => {
+  const costModel = buildCostModel();
+  const sizes = [1e10, 2e10, 4e10, 8e10];
+  const lengths = [1e9, 4e9, 1.6e10];
+
+  it('refuses runs whose loss does not depend on model size, saying alpha was fitted to 0', () => {
+    const runs = sizes.flatMap((flopsPerImage) =>
+      lengths.map((imagesSeen) => ({ flopsPerImage, imagesSeen, loss: 2 + 450 / imagesSeen ** 0.33 })),
+    );
+    const error = thrownBy(() => fitRuns({ runs }, costModel));
+    expect(error).toBeInstanceOf(InfeasibleError);
+    expect(error.message).toMatch(
+      /^in these runs the loss does not fall with model size \(fitted alpha = 0\)/,
+    );
+    expect((error as InfeasibleError).detail).toEqual({
+      coefficients: expect.objectContaining({ alpha: 0 }),
+    });
+  });
+});
