@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Compilable, Kysely, Transaction } from 'kysely';
+import { v7 as timeOrderedUuid } from 'uuid';
 import { generateKey, hashSecret, parseKey, SCOPES, type Scope, secretMatches } from './apiKeys.js';
 import { type Database, prepareStatement } from './database.js';
 import type { Tables } from './tables.js';
@@ -566,7 +567,10 @@ export class Store {
     profileId: string,
     outcome: { readonly planId: string | null; readonly profileVersion: number; readonly body: string },
   ): Promise<OutcomeRecord> {
-    const id = randomUUID();
+    // Outcomes list in the order they were recorded, and created_at has millisecond resolution: the id breaks ties.
+    // uuid's v7 is time-ordered and, unlike node:crypto's randomUUIDv7, monotonic within a millisecond (RFC 9562
+    // section 6.2, method 1), so two outcomes recorded in the same millisecond keep their order.
+    const id = timeOrderedUuid();
     const createdAt = this.#now();
     await this.#db
       .insertInto('outcomes')

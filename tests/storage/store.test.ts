@@ -1,6 +1,6 @@
 /**
  * The repositories on SQLite and PostgreSQL: keys (hash only, revocation, constant-time check), team isolation,
- * versioned profiles with conditional updates, and idempotency claims.
+ * versioned profiles with conditional updates, outcomes in recording order, and idempotency claims.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret, parseKey } from '../../src/storage/apiKeys.js';
@@ -97,6 +97,19 @@ describe.each(DATABASE_CASES)('store on $dialect', ({ dialect, skip }) => {
     for (const name of ['c', 'a', 'b', 'd']) await store.createProfile(team, name, '{}', '{}');
     expect((await store.listProfiles(team, undefined, 2)).map((p) => p.name)).toEqual(['a', 'b']);
     expect((await store.listProfiles(team, 'b', 10)).map((p) => p.name)).toEqual(['c', 'd']);
+  });
+
+  it.skipIf(skip)('lists outcomes in the order they were recorded, even within one millisecond', async () => {
+    // A frozen clock gives every outcome the same created_at, so only the id can keep their order.
+    const frozen = new Store(store.database, { nowMs: () => Date.parse('2026-01-01T00:00:00Z') });
+    const team = await frozen.ensureTeam('team-outcomes');
+    const profile = await frozen.createProfile(team, 'p', '{}', '{}');
+    const bodies = Array.from({ length: 300 }, (_, i) => `{"n":${i}}`);
+    for (const body of bodies)
+      await frozen.addOutcome(team, profile?.profileId as string, { planId: null, profileVersion: 1, body });
+    const listed = await frozen.listOutcomes(team, profile?.profileId as string, 1_000);
+    expect(new Set(listed.map((o) => o.createdAt)).size).toBe(1);
+    expect(listed.map((o) => o.body)).toEqual(bodies);
   });
 
   it.skipIf(skip)('claims an idempotency key once and replays the stored answer', async () => {
