@@ -261,7 +261,9 @@ export class Store {
         'api_keys.revoked_at as revokedAt',
       ])
       .orderBy('teams.name')
-      .orderBy('api_keys.created_at');
+      .orderBy('api_keys.created_at')
+      // Keys created in the same millisecond: a stable order, whichever database answers.
+      .orderBy('api_keys.id');
     if (teamName !== undefined) query = query.where('teams.name', '=', teamName);
     const rows = await query.execute();
     return rows.map((row) => ({ ...row, scope: row.scope as Scope }));

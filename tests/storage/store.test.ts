@@ -112,6 +112,14 @@ describe.each(DATABASE_CASES)('store on $dialect', ({ dialect, skip }) => {
     expect(listed.map((o) => o.body)).toEqual(bodies);
   });
 
+  it.skipIf(skip)('lists keys created in the same millisecond in one stable order (by id)', async () => {
+    const frozen = new Store(store.database, { nowMs: () => Date.parse('2026-01-01T00:00:00Z') });
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push((await frozen.createKey('team-same-ms', 'read')).id);
+    const listed = (await frozen.listKeys('team-same-ms')).map((k) => k.id);
+    expect(listed).toEqual([...ids].sort());
+  });
+
   it.skipIf(skip)('claims an idempotency key once and replays the stored answer', async () => {
     const team = await store.ensureTeam('team-idem');
     expect(await store.claimIdempotencyKey(team, 'k1', 'f1')).toEqual({ state: 'claimed' });
