@@ -110,6 +110,12 @@ function describeUrl(url: string): string {
   }
 }
 
+/** PostgreSQL's current_schema(): the first schema of the search_path that exists (undefined when none does). */
+async function currentSchema(db: Kysely<unknown>): Promise<string | undefined> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? undefined;
+}
+
 /** Opens the database; nothing is created or migrated until migrate(). */
 export function openDatabase(options: DatabaseOptions): Database {
   if (options.databaseUrl === undefined) {
@@ -163,7 +169,13 @@ export function openDatabase(options: DatabaseOptions): Database {
             if ((error as { code?: string }).code !== '23505') throw error;
           }
         }
-        return await migrateToLatest(migrations);
+        // Kysely's bookkeeping tables belong to the schema the connection works in (migrations.ts says why): the
+        // configured one, or the first schema of the connection's search_path that exists.
+        const migrationTableSchema = schema ?? (await currentSchema(migrations));
+        return await migrateToLatest(
+          migrations,
+          migrationTableSchema === undefined ? {} : { migrationTableSchema },
+        );
       } finally {
         await migrations.destroy();
       }

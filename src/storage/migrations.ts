@@ -114,10 +114,19 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
  * Brings the schema to the latest migration. Kysely's Migrator takes a lock first (on PostgreSQL a session-level
  * advisory lock, pg_advisory_lock, waiting up to an hour), so pods starting together run each migration once; SQLite's
  * writer lock serializes processes sharing the file.
+ *
+ * On PostgreSQL, `migrationTableSchema` names the schema the tables live in. Kysely then looks for its own
+ * bookkeeping tables (kysely_migration, kysely_migration_lock) in that schema. Without it Kysely counts them as present
+ * when any schema of the database has them (its introspection lists every schema), skips creating them, and the first
+ * migration of a new schema fails with "relation kysely_migration_lock does not exist" beside another deployment, or
+ * another application, that uses Kysely in the same database.
  * @returns the names of the migrations this call ran.
  */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  options: { readonly migrationTableSchema?: string } = {},
+): Promise<string[]> {
+  const { error, results } = await new Migrator({ db, provider, ...options }).migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
