@@ -83,7 +83,14 @@ export async function freshDatabase(
 ): Promise<{ database: Database; options: DatabaseOptions; cleanup: () => Promise<void> }> {
   const { options, cleanup } = freshDatabaseOptions(dialect);
   const database = openDatabase(options);
-  await database.migrate();
+  try {
+    await database.migrate();
+  } catch (error) {
+    // A failed migration must not leave its schema behind for later runs against the same server.
+    await database.close();
+    await cleanup();
+    throw error;
+  }
   return {
     database,
     options,
