@@ -119,7 +119,8 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
  * bookkeeping tables (kysely_migration, kysely_migration_lock) in that schema. Without it Kysely counts them as present
  * when any schema of the database has them (its introspection lists every schema), skips creating them, and the first
  * migration of a new schema fails with "relation kysely_migration_lock does not exist" beside another deployment, or
- * another application, that uses Kysely in the same database.
+ * another application, that uses Kysely in the same database (kysely-org/kysely issue 1214, where the maintainer's
+ * answer is this option).
  * @returns the names of the migrations this call ran.
  */
 export async function migrateToLatest(
