@@ -7,7 +7,7 @@ import { InfeasibleError } from '../errors.js';
 import { pickShares, pickSharesOfMembers } from '../uncertainty/pickShares.js';
 import type { PlannerUncertainty } from '../uncertainty/plannerUncertainty.js';
 import { SurfaceMemberRows } from '../uncertainty/surfaceMemberRows.js';
-import { configurationsThatCanWin, memberSummary } from '../uncertainty/surfaceMembers.js';
+import { configurationsThatCanWin } from '../uncertainty/surfaceMembers.js';
 import type { ConvertedBudget } from '../units/budget.js';
 import type { ResolvedHardware } from '../units/hardware.js';
 import {
@@ -94,16 +94,7 @@ function sharesOf(
         imagesSeen: c.epochs * datasetImages,
       })),
     );
-  const summaries = candidates.map((c) =>
-    memberSummary(
-      own,
-      own.fits,
-      own.models,
-      c.model.flopsPerImage,
-      c.epochs * datasetImages,
-      MAX_JFT_VALIDATION_LOSS,
-    ),
-  );
+  const summaries = candidates.map((_, i) => rows.summary(i));
   configurationsThatCanWin(own, own.models, summaries, MAX_JFT_VALIDATION_LOSS).forEach((canWin, i) => {
     if (canWin) rows.row(i);
   });

@@ -145,7 +145,7 @@ export function mixMembers(
 
 /** The weights column by column (each model left out: its members' weights, contiguous), made once per table. */
 const columnsOfWeights = new WeakMap<Float64Array, Float64Array[]>();
-function weightColumns(ensemble: EnsembleWeights): Float64Array[] {
+export function weightColumns(ensemble: EnsembleWeights): Float64Array[] {
   let columns = columnsOfWeights.get(ensemble.weights);
   if (columns === undefined) {
     const count = ensemble.models.length;

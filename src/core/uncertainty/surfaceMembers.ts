@@ -7,7 +7,7 @@
  */
 
 import { predictSurface, type SurfaceCoefficients } from '../laws/surface.js';
-import { type EnsembleWeights, type JackknifeFits, mixMembers } from './lawEnsemble.js';
+import { type EnsembleWeights, type JackknifeFits, mixMembers, weightColumns } from './lawEnsemble.js';
 import { quantileInPlace } from './quantileInPlace.js';
 
 /** A member's prediction is held within [MIN_MEMBER_PREDICTION, the law's maximum]: above zero, below a uniform guess. */
@@ -109,6 +109,33 @@ export function memberSummary(
   const reach = jackknifeScale(G) * spread + ROUNDING * (Math.abs(point) + spread);
   const held = (x: number) => Math.min(Math.max(x, MIN_MEMBER_PREDICTION), max);
   return { point, deviations, lower: held(point - reach), upper: held(point + reach) };
+}
+
+/**
+ * Writes the members a summary describes into `out` (length memberCount): point + s sum_g w_mg deviation_g, held in
+ * [MIN_MEMBER_PREDICTION, max]. The same sums in the same order as mixMembers over the same predictions, so the members
+ * are surfaceMembersAt's to the last bit, without predicting the fits at the configuration a second time.
+ */
+export function mixSummary(
+  ensemble: EnsembleWeights,
+  models: readonly string[],
+  summary: MemberSummary,
+  max: number,
+  out: Float64Array,
+): void {
+  const M = ensemble.memberCount;
+  const columns = weightColumns(ensemble);
+  out.fill(0, 0, M);
+  for (let g = 0; g < models.length; g++) {
+    const c = models === ensemble.models ? g : ensemble.models.indexOf(models[g] as string);
+    const weights = columns[c] as Float64Array;
+    const deviation = summary.deviations[g] as number;
+    for (let m = 0; m < M; m++) out[m] = (out[m] as number) + (weights[m] as number) * deviation;
+  }
+  const scale = jackknifeScale(models.length);
+  const point = summary.point;
+  for (let m = 0; m < M; m++)
+    out[m] = Math.min(Math.max(point + scale * (out[m] as number), MIN_MEMBER_PREDICTION), max);
 }
 
 /** Relative allowance for the rounding of a member's sum of a few products: far above it, far below any real gap. */

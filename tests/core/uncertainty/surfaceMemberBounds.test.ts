@@ -1,11 +1,13 @@
 // Oracles: the members themselves (surfaceMembersAt) must lie inside the bounds computed without them, for surfaces
 // drawn at random; and the pick shares found with only the candidates that can win must equal those from every
-// candidate's members, since a candidate ruled out wins under no member.
+// candidate's members, since a candidate ruled out wins under no member. The members a plan mixes from a candidate's
+// summary (SurfaceMemberRows) must be surfaceMembersAt's to the last bit.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SurfaceCoefficients } from '../../../src/core/laws/surface.js';
 import { ENSEMBLE_MEMBERS, ENSEMBLE_SEED, memberWeights } from '../../../src/core/uncertainty/lawEnsemble.js';
 import { pickSharesOfMembers } from '../../../src/core/uncertainty/pickShares.js';
+import { SurfaceMemberRows } from '../../../src/core/uncertainty/surfaceMemberRows.js';
 import {
   configurationsThatCanWin,
   memberSummary,
@@ -79,6 +81,24 @@ describe('memberSummary and configurationsThatCanWin', () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+
+  it("SurfaceMemberRows mixes each row from its summary into surfaceMembersAt's members, bit for bit (2,000 cases)", () => {
+    let held = 0;
+    fc.assert(
+      fc.property(ensemble, fc.array(configuration, { minLength: 1, maxLength: 4 }), (own, candidates) => {
+        const rows = new SurfaceMemberRows(own, candidates, MAX_LOSS);
+        candidates.forEach((c, i) => {
+          const expected = membersAt(own, c);
+          held += expected.filter((m) => m === MAX_LOSS).length;
+          expect(Array.from(rows.row(i), (m, k) => Object.is(m, expected[k]))).not.toContain(false);
+          expect(rows.summary(i)).toEqual(summaryAt(own, c));
+        });
+      }),
+      { numRuns: 2_000 },
+    );
+    // Held members take part: some rows reach the maximum a member is held to.
+    expect(held).toBeGreaterThan(0);
   });
 
   it('ruling candidates out leaves the pick shares unchanged (1,000 random sets of 2-16 candidates)', () => {
