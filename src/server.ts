@@ -30,6 +30,9 @@ function configOrExit() {
 
 const config = configOrExit();
 const app = await buildApp({ config, openStorageAtStart: true });
-installGracefulShutdown(app, config.shutdownGraceMs);
+// npm (npm start, npx scaleplan serve) marks the processes it starts with npm_command; stopping npm stops the server.
+installGracefulShutdown(app, config.shutdownGraceMs, {
+  ...(process.env.npm_command !== undefined && { launcherPid: process.ppid }),
+});
 await app.listen({ port: config.port, host: config.host });
 if (config.metricsPort !== undefined) await listenMetrics(app, config.metricsPort, config.host);

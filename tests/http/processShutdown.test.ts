@@ -1,7 +1,7 @@
 /**
  * SIGTERM to `npm start` (the production build, as the Dockerfile's users and the issue run it) while a fit runs on
- * a worker thread. Oracle: the issue's rule that the process exits within SHUTDOWN_GRACE_MS and leaves no process
- * behind, checked by pid (npm's, and the node server's it started).
+ * a worker thread, and to `npx scaleplan serve`. Oracle: the rule that the process exits within SHUTDOWN_GRACE_MS
+ * and leaves no process behind, checked by pid (npm's, and every process it started, the node server among them).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -61,6 +61,23 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+/** Every process below `pid` (children, theirs, ...). */
+function descendantsOf(pid: number): number[] {
+  return childrenOf(pid).flatMap((child) => [child, ...descendantsOf(child)]);
+}
+
+async function waitReady(base: string, what: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const ready = await fetch(`${base}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return;
+    if (attempt > 300) throw new Error(`${what} never became ready`);
+    await sleep(100);
+  }
+}
+
 describe('SIGTERM to npm start', () => {
   it('during a fit: exits within the grace period and leaves no server process behind', async () => {
     const port = await freePort();
@@ -76,15 +93,7 @@ describe('SIGTERM to npm start', () => {
       stdio: 'ignore',
     });
     const npmPid = npm.pid as number;
-    for (let attempt = 0; ; attempt++) {
-      const ready = await fetch(`${base}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ready) break;
-      if (attempt > 300) throw new Error('npm start never became ready');
-      await sleep(100);
-    }
+    await waitReady(base, 'npm start');
     const serverPids = childrenOf(npmPid);
     expect(serverPids.length).toBeGreaterThan(0);
 
@@ -111,5 +120,44 @@ describe('SIGTERM to npm start', () => {
     expect(performance.now() - signalledAt).toBeLessThan(GRACE_MS + TOLERANCE_MS);
     expect(serverPids.filter(alive)).toEqual([]);
     expect(alive(npmPid)).toBe(false);
+  }, 60_000);
+});
+
+describe('SIGTERM to npx scaleplan serve', () => {
+  // npm runs the command in a shell (sh -c), which exits on the SIGTERM npm passes it without passing it on.
+  it('stops the server npx started, within the grace period', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    npm = spawn('npx', ['--no-install', 'scaleplan', 'serve'], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        DATA_DIR: ':memory:',
+        SHUTDOWN_GRACE_MS: String(GRACE_MS),
+      },
+      stdio: 'ignore',
+    });
+    const npmPid = npm.pid as number;
+    await waitReady(base, 'npx scaleplan serve');
+    const started = descendantsOf(npmPid);
+    // npm, the shell, the CLI's node (which is the server: `serve` imports it).
+    expect(started.length).toBeGreaterThan(0);
+
+    const exited = once(npm, 'exit');
+    const signalledAt = performance.now();
+    npm.kill('SIGTERM');
+    await exited;
+    const until = signalledAt + GRACE_MS + TOLERANCE_MS;
+    while (started.some(alive) && performance.now() < until) await sleep(50);
+    expect(started.filter(alive)).toEqual([]);
+    expect(performance.now() - signalledAt).toBeLessThan(GRACE_MS + TOLERANCE_MS);
+    expect(
+      await fetch(`${base}/healthz`).then(
+        () => 'answered',
+        () => 'refused',
+      ),
+    ).toBe('refused');
   }, 60_000);
 });
