@@ -24,8 +24,9 @@ export const STORAGE_USAGE = `Commands on the database (DATA_DIR, or DATABASE_UR
   keys revoke <key-id | key>                Revoke a key.
   keys list [--team NAME] [--json]          Keys, their teams, scopes and revocation (never the secrets).
   profiles export --team NAME [--output F]  The team's profiles, every version, as JSON (stdout by default).
-  profiles import --team NAME [--input F]   Create the profiles of an export (stdin by default) in the team;
-                                            a profile whose name the team already has is skipped, saying so.
+  profiles import --team NAME [--input F]   Create the profiles of an export (stdin by default) in the team, each
+                                            version with its runs, fit and creation time; a profile whose name the
+                                            team already has is skipped, saying so.
 `;
 
 const EXPORT_FORMAT = 'scaleplan-profiles';
@@ -42,7 +43,8 @@ const ExportSchema = z.strictObject({
         .array(
           z.strictObject({
             version: z.number().int().min(1),
-            createdAt: z.string(),
+            // Written back as toISOString writes it, so that versions sort by it as text like any other.
+            createdAt: z.iso.datetime({ offset: true }).transform((at) => new Date(at).toISOString()),
             input: ProfileUpdateSchema,
             fit: FitsResponseSchema.loose(),
           }),
@@ -203,6 +205,7 @@ async function execute(
           profile.name,
           JSON.stringify(first.input),
           JSON.stringify(first.fit),
+          first.createdAt,
         );
         if (created === undefined) {
           out.stderr(`skipped ${profile.name}: team ${team} already has a profile of that name\n`);
@@ -216,6 +219,7 @@ async function execute(
             version,
             JSON.stringify(next.input),
             JSON.stringify(next.fit),
+            next.createdAt,
           );
           if (typeof updated !== 'object') throw new Error(`importing ${profile.name}: ${updated}`);
           version = updated.version;

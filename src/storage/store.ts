@@ -301,15 +301,18 @@ export class Store {
 
   // Profiles.
 
-  /** Creates a profile at version 1; undefined when the team already has one of that name. */
+  /**
+   * Creates a profile at version 1; undefined when the team already has one of that name. `createdAt` (an ISO 8601
+   * instant as toISOString writes it) is now, unless an import brings the version's own.
+   */
   async createProfile(
     teamId: string,
     name: string,
     input: string,
     fit: string,
+    createdAt: string = this.#now(),
   ): Promise<ProfileVersionRecord | undefined> {
     const id = randomUUID();
-    const createdAt = this.#now();
     try {
       await this.#db.transaction().execute(async (trx) => {
         await trx
@@ -412,6 +415,7 @@ export class Store {
    * Adds version expectedVersion + 1, only if the latest is still expectedVersion: the UPDATE is conditional on it, so
    * of two updates sent with the same If-Match exactly one changes a row (PostgreSQL's row lock makes the second
    * re-check the condition after the first commits), and the (profile, version) primary key refuses a second row.
+   * `createdAt` as in createProfile.
    */
   async updateProfile(
     teamId: string,
@@ -419,8 +423,8 @@ export class Store {
     expectedVersion: number,
     input: string,
     fit: string,
+    createdAt: string = this.#now(),
   ): Promise<ProfileVersionRecord | 'missing' | 'stale'> {
-    const createdAt = this.#now();
     try {
       return await this.#db.transaction().execute(async (trx) => {
         const head = await trx

@@ -93,7 +93,18 @@ describe.each(DATABASE_CASES)('CLI database commands on $dialect', ({ dialect, s
       const exported = await cli(['profiles', 'export', '--team', 'exporters'], env);
       expect(exported.code, exported.stderr).toBe(0);
       const file = join(scratch, 'export.json');
-      writeFileSync(file, exported.stdout);
+      // As exported elsewhere, some time ago: each version keeps the time it was made (one given with an offset).
+      const document = JSON.parse(exported.stdout);
+      const madeAt = [
+        '2025-01-02T03:04:05.006Z',
+        '2025-02-03T04:05:06.007Z',
+        '2025-03-04T07:06:07.008+02:00',
+      ];
+      let made = 0;
+      for (const profile of document.profiles)
+        for (const version of profile.versions) version.createdAt = madeAt[made++];
+      expect(made).toBe(3);
+      writeFileSync(file, JSON.stringify(document));
       const imported = await cli(['profiles', 'import', '--team', 'importers', '--input', file], env);
       expect(imported.code, imported.stderr).toBe(0);
       const target = (await store.teamId('importers')) as string;
@@ -104,6 +115,14 @@ describe.each(DATABASE_CASES)('CLI database commands on $dialect', ({ dialect, s
           from.map((v) => [v.version, JSON.parse(v.input), JSON.parse(v.fit)]),
         );
       }
+      const importedAt = [];
+      for (const name of ['alpha', 'beta'])
+        importedAt.push(...(await store.profileVersions(target, name)).map((v) => v.versionCreatedAt));
+      expect(importedAt).toEqual([
+        '2025-01-02T03:04:05.006Z',
+        '2025-02-03T04:05:06.007Z',
+        '2025-03-04T05:06:07.008Z',
+      ]);
       const again = await cli(['profiles', 'import', '--team', 'importers', '--input', file], env);
       expect(again.stderr).toMatch(/skipped alpha/);
       writeFileSync(file, '{"format":"something else"}');
