@@ -4,8 +4,9 @@
  */
 import { z } from 'zod';
 import type { RunsFit } from '../core/fits/fitRuns.js';
-import { MAX_LOSS, MIN_LOSS } from '../core/fits/runs.js';
+import { MAX_LOSS, MIN_EPOCHS, MIN_LOSS, MIN_RUN_COST_TPU_V4_CORE_HOURS } from '../core/fits/runs.js';
 import { MAX_EPOCHS } from '../core/planner/request.js';
+import { MAX_BUDGET_TPU_V4_CORE_HOURS } from '../core/units/budget.js';
 import { IntervalSchema } from './common.js';
 import { responseExamples } from './examples.js';
 import { FITS_REQUEST_EXAMPLE } from './fits/examples.js';
@@ -103,11 +104,17 @@ export const OutcomeCreateSchema = z
   .strictObject({
     planId: IdSchema.optional().describe('The id POST /v1/plans returned with record: true.'),
     model: z.string().min(1).max(20).describe('NFNet variant trained.'),
-    // At most the planner's bound, so the calibration report can evaluate the profile's law at it.
-    epochs: z.number().positive().max(MAX_EPOCHS).describe("Epochs trained, over the profile's dataset."),
+    // A run's bounds (POST /v1/fits), so the calibration report can evaluate the profile's law at it and the run can
+    // join the profile's runs.
+    epochs: z.number().min(MIN_EPOCHS).max(MAX_EPOCHS).describe("Epochs trained, over the profile's dataset."),
     loss: z.number().min(MIN_LOSS).max(MAX_LOSS).describe('Held-out loss reached.'),
     imagenetTop1Percent: z.number().min(0).max(100).optional(),
-    costTpuV4CoreHours: z.number().positive().max(1e9).optional(),
+    costTpuV4CoreHours: z
+      .number()
+      .min(MIN_RUN_COST_TPU_V4_CORE_HOURS)
+      .max(MAX_BUDGET_TPU_V4_CORE_HOURS)
+      .optional()
+      .describe('What the run cost, in TPU-v4 core hours.'),
     addToRuns: z
       .boolean()
       .optional()

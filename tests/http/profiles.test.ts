@@ -325,6 +325,37 @@ describe.each(DATABASE_CASES)('profiles on $dialect', ({ dialect, skip }) => {
   });
 
   it.skipIf(skip)(
+    'refuses an outcome its calibration report could not evaluate, naming the field sent, and the report still answers',
+    async () => {
+      // One epoch of a 1,000-image dataset: 1e-4 epochs is a tenth of an image, which no run can be.
+      const small = await call('POST', '/v1/profiles', write, {
+        name: 'small-data',
+        runs: RUNS,
+        datasetImages: 1_000,
+      });
+      expect(small.statusCode, small.body).toBe(201);
+      const outcome = (fields: object) =>
+        call('POST', '/v1/profiles/small-data/outcomes', write, {
+          model: 'F3',
+          epochs: 2,
+          loss: 2.6,
+          ...fields,
+        });
+      const pathOf = async (fields: object) =>
+        expectProblem(await outcome(fields), 400).errors?.map((e) => e.path);
+      // Below a run's bounds (POST /v1/fits): a cost of 1e-200 made the report's relative error overflow, epochs of
+      // 1e-13 were refused by the law's evaluation on every later report.
+      expect(await pathOf({ costTpuV4CoreHours: 1e-200 })).toEqual(['costTpuV4CoreHours']);
+      expect(await pathOf({ epochs: 1e-13 })).toEqual(['epochs']);
+      expect(await pathOf({ epochs: 1e-4, addToRuns: true })).toEqual(['epochs']);
+      expect((await outcome({ costTpuV4CoreHours: 1e-6 })).statusCode).toBe(201);
+      const report = await call('GET', '/v1/profiles/small-data/calibration', read);
+      expect(report.statusCode, report.body).toBe(200);
+      expect(report.json().summary.n).toBe(1);
+    },
+  );
+
+  it.skipIf(skip)(
     'answers a retried creation with the first answer, and refuses a key reused for another body',
     async () => {
       const body = { ...BUDGET, profile: 'main', record: true };

@@ -1576,6 +1576,7 @@ export interface components {
             model: string;
             /** @description Epochs over the dataset; or imagesSeen. */
             epochs: number;
+            /** @description What the run cost, in TPU-v4 core hours. */
             costTpuV4CoreHours?: number;
             /** @description Held-out loss the run reached. */
             loss: number;
@@ -1584,6 +1585,7 @@ export interface components {
             model: string;
             /** @description Images seen in training; or epochs. */
             imagesSeen: number;
+            /** @description What the run cost, in TPU-v4 core hours. */
             costTpuV4CoreHours?: number;
             /** @description Held-out loss the run reached. */
             loss: number;
@@ -1592,6 +1594,7 @@ export interface components {
             flopsPerImage: number;
             /** @description Epochs over the dataset; or imagesSeen. */
             epochs: number;
+            /** @description What the run cost, in TPU-v4 core hours. */
             costTpuV4CoreHours?: number;
             /** @description Held-out loss the run reached. */
             loss: number;
@@ -1600,6 +1603,7 @@ export interface components {
             flopsPerImage: number;
             /** @description Images seen in training; or epochs. */
             imagesSeen: number;
+            /** @description What the run cost, in TPU-v4 core hours. */
             costTpuV4CoreHours?: number;
             /** @description Held-out loss the run reached. */
             loss: number;
@@ -7696,6 +7700,7 @@ export interface operations {
                     /** @description Held-out loss reached. */
                     loss: number;
                     imagenetTop1Percent?: number;
+                    /** @description What the run cost, in TPU-v4 core hours. */
                     costTpuV4CoreHours?: number;
                     /** @description Also add the run to the profile's runs and refit: the profile gets a new version. */
                     addToRuns?: boolean;
@@ -7731,6 +7736,7 @@ export interface operations {
                         /** @description Held-out loss reached. */
                         loss: number;
                         imagenetTop1Percent?: number;
+                        /** @description What the run cost, in TPU-v4 core hours. */
                         costTpuV4CoreHours?: number;
                         id: string;
                         /** @description The version whose law predicts this outcome: its plan's, or the latest. */
@@ -7995,6 +8001,7 @@ export interface operations {
                         /** @description Held-out loss reached. */
                         loss: number;
                         imagenetTop1Percent?: number;
+                        /** @description What the run cost, in TPU-v4 core hours. */
                         costTpuV4CoreHours?: number;
                         id: string;
                         /** @description The version whose law predicts this outcome: its plan's, or the latest. */

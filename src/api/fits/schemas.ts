@@ -13,6 +13,7 @@ import {
   MIN_FLOPS_PER_IMAGE,
   MIN_IMAGES_SEEN,
   MIN_LOSS,
+  MIN_RUN_COST_TPU_V4_CORE_HOURS,
   MIN_RUNS,
 } from '../../core/fits/runs.js';
 import { MAX_EPOCHS, MIN_DATASET_IMAGES } from '../../core/planner/request.js';
@@ -41,7 +42,12 @@ const runImagesSeen = z
   .max(MAX_IMAGES_SEEN)
   .describe('Images seen in training; or epochs.');
 const runResult = {
-  costTpuV4CoreHours: z.number().positive().max(MAX_BUDGET_TPU_V4_CORE_HOURS).optional(),
+  costTpuV4CoreHours: z
+    .number()
+    .min(MIN_RUN_COST_TPU_V4_CORE_HOURS)
+    .max(MAX_BUDGET_TPU_V4_CORE_HOURS)
+    .optional()
+    .describe('What the run cost, in TPU-v4 core hours.'),
   loss: z.number().min(MIN_LOSS).max(MAX_LOSS).describe('Held-out loss the run reached.'),
 };
 

@@ -51,6 +51,12 @@ export const MAX_LOSS = 1_000;
  * subnormal range gives the optimizer a non-finite start (both found by the HTTP fuzz, tests/http/fuzz).
  */
 export const MIN_LOSS = 1e-6;
+/**
+ * A run's cost, when given: at least 1e-6 TPU-v4 core hours (3.6 ms of one core, below anything that trains), at most
+ * the largest budget. Without a floor, a cost near the subnormal range makes its relative error in a calibration
+ * report overflow (a cost of 1e-200 against a prediction of thousands of core hours).
+ */
+export const MIN_RUN_COST_TPU_V4_CORE_HOURS = 1e-6;
 /** A run sees at least one image. */
 export const MIN_IMAGES_SEEN = 1;
 /** Fewer epochs see less than one image even of the largest dataset accepted. */
@@ -116,9 +122,10 @@ export function resolveRuns(runs: unknown, datasetImages: number): ResolvedRun[]
       ...(run.costTpuV4CoreHours === undefined
         ? {}
         : {
-            costTpuV4CoreHours: requirePositive(
+            costTpuV4CoreHours: requireRange(
               run.costTpuV4CoreHours,
               `runs.${i}.costTpuV4CoreHours`,
+              MIN_RUN_COST_TPU_V4_CORE_HOURS,
               MAX_BUDGET_TPU_V4_CORE_HOURS,
             ),
           }),
@@ -167,10 +174,6 @@ function requireRange(value: unknown, field: string, min: number, max: number, i
       `${field} must be a number ${inclusiveMin ? 'from' : 'above'} ${min} ${inclusiveMin ? 'to' : 'and at most'} ${max}; got ${describe(value)}`,
     );
   return value;
-}
-
-function requirePositive(value: unknown, field: string, max: number): number {
-  return requireRange(value, field, 0, max, false);
 }
 
 function describe(value: unknown): string {

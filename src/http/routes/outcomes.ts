@@ -17,6 +17,7 @@ import {
   ProfileParamsSchema,
 } from '../../api/profiles.js';
 import { parseVariant } from '../../core/architecture/variants.js';
+import { PlannerInputError } from '../../core/errors.js';
 import type { RunInput } from '../../core/fits/runs.js';
 import type { Principal, Store } from '../../storage/store.js';
 import { ACCESS_PROBLEM_TYPES, HttpProblem, notFound } from '../httpProblem.js';
@@ -167,7 +168,15 @@ async function refitWithRun(
     if (latest === undefined) throw noProfile(name);
     const input = JSON.parse(latest.input) as CalibrationInput;
     const next = { ...input, runs: [...input.runs, run] };
-    const fit = await fitOnWorker(app, next);
+    const fit = await fitOnWorker(app, next).catch((error: unknown) => {
+      // The run the outcome adds is the last: a problem with it names the outcome's own field, which the client sent.
+      const added = `runs.${input.runs.length}.`;
+      if (error instanceof PlannerInputError && error.field.startsWith(added)) {
+        const field = error.field.slice(added.length);
+        throw new PlannerInputError(field, error.message.replaceAll(`${added}${field}`, field));
+      }
+      throw error;
+    });
     const updated = await store.updateProfile(
       principal.teamId,
       name,

@@ -97,8 +97,23 @@ describe('resolveRuns: the shape of the runs (oracle: the limits runs.ts states)
     expectInputError(
       () => resolveRuns([{ ...run, costTpuV4CoreHours: 0 }], JFT_IMAGES),
       'runs.0.costTpuV4CoreHours',
-      'runs.0.costTpuV4CoreHours must be a number above 0 and at most 1000000000; got 0',
+      'runs.0.costTpuV4CoreHours must be a number from 0.000001 to 1000000000; got 0',
     );
+  });
+
+  it('takes a cost from 1e-6 to 1e9 TPU-v4 core hours, and nothing on either side', () => {
+    const costs = [1e-6, 1e9, 1, 2, 3];
+    const runs = costs.map((costTpuV4CoreHours, i) => ({
+      flopsPerImage: 1e9 * (1 + (i % 2)),
+      imagesSeen: 1e6 * (1 + (i % 3)),
+      loss: 3,
+      costTpuV4CoreHours,
+    }));
+    expect(resolveRuns(runs, JFT_IMAGES).map((r) => r.costTpuV4CoreHours)).toEqual(costs);
+    for (const cost of [1e-6 * (1 - 1e-15), 1e9 * (1 + 1e-15), 1e-200])
+      expect(() => resolveRuns([{ ...run, costTpuV4CoreHours: cost }], JFT_IMAGES)).toThrow(
+        'runs.0.costTpuV4CoreHours must be a number from 0.000001 to 1000000000',
+      );
   });
 
   it('takes each range at its ends: a loss of exactly 1e-6 and 1,000, F of exactly 1e6 and 1e16, one image seen', () => {
