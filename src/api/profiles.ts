@@ -106,7 +106,11 @@ export const OutcomeCreateSchema = z
     model: z.string().min(1).max(20).describe('NFNet variant trained.'),
     // A run's bounds (POST /v1/fits), so the calibration report can evaluate the profile's law at it and the run can
     // join the profile's runs.
-    epochs: z.number().min(MIN_EPOCHS).max(MAX_EPOCHS).describe("Epochs trained, over the profile's dataset."),
+    epochs: z
+      .number()
+      .min(MIN_EPOCHS)
+      .max(MAX_EPOCHS)
+      .describe("Epochs trained, over the profile's dataset."),
     loss: z.number().min(MIN_LOSS).max(MAX_LOSS).describe('Held-out loss reached.'),
     imagenetTop1Percent: z.number().min(0).max(100).optional(),
     costTpuV4CoreHours: z

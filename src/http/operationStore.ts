@@ -10,6 +10,11 @@ export type OperationStatus = 'NotStarted' | 'Running' | 'Succeeded' | 'Failed' 
 
 export interface OperationRecord {
   readonly id: string;
+  /**
+   * The team whose data the work uses (a profile), when it does: only that team's keys see or cancel the operation.
+   * Work on the paper's laws alone belongs to no one, and its id (a random UUID) is all a poll needs.
+   */
+  readonly teamId?: string;
   status: OperationStatus;
   readonly createdDateTime: string;
   lastUpdatedDateTime: string;

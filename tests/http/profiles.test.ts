@@ -356,6 +356,47 @@ describe.each(DATABASE_CASES)('profiles on $dialect', ({ dialect, skip }) => {
   );
 
   it.skipIf(skip)(
+    "keeps an operation on a team's profile to that team: another team's key, or none, finds no such operation",
+    async () => {
+      const other = (await store.createKey('another-team', 'admin')).token;
+      const async = { prefer: 'respond-async' };
+      const target = { target: { jftValidationLoss: 2.5 }, profile: 'main' };
+      const batch = { items: [BUDGET], profile: 'main' };
+      for (const [url, body] of [
+        ['/v1/targets', target],
+        ['/v1/plans/batch', batch],
+      ] as const) {
+        const accepted = await call('POST', url, read, body, async);
+        expect(accepted.statusCode, accepted.body).toBe(202);
+        const path = new URL(accepted.headers['operation-location'] as string).pathname;
+        expectProblem(await call('GET', path, other), 404);
+        expectProblem(await call('GET', path, undefined), 404);
+        expectProblem(await call('DELETE', path, other), 404);
+        let seen = await call('GET', path, read);
+        while (seen.statusCode === 200 && ['NotStarted', 'Running'].includes(seen.json().status)) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          seen = await call('GET', path, read);
+        }
+        expect(seen.statusCode, seen.body).toBe(200);
+        expect(seen.json().status).toBe('Succeeded');
+        // Made against the profile, as the synchronous answer says (provenance names it).
+        expect(seen.body).toContain('"profile":{"name":"main"');
+      }
+      // Work on the paper's laws belongs to no team: its id is all a poll needs.
+      const open = await call(
+        'POST',
+        '/v1/targets',
+        undefined,
+        { target: { jftValidationLoss: 2.5 } },
+        async,
+      );
+      const openPath = new URL(open.headers['operation-location'] as string).pathname;
+      expect((await call('GET', openPath, other)).statusCode).toBe(200);
+      expect((await call('GET', openPath, undefined)).statusCode).toBe(200);
+    },
+  );
+
+  it.skipIf(skip)(
     'answers a retried creation with the first answer, and refuses a key reused for another body',
     async () => {
       const body = { ...BUDGET, profile: 'main', record: true };

@@ -133,14 +133,14 @@ export interface paths {
         };
         /**
          * The status of a long-running request
-         * @description NotStarted or Running (with Retry-After, in seconds, until the next poll), then Succeeded with `result` (the body the synchronous call answers), Failed with `error`, or Canceled. Kept at least 24 hours after it finishes.
+         * @description NotStarted or Running (with Retry-After, in seconds, until the next poll), then Succeeded with `result` (the body the synchronous call answers), Failed with `error`, or Canceled. Kept at least 24 hours after it finishes. An operation on a team's profile needs a key of that team (without one it is a 404, as for any unknown id).
          */
         get: operations["getOperation"];
         put?: never;
         post?: never;
         /**
          * Cancel a long-running request
-         * @description Stops the work (its worker thread is terminated) and marks the operation Canceled. An operation that has already finished is returned unchanged.
+         * @description Stops the work (its worker thread is terminated) and marks the operation Canceled. An operation that has already finished is returned unchanged. An operation on a team's profile needs a key of that team.
          */
         delete: operations["cancelOperation"];
         options?: never;
@@ -4663,6 +4663,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No API key, or one that is malformed, unknown or revoked (see WWW-Authenticate). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The API key is malformed, unknown or revoked.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scope does not allow this request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:insufficient-scope",
+                     *       "title": "Insufficient scope",
+                     *       "status": 403,
+                     *       "detail": "This request needs a key with scope write; this key has scope read.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -4735,18 +4771,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            /** @description The service is starting, shutting down or overloaded, or its database is unavailable (type urn:scaleplan:problem:storage-unavailable); retry after the seconds in retry-after when present. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; sent with database outages and load shedding. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:scaleplan:problem:not-ready",
-                     *       "title": "Not ready",
+                     *       "type": "urn:scaleplan:problem:storage-unavailable",
+                     *       "title": "Storage unavailable",
                      *       "status": 503,
-                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "detail": "The database is unavailable; retry after the number of seconds in the retry-after header. Planning on the paper laws does not need it.",
                      *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */
@@ -4823,6 +4861,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No API key, or one that is malformed, unknown or revoked (see WWW-Authenticate). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The API key is malformed, unknown or revoked.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's scope does not allow this request. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:scaleplan:problem:insufficient-scope",
+                     *       "title": "Insufficient scope",
+                     *       "status": 403,
+                     *       "detail": "This request needs a key with scope write; this key has scope read.",
+                     *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not found. */
             404: {
                 headers: {
@@ -4895,18 +4969,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The service is starting, shutting down or overloaded; retry later (an overloaded answer carries retry-after). */
+            /** @description The service is starting, shutting down or overloaded, or its database is unavailable (type urn:scaleplan:problem:storage-unavailable); retry after the seconds in retry-after when present. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying; sent with database outages and load shedding. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:scaleplan:problem:not-ready",
-                     *       "title": "Not ready",
+                     *       "type": "urn:scaleplan:problem:storage-unavailable",
+                     *       "title": "Storage unavailable",
                      *       "status": 503,
-                     *       "detail": "The service is starting; waiting for: laws.",
+                     *       "detail": "The database is unavailable; retry after the number of seconds in the retry-after header. Planning on the paper laws does not need it.",
                      *       "instance": "4b0b7ad3-5c35-4e5b-9d2c-1f0f6b0a9e21"
                      *     }
                      */

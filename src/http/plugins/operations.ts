@@ -38,11 +38,12 @@ export interface Operations {
     reply: FastifyReply,
     task: HeavyTask,
     work: number,
-    options?: { inline?: boolean; resultBytes?: number },
+    options?: { inline?: boolean; resultBytes?: number; teamId?: string },
   ): Promise<FastifyReply>;
-  get(id: string): OperationRecord | undefined;
-  /** Cancels an unfinished operation; returns it (unchanged when it had already finished). */
-  cancel(id: string): OperationRecord | undefined;
+  /** The operation, if the request may see it: one a team owns only with a key of that team (else as if unknown). */
+  get(id: string, request: FastifyRequest): Promise<OperationRecord | undefined>;
+  /** Cancels an unfinished operation the request may see; returns it (unchanged when it had already finished). */
+  cancel(id: string, request: FastifyRequest): Promise<OperationRecord | undefined>;
   /** The status monitor's JSON; the result is spliced in as stored, so it is the synchronous body exactly. */
   json(record: OperationRecord): string | Buffer;
   retryAfterSeconds(id: string): number;
@@ -126,6 +127,21 @@ const operationsPlugin: FastifyPluginAsync<OperationsOptions> = async (app, opti
     }
   };
 
+  /** A team's operation is seen only with a key of that team; without a key it is as unknown as any other id. */
+  const visible = async (
+    record: OperationRecord | undefined,
+    request: FastifyRequest,
+  ): Promise<OperationRecord | undefined> => {
+    if (record?.teamId === undefined) return record;
+    if (request.headers.authorization === undefined) return undefined;
+    return (await app.authenticate(request, 'read')).teamId === record.teamId ? record : undefined;
+  };
+  const cancelled = (record: OperationRecord): OperationRecord => {
+    store.update(record.id, { status: 'Canceled' });
+    controllers.get(record.id)?.abort();
+    return record;
+  };
+
   const operations: Operations = {
     async answer(request, reply, task, work, answerOptions = {}) {
       const preferred = RESPOND_ASYNC.test(String(request.headers.prefer ?? ''));
@@ -142,6 +158,7 @@ const operationsPlugin: FastifyPluginAsync<OperationsOptions> = async (app, opti
       const now = new Date().toISOString();
       const record: OperationRecord = {
         id: randomUUID(),
+        ...(answerOptions.teamId !== undefined && { teamId: answerOptions.teamId }),
         status: 'NotStarted',
         createdDateTime: now,
         lastUpdatedDateTime: now,
@@ -159,20 +176,18 @@ const operationsPlugin: FastifyPluginAsync<OperationsOptions> = async (app, opti
         .type(JSON_CONTENT_TYPE)
         .send(operationJson(record));
     },
-    get: (id) => store.get(id),
-    cancel(id) {
-      const record = store.get(id);
+    get: (id, request) => visible(store.get(id), request),
+    async cancel(id, request) {
+      const record = await visible(store.get(id), request);
       if (record === undefined || FINISHED.has(record.status)) return record;
-      store.update(id, { status: 'Canceled' });
-      controllers.get(id)?.abort();
-      return record;
+      return cancelled(record);
     },
     json: operationJson,
     retryAfterSeconds: (id) => pollSeconds.get(id) ?? 1,
   };
   app.decorate('operations', operations);
   app.addHook('preClose', async () => {
-    for (const record of store.unfinished()) operations.cancel(record.id);
+    for (const record of store.unfinished()) cancelled(record);
   });
 };
 

@@ -2,6 +2,7 @@
  * GET and DELETE /v1/operations/{id}: the status monitor of a long-running request (plugins/operations.ts).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { accessProblemResponses, KEY_OPTIONAL } from '../../api/access.js';
 import { OPERATION_EXAMPLE, OperationParamsSchema, OperationSchema } from '../../api/operations/schemas.js';
 import { COMMON_PROBLEMS, PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, problemResponses } from '../../api/problem.js';
 import { JSON_CONTENT_TYPE } from '../plugins/operations.js';
@@ -22,18 +23,20 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'getOperation',
         summary: 'The status of a long-running request',
         description:
-          'NotStarted or Running (with Retry-After, in seconds, until the next poll), then Succeeded with `result` (the body the synchronous call answers), Failed with `error`, or Canceled. Kept at least 24 hours after it finishes.',
+          "NotStarted or Running (with Retry-After, in seconds, until the next poll), then Succeeded with `result` (the body the synchronous call answers), Failed with `error`, or Canceled. Kept at least 24 hours after it finishes. An operation on a team's profile needs a key of that team (without one it is a 404, as for any unknown id).",
         tags: ['operations'],
         params: OperationParamsSchema,
+        security: KEY_OPTIONAL,
         response: {
           200: OperationSchema.meta({ examples: [OPERATION_EXAMPLE] }),
           ...problemResponses(400, 404, 415, ...COMMON_PROBLEMS),
+          ...accessProblemResponses(401, 403),
         },
       },
     },
     // The JSON text is built by plugins/operations.ts, which splices the stored result in verbatim.
     async (request, reply) => {
-      const record = app.operations.get(request.params.id);
+      const record = await app.operations.get(request.params.id, request);
       if (record === undefined)
         return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(notFound(request.params.id, request.id));
       if (record.status === 'NotStarted' || record.status === 'Running')
@@ -49,17 +52,19 @@ export const operationRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'cancelOperation',
         summary: 'Cancel a long-running request',
         description:
-          'Stops the work (its worker thread is terminated) and marks the operation Canceled. An operation that has already finished is returned unchanged.',
+          "Stops the work (its worker thread is terminated) and marks the operation Canceled. An operation that has already finished is returned unchanged. An operation on a team's profile needs a key of that team.",
         tags: ['operations'],
         params: OperationParamsSchema,
+        security: KEY_OPTIONAL,
         response: {
           200: OperationSchema.meta({ examples: [{ ...OPERATION_EXAMPLE, status: 'Canceled' }] }),
           ...problemResponses(400, 404, 415, ...COMMON_PROBLEMS),
+          ...accessProblemResponses(401, 403),
         },
       },
     },
     async (request, reply) => {
-      const record = app.operations.cancel(request.params.id);
+      const record = await app.operations.cancel(request.params.id, request);
       if (record === undefined)
         return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(notFound(request.params.id, request.id));
       return reply.type(JSON_CONTENT_TYPE).send(app.operations.json(record) as never);

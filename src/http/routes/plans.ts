@@ -97,7 +97,11 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
           }),
         },
         batchWork(items.length),
-        { inline: items.length <= INLINE_BATCH_ITEMS, resultBytes: items.length * PLAN_JSON_BYTES },
+        {
+          inline: items.length <= INLINE_BATCH_ITEMS,
+          resultBytes: items.length * PLAN_JSON_BYTES,
+          ...(profile && { teamId: (await app.authenticate(request, 'read')).teamId }),
+        },
       );
     },
   );

@@ -41,7 +41,9 @@ export const targetRoutes: FastifyPluginAsyncZod = async (app) => {
             profile: { used: profile.used, law: profile.law, datasetImages: profile.datasetImages },
           }
         : { kind: 'target' as const, body };
-      return app.operations.answer(request, reply, task, TARGET_WORK);
+      return app.operations.answer(request, reply, task, TARGET_WORK, {
+        ...(profile && { teamId: (await app.authenticate(request, 'read')).teamId }),
+      });
     },
   );
 };
