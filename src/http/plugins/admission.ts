@@ -10,7 +10,7 @@
  *   past responseBytesLimit new heavy requests get 503, and a response not written within sendTimeoutMs (a client
  *   that does not read) is cut, so clients that never read cannot pin unbounded buffers.
  */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { WorkRefusedError } from '../work.js';
 
@@ -18,6 +18,13 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The request's work in plan units, from its validated body; marks the route as heavy. */
     work?: (request: FastifyRequest) => number;
+  }
+  interface FastifyInstance {
+    /**
+     * Charges work a handler learns of only as it runs (a refit of stored runs) to the client's work-weighted rate
+     * limit; throws the 429 (with Retry-After set) when the client has no room for it.
+     */
+    chargeWork(request: FastifyRequest, reply: FastifyReply, work: number): void;
   }
 }
 
@@ -51,7 +58,9 @@ const admissionPlugin: FastifyPluginAsync<AdmissionOptions> = async (app, option
       windowEndsAtMs = now + options.rateLimit.windowMs;
     }
     const used = spent.get(key) ?? 0;
-    if (used + work > options.workMax)
+    // A request heavier than the whole window (possible when RATE_LIMIT_WORK_MAX is set below the largest valid
+    // request) would be refused in every window: it is let in when the client has spent nothing, and uses it all.
+    if (used + work > options.workMax && !(used === 0 && work > options.workMax))
       return {
         ok: false,
         retryAfterSeconds: Math.ceil((windowEndsAtMs - now) / 1000),
@@ -81,18 +90,26 @@ const admissionPlugin: FastifyPluginAsync<AdmissionOptions> = async (app, option
     done();
   });
 
+  /** Charges the work; undefined when let in, else the 429 to answer (Retry-After set on the reply). */
+  const refusal = (request: FastifyRequest, reply: FastifyReply, work: number): Error | undefined => {
+    if (!options.rateLimit.enabled) return undefined;
+    const charged = charge(request.ip, work);
+    if (charged.ok) return undefined;
+    reply.header('retry-after', String(charged.retryAfterSeconds));
+    return new RateLimitExceeded(
+      `This request weighs ${work.toLocaleString('en-US')} work units (1 per plan, a batch 1 per item, a target 350, a fit or refit runs x (bootstrap samples + 20 + model sizes)); ${Math.max(0, charged.left).toLocaleString('en-US')} of ${options.workMax.toLocaleString('en-US')} are left in this ${options.rateLimit.windowMs / 1000} s window; retry after ${charged.retryAfterSeconds} s.`,
+    );
+  };
+
+  app.decorate('chargeWork', (request: FastifyRequest, reply: FastifyReply, work: number) => {
+    const refused = refusal(request, reply, work);
+    if (refused !== undefined) throw refused;
+  });
+
   app.addHook('preHandler', (request, reply, done) => {
     const weigh = request.routeOptions.config.work;
-    if (weigh === undefined || !options.rateLimit.enabled) return done();
-    const work = weigh(request);
-    const charged = charge(request.ip, work);
-    if (charged.ok) return done();
-    reply.header('retry-after', String(charged.retryAfterSeconds));
-    done(
-      new RateLimitExceeded(
-        `This request weighs ${work.toLocaleString('en-US')} work units (1 per plan, a batch 1 per item, a target 350, a fit runs x (bootstrap samples + 20)); ${Math.max(0, charged.left).toLocaleString('en-US')} of ${options.workMax.toLocaleString('en-US')} are left in this ${options.rateLimit.windowMs / 1000} s window; retry after ${charged.retryAfterSeconds} s.`,
-      ),
-    );
+    if (weigh === undefined) return done();
+    done(refusal(request, reply, weigh(request)));
   });
 
   app.addHook('onSend', (request, reply, payload, done) => {

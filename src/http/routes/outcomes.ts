@@ -30,6 +30,7 @@ import {
   teamOf,
   teamProfileHead,
 } from '../teamProfiles.js';
+import { fitWork } from '../work.js';
 
 /** Refits an outcome with addToRuns tries when other updates keep landing first. */
 const REFIT_ATTEMPTS = 3;
@@ -68,7 +69,9 @@ export const outcomeRoutes: FastifyPluginAsyncZod = async (app) => {
             ? head.version
             : await versionPlannedWith(store, principal, head.id, outcome.planId);
         const refittedVersion = addToRuns
-          ? await refitWithRun(app, store, principal, name, outcome)
+          ? await refitWithRun(app, store, principal, name, outcome, (work) =>
+              app.chargeWork(request, reply, work),
+            )
           : undefined;
         const recorded = await store.addOutcome(principal.teamId, head.id, {
           planId: outcome.planId ?? null,
@@ -146,8 +149,9 @@ async function versionPlannedWith(
 }
 
 /**
- * Adds the outcome's run to the profile's latest runs and stores their refit as a new version. When another update
- * lands between the read and the write, it starts again from that version (at most REFIT_ATTEMPTS times, then 412).
+ * Adds the outcome's run to the profile's latest runs and stores their refit as a new version, charging the refit's
+ * work to the client's rate limit. When another update lands between the read and the write, it starts again from
+ * that version (at most REFIT_ATTEMPTS times, then 412).
  * @returns the new version.
  */
 async function refitWithRun(
@@ -156,6 +160,7 @@ async function refitWithRun(
   principal: Principal,
   name: string,
   outcome: Omit<OutcomeCreate, 'addToRuns'>,
+  chargeWork: (work: number) => void,
 ): Promise<number> {
   const run: RunInput = {
     model: outcome.model,
@@ -168,6 +173,8 @@ async function refitWithRun(
     if (latest === undefined) throw noProfile(name);
     const input = JSON.parse(latest.input) as CalibrationInput;
     const next = { ...input, runs: [...input.runs, run] };
+    // The refit weighs what a PUT of these runs would: the client is charged for it as for that PUT.
+    chargeWork(fitWork(next));
     const fit = await fitOnWorker(app, next).catch((error: unknown) => {
       // The run the outcome adds is the last: a problem with it names the outcome's own field, which the client sent.
       const added = `runs.${input.runs.length}.`;
