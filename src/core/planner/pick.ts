@@ -51,6 +51,28 @@ function costPerEpochIn(spend: Spend, model: ModelEntry): number {
     : model.costPerEpochTpuV4CoreHours * (spend.datasetImages / FACTS.jftImages.value);
 }
 
+/**
+ * What `epochs` of `model` spend in the spend's currency, in describeConfiguration's arithmetic (the cost and the
+ * training FLOPs a plan states), so that a run's stated spend can be held to the budget exactly.
+ */
+function spentOn(spend: Spend, model: ModelEntry, epochs: number): number {
+  return spend.inFlops
+    ? TRAINING_FLOPS_PER_FORWARD_FLOP * model.flopsPerImage * (epochs * spend.datasetImages)
+    : epochs * (model.costPerEpochTpuV4CoreHours * (spend.datasetImages / FACTS.jftImages.value));
+}
+
+/**
+ * The most epochs of `model` the budget buys: amount / cost per epoch, stepped down a double at a time (rarely more
+ * than once) while the run's spend, recomputed from its epochs, rounds above the amount: the budget is never exceeded,
+ * not even in the last digit.
+ */
+function affordableEpochs(spend: Spend, model: ModelEntry): number {
+  let epochs = spend.amount / costPerEpochIn(spend, model);
+  // x - x 2^-53 is the next double below x (more than half its spacing below x, less than a whole one).
+  while (spentOn(spend, model, epochs) > spend.amount) epochs -= epochs * 2 ** -53;
+  return epochs;
+}
+
 /** Every allowed variant that reaches minEpochs on the budget, smallest first, trained up to maxEpochs. */
 export function candidatesFor(
   context: PlannerContext,
@@ -60,7 +82,7 @@ export function candidatesFor(
 ): Candidate[] {
   const candidates: Candidate[] = [];
   for (const model of request.models) {
-    const affordable = spend.amount / costPerEpochIn(spend, model);
+    const affordable = affordableEpochs(spend, model);
     if (!(affordable >= request.minEpochs)) continue;
     const epochs = Math.min(affordable, request.maxEpochs);
     candidates.push({

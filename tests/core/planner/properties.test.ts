@@ -229,7 +229,8 @@ describe('the budget: never exceeded, spent in its own unit, or a documented err
           // short of the budget only when maxEpochs stops it, and then it trains exactly maxEpochs.
           const spent = flopsBudget === undefined ? run.costTpuV4CoreHours : run.trainingFlops;
           const budget = flopsBudget ?? C;
-          expect(spent).toBeLessThanOrEqual(budget * (1 + BUDGET_RELATIVE_TOLERANCE));
+          // Not even in the last digit: a scheduler may hold the run to the budget as stated.
+          expect(spent).toBeLessThanOrEqual(budget);
           expect(relativeError(run.trainingFlops, 3 * run.model.flopsPerImage * run.imagesSeen)).toBeLessThan(
             1e-12,
           );
