@@ -7,9 +7,9 @@
  * register it below with the /v1 prefix.
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { validatorCompiler } from 'fastify-type-provider-zod';
 import cacheValidation, { taggedCoding } from '../plugins/cacheValidation.js';
 import compression from '../plugins/compression.js';
+import { validatorCompilerWithDecimalUrlNumbers } from '../queryNumbers.js';
 import { createSerializerCompiler } from '../serializerCompiler.js';
 import { benchmarkRoutes } from './benchmark.js';
 import { calibrationRoutes } from './calibration.js';
@@ -29,9 +29,9 @@ import { profileRoutes } from './profiles.js';
 import { recordedPlanRoutes } from './recordedPlans.js';
 import { targetRoutes } from './targets.js';
 
-/** Makes `scope` a zod scope: requests validated by zod, responses by fast-json-stringify from the zod schemas. */
+/** Makes `scope` a zod scope: requests validated by zod (numbers in the URL in decimal notation), responses by fast-json-stringify from the zod schemas. */
 export function useZodCompilers(scope: FastifyInstance, options: { checkResponses: boolean }): void {
-  scope.setValidatorCompiler(validatorCompiler);
+  scope.setValidatorCompiler(validatorCompilerWithDecimalUrlNumbers);
   scope.setSerializerCompiler(createSerializerCompiler(options));
 }
 
