@@ -60,13 +60,20 @@ export function clientErrorHandler(securityHeaders: Readonly<Record<string, stri
   };
 }
 
+/** What each of the router's refusals tells the client. */
+const FRAMEWORK_ERROR_DETAILS: Readonly<Record<string, string>> = {
+  FST_ERR_BAD_URL: 'The URL is not valid percent-encoded UTF-8.',
+  // find-my-way's maxParamLength (100): longer than any name (64), version or id (36) a path of this API takes.
+  FST_ERR_MAX_PARAM_LENGTH:
+    'A path segment is longer than 100 characters, more than any profile name, version or id in a path here.',
+};
+
 /** Fastify's frameworkErrors: runs before any hook, so it adds the headers those hooks would have added. */
 export function frameworkErrorHandler(
   securityHeaders: Readonly<Record<string, string>>,
 ): NonNullable<FastifyServerOptions['frameworkErrors']> {
   return (error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply) => {
-    const detail =
-      error.code === 'FST_ERR_BAD_URL' ? 'The URL is not valid percent-encoded UTF-8.' : 'Bad request.';
+    const detail = FRAMEWORK_ERROR_DETAILS[error.code ?? ''] ?? 'Bad request.';
     reply
       .headers(securityHeaders)
       .header(REQUEST_ID_HEADER, request.id)

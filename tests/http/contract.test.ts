@@ -92,6 +92,14 @@ describe('errors below the routes', () => {
     expect(response.body.length).toBeLessThan(16 * 1024);
   });
 
+  it('a path segment over 100 characters is a 400 that says so', async () => {
+    app = await buildTestApp();
+    for (const url of [`/v1/profiles/${'a'.repeat(101)}`, `/v1/operations/${'a'.repeat(101)}`]) {
+      const problem = expectProblem(await app.inject({ url }), 400);
+      expect(problem.detail).toMatch(/path segment is longer than 100 characters/);
+    }
+  });
+
   it('a missing Swagger UI file is a 404, not a 405', async () => {
     app = await buildTestApp();
     expectProblem(await app.inject({ url: '/docs/static/no-such-file.png' }), 404);
