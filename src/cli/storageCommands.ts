@@ -10,6 +10,9 @@ import { FitsResponseSchema } from '../api/fits/schemas.js';
 import { ProfileNameSchema } from '../api/profileReference.js';
 import { ProfileUpdateSchema } from '../api/profiles.js';
 import { ConfigError, loadConfig } from '../config.js';
+import { PlannerInputError } from '../core/errors.js';
+import { customLossSurface } from '../core/planner/customLaw.js';
+import type { CustomLaw } from '../core/planner/request.js';
 import { SCOPES, type Scope } from '../storage/apiKeys.js';
 import { openDatabase } from '../storage/database.js';
 import { Store } from '../storage/store.js';
@@ -55,6 +58,30 @@ const ExportSchema = z.strictObject({
 });
 
 class CommandError extends Error {}
+
+/**
+ * An export's versions must be 1 to n, each once (versions are never deleted, so any export has them so), and each
+ * version's law one the planner takes (customLossSurface's check, as a plan with `law` gets it), so that planning
+ * against an imported profile never meets a law the planner refuses.
+ */
+function checkImportedVersions(
+  name: string,
+  versions: readonly { version: number; fit: { law?: unknown } }[],
+): void {
+  const numbers = versions.map((v) => v.version).sort((a, b) => a - b);
+  if (numbers.some((version, i) => version !== i + 1))
+    throw new CommandError(
+      `profile ${name}: versions must be 1 to ${numbers.length}, each once; got ${numbers.join(', ')}`,
+    );
+  for (const { version, fit } of versions) {
+    try {
+      customLossSurface(fit.law as CustomLaw);
+    } catch (error) {
+      if (!(error instanceof PlannerInputError)) throw error;
+      throw new CommandError(`profile ${name} version ${version}: fit.${error.field}: ${error.message}`);
+    }
+  }
+}
 
 function options(argv: readonly string[], spec: Record<string, { type: 'string' | 'boolean' }>) {
   try {
@@ -195,6 +222,8 @@ async function execute(
         `not a profiles export: ${error instanceof z.ZodError ? z.prettifyError(error) : (error as Error).message}`,
       );
     }
+    // Checked whole before anything is written: a refused document imports nothing.
+    for (const profile of parsed.profiles) checkImportedVersions(profile.name, profile.versions);
     await withStore(env, async (store) => {
       const teamId = await store.ensureTeam(team);
       for (const profile of parsed.profiles) {

@@ -125,6 +125,25 @@ describe.each(DATABASE_CASES)('CLI database commands on $dialect', ({ dialect, s
       ]);
       const again = await cli(['profiles', 'import', '--team', 'importers', '--input', file], env);
       expect(again.stderr).toMatch(/skipped alpha/);
+      // A law the planner refuses, or versions that are not 1 to n, import nothing and say which.
+      const refused = async (change: (doc: typeof document) => void, message: RegExp) => {
+        const doc = JSON.parse(JSON.stringify(document));
+        change(doc);
+        writeFileSync(file, JSON.stringify(doc));
+        const answer = await cli(['profiles', 'import', '--team', 'strict', '--input', file], env);
+        expect(answer.code).toBe(2);
+        expect(answer.stderr).toMatch(message);
+        expect(await store.teamId('strict')).toBeUndefined();
+      };
+      await refused((doc) => {
+        doc.profiles[1].versions[0].fit.law.coefficients.E = -5;
+      }, /profile beta version 1: fit\.law\.coefficients\.E: /);
+      await refused((doc) => {
+        doc.profiles[0].versions[1].version = 1;
+      }, /profile alpha: versions must be 1 to 2, each once; got 1, 1/);
+      await refused((doc) => {
+        doc.profiles[0].versions[1].version = 3;
+      }, /profile alpha: versions must be 1 to 2, each once; got 1, 3/);
       writeFileSync(file, '{"format":"something else"}');
       expect((await cli(['profiles', 'import', '--team', 'importers', '--input', file], env)).code).toBe(2);
     },
