@@ -240,4 +240,29 @@ describe.each(DATABASE_CASES)('access control on $dialect', ({ dialect, skip }) 
     expect((await call('POST', '/v1/plans', bearer('aRead'), BUDGET, {}, closedApp)).statusCode).toBe(200);
     expect((await call('GET', '/healthz', undefined, undefined, {}, closedApp)).statusCode).toBe(200);
   });
+
+  it.skipIf(skip)(
+    'documents what REQUIRE_API_KEY closes: every /v1 operation needs a key and may answer 401',
+    async () => {
+      const documentOf = async (app: FastifyInstance) =>
+        (await app.inject({ url: '/openapi.json' })).json() as {
+          paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
+        };
+      const operations = (doc: Awaited<ReturnType<typeof documentOf>>) =>
+        Object.entries(doc.paths)
+          .filter(([path]) => path.startsWith('/v1/'))
+          .flatMap(([path, methods]) =>
+            Object.entries(methods).map(([method, op]) => ({ at: `${method} ${path}`, op })),
+          );
+      const closed = operations(await documentOf(closedApp));
+      expect(closed.length).toBeGreaterThan(20);
+      for (const { at, op } of closed) {
+        expect(op.security, at).toEqual([{ apiKey: [] }]);
+        expect(Object.keys(op.responses), at).toContain('401');
+      }
+      // Open by default: planning on the paper's laws declares the key optional and no 401.
+      const open = operations(await documentOf(app)).find(({ at }) => at === 'post /v1/plans/batch')?.op;
+      expect(open?.security).toEqual([{}, { apiKey: [] }]);
+    },
+  );
 });

@@ -8,6 +8,7 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { accessProblemResponses, KEY_REQUIRED } from '../../api/access.js';
 import { KEY_LIKE, type Scope, scopeAllows } from '../../storage/apiKeys.js';
 import type { PrincipalWithProfile } from '../../storage/store.js';
 import { ACCESS_PROBLEM_TYPES, HttpProblem } from '../httpProblem.js';
@@ -95,6 +96,19 @@ const authPlugin: FastifyPluginAsync<{ requireApiKey: boolean }> = async (app, o
       );
     return principal;
   });
+
+  // With REQUIRE_API_KEY every /v1 route wants a key, and the document this deployment serves says so: routes open by
+  // default declare the key required and its 401 (routes that name a scope declare theirs already).
+  if (options.requireApiKey)
+    app.addHook('onRoute', (route) => {
+      if (!route.url.startsWith('/v1/') || route.schema === undefined || route.config?.scope !== undefined)
+        return;
+      route.schema = {
+        ...route.schema,
+        security: KEY_REQUIRED,
+        response: { ...(route.schema.response as object), ...accessProblemResponses(401) },
+      };
+    });
 
   app.addHook('onRequest', async (request) => {
     const queryAt = request.url.indexOf('?');
