@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # scaleplan API image: build with dev dependencies, ship only dist/ and production node_modules, run as `node`.
 # The same major line as package.json's devDependency `node` (the runtime npm scripts and the tests use).
-ARG NODE_IMAGE=node:24-bookworm-slim
+ARG NODE_IMAGE=node:26-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
@@ -30,7 +30,7 @@ RUN mkdir /app/data && chown node:node /app/data
 ENV DATA_DIR=/app/data
 USER node
 EXPOSE 8080
-# Slim images have no curl; Node 24 has fetch.
+# Slim images have no curl; Node 26 has fetch.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]

@@ -2,7 +2,7 @@
  * Which Node runs scaleplan, checked by the entries before they load anything else. The embedded database is
  * node:sqlite, built into Node without a flag from 22.13.0 and 23.4.0 (Node's changelog for node:sqlite: "SQLite is
  * unflagged", v23.4.0 and v22.13.0); on an older Node the first import of it fails with "No such built-in module",
- * which says nothing of what to do. `npm start`, `npm test` and `npx scaleplan` run the project's own Node 24 (the `node`
+ * which says nothing of what to do. `npm start`, `npm test` and `npx scaleplan` run the project's own Node 26 (the `node`
  * package in devDependencies, first on their PATH).
  */
 
@@ -18,6 +18,6 @@ export function unsupportedNodeMessage(version: string): string | undefined {
     return undefined;
   return (
     `scaleplan needs Node 22.13 or newer (its embedded database is node:sqlite); this is Node ${version}. ` +
-    "`npm start` and `npx scaleplan` run the project's own Node 24 (the npm package `node`, installed by `npm ci`)."
+    "`npm start` and `npx scaleplan` run the project's own Node 26 (the npm package `node`, installed by `npm ci`)."
   );
 }

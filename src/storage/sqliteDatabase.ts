@@ -1,7 +1,7 @@
 /**
  * SQLite through node:sqlite (built into Node 22.5+, without a flag from Node 23.4/24), adapted to the
  * better-sqlite3-shaped interface Kysely's SqliteDialect drives. A native addon such as better-sqlite3 would be built by
- * node-gyp against the system Node's headers and fail to load on the Node 24 the project runs on; node:sqlite has no
+ * node-gyp against the system Node's headers and fail to load on the Node 26 the project runs on; node:sqlite has no
  * build step. Statements are prepared once per SQL text (Kysely compiles the same text for every call of a query).
  */
 import { mkdirSync } from 'node:fs';
