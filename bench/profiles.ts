@@ -8,11 +8,14 @@
  *      the rounds' req/s ratios is the ratio the issue bounds (at least 0.8; p50 and p99 are the worst round's);
  *   3. mixed: plans against the profile and POST /v1/profiles/{name}/outcomes, alternating: no 5xx allowed.
  *
+ * Beside the ratios, the CPU each request took the server and (on PostgreSQL) the database's backends, from /proc:
+ * the database runs on the same two cores as the server and the load generator here, as it would not in production.
+ *
  *   npx tsx bench/profiles.ts [seconds per phase]   (after npm run build; default 10 s)
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -51,6 +54,34 @@ async function freePort(): Promise<number> {
   const { port } = probe.address() as { port: number };
   probe.close();
   return port;
+}
+
+/** CPU time a process has used so far, in ms (utime + stime from /proc, in clock ticks of 10 ms); 0 once it is gone. */
+function cpuMsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time of every PostgreSQL process on this machine (its backends serve the bench's queries), in ms. */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuMsOf(Number(entry));
+    } catch {}
+  }
+  return total;
+}
+
+/** CPU per request of the server and of PostgreSQL over a phase's rounds, in microseconds. */
+interface CpuShare {
+  serverUs: number;
+  postgresUs: number;
 }
 
 /** Rounds of one phase as one result: requests summed, the mean of the rounds' req/s, the worst p50 and p99. */
@@ -171,9 +202,19 @@ async function run(dialect: 'sqlite' | 'postgres') {
     await load(profileRequests, 1);
     const paperRounds: AutocannonResult[] = [];
     const profileRounds: AutocannonResult[] = [];
+    const cpu = { paper: { serverUs: 0, postgresUs: 0 }, profile: { serverUs: 0, postgresUs: 0 } };
+    /** Runs a round, adding the CPU it took the server and PostgreSQL to `share` (as a total, per request below). */
+    const measured = async (requests: { path: string; body: unknown }[], share: CpuShare) => {
+      const server0 = cpuMsOf(server.pid as number);
+      const postgres0 = dialect === 'postgres' ? postgresCpuMs() : 0;
+      const result = await load(requests, SECONDS / ROUNDS);
+      share.serverUs += (cpuMsOf(server.pid as number) - server0) * 1000;
+      if (dialect === 'postgres') share.postgresUs += (postgresCpuMs() - postgres0) * 1000;
+      return result;
+    };
     for (let round = 0; round < ROUNDS; round++) {
-      paperRounds.push(await load(paperRequests, SECONDS / ROUNDS));
-      profileRounds.push(await load(profileRequests, SECONDS / ROUNDS));
+      paperRounds.push(await measured(paperRequests, cpu.paper));
+      profileRounds.push(await measured(profileRequests, cpu.profile));
     }
     const ratios = paperRounds
       .map(
@@ -195,6 +236,16 @@ async function run(dialect: 'sqlite' | 'postgres') {
     console.log(line('plans, paper laws', paper));
     console.log(line('plans against a profile', profile));
     console.log(line('mixed: profile plans + outcomes', mixed));
+    // Where the CPU goes: the server's own per request, and PostgreSQL's backends, which share these two cores here.
+    const perRequest = (share: CpuShare, r: AutocannonResult) => ({
+      server: share.serverUs / r.requests.total,
+      postgres: share.postgresUs / r.requests.total,
+    });
+    const paperCpu = perRequest(cpu.paper, paper);
+    const profileCpu = perRequest(cpu.profile, profile);
+    console.log(
+      `  CPU per request (all rounds): server ${paperCpu.server.toFixed(0)} us paper, ${profileCpu.server.toFixed(0)} us profile (paper / profile ${(paperCpu.server / profileCpu.server).toFixed(2)})${dialect === 'postgres' ? `; PostgreSQL ${paperCpu.postgres.toFixed(0)} us paper, ${profileCpu.postgres.toFixed(0)} us profile` : ''}`,
+    );
     const ratio = ratios[Math.floor(ratios.length / 2)] as number;
     console.log(
       `  profile / paper planning, median of ${ROUNDS} alternating rounds: ${ratio.toFixed(2)} (rounds ${ratios.map((r) => r.toFixed(2)).join(', ')}; target at least 0.80: ${ratio >= 0.8 ? 'met' : 'MISSED'}); 5xx in all phases: ${fivexx(paper) + fivexx(profile) + fivexx(mixed)}`,
