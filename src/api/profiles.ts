@@ -4,13 +4,12 @@
  */
 import { z } from 'zod';
 import type { RunsFit } from '../core/fits/fitRuns.js';
-import { MAX_LOSS, MIN_EPOCHS, MIN_LOSS, MIN_RUN_COST_TPU_V4_CORE_HOURS } from '../core/fits/runs.js';
+import { MAX_LOSS, MIN_EPOCHS, MIN_LOSS } from '../core/fits/runs.js';
 import { MAX_EPOCHS } from '../core/planner/request.js';
-import { MAX_BUDGET_TPU_V4_CORE_HOURS } from '../core/units/budget.js';
 import { IntervalSchema } from './common.js';
 import { responseExamples } from './examples.js';
 import { FITS_REQUEST_EXAMPLE } from './fits/examples.js';
-import { FitsRequestSchema, FitsResponseSchema } from './fits/schemas.js';
+import { FitsRequestSchema, FitsResponseSchema, RunCostSchema } from './fits/schemas.js';
 import { IdSchema, ProfileNameSchema } from './profileReference.js';
 
 /** The stored answer of POST /v1/fits to its example request (src/api/examples.ts), as a profile version holds it. */
@@ -113,12 +112,7 @@ export const OutcomeCreateSchema = z
       .describe("Epochs trained, over the profile's dataset."),
     loss: z.number().min(MIN_LOSS).max(MAX_LOSS).describe('Held-out loss reached.'),
     imagenetTop1Percent: z.number().min(0).max(100).optional(),
-    costTpuV4CoreHours: z
-      .number()
-      .min(MIN_RUN_COST_TPU_V4_CORE_HOURS)
-      .max(MAX_BUDGET_TPU_V4_CORE_HOURS)
-      .optional()
-      .describe('What the run cost, in TPU-v4 core hours.'),
+    costTpuV4CoreHours: RunCostSchema.optional(),
     addToRuns: z
       .boolean()
       .optional()

@@ -41,13 +41,14 @@ const runImagesSeen = z
   .min(MIN_IMAGES_SEEN)
   .max(MAX_IMAGES_SEEN)
   .describe('Images seen in training; or epochs.');
+/** What a run cost, as a run in POST /v1/fits or an outcome reports it. */
+export const RunCostSchema = z
+  .number()
+  .min(MIN_RUN_COST_TPU_V4_CORE_HOURS)
+  .max(MAX_BUDGET_TPU_V4_CORE_HOURS)
+  .describe('What the run cost, in TPU-v4 core hours.');
 const runResult = {
-  costTpuV4CoreHours: z
-    .number()
-    .min(MIN_RUN_COST_TPU_V4_CORE_HOURS)
-    .max(MAX_BUDGET_TPU_V4_CORE_HOURS)
-    .optional()
-    .describe('What the run cost, in TPU-v4 core hours.'),
+  costTpuV4CoreHours: RunCostSchema.optional(),
   loss: z.number().min(MIN_LOSS).max(MAX_LOSS).describe('Held-out loss the run reached.'),
 };
 
