@@ -2783,12 +2783,6 @@ export interface operations {
                      * @example {
                      *       "results": [
                      *         {
-                     *           "uncertainty": {
-                     *             "level": 0.9,
-                     *             "members": 200,
-                     *             "seed": 20231025,
-                     *             "resampling": "cluster jackknife (each law refitted without each trained model; MacKinnon, Nielsen & Webb 2023's CV3): every quantity's members are Gaussian draws of its jackknife deviations, one standard normal weight per model and member, shared across laws"
-                     *           },
                      *           "budget": {
                      *             "tpuV4CoreHours": 50000,
                      *             "requested": {
@@ -2839,6 +2833,7 @@ export interface operations {
                      *             },
                      *             "predicted": {
                      *               "jftValidationLoss": 2.4164,
+                     *               "imagenetTop1Percent": 89.888,
                      *               "jftValidationLossConfidenceInterval": {
                      *                 "lower": 2.4073,
                      *                 "upper": 2.4239
@@ -2854,8 +2849,7 @@ export interface operations {
                      *               "imagenetTop1PercentPredictionInterval": {
                      *                 "lower": 89.706,
                      *                 "upper": 90.066
-                     *               },
-                     *               "imagenetTop1Percent": 89.888
+                     *               }
                      *             },
                      *             "costTpuV4CoreHours": 50000,
                      *             "trainingFlops": 1.0077e+22,
@@ -2887,6 +2881,7 @@ export interface operations {
                      *               },
                      *               "predicted": {
                      *                 "jftValidationLoss": 2.4132,
+                     *                 "imagenetTop1Percent": 89.866,
                      *                 "jftValidationLossConfidenceInterval": {
                      *                   "lower": 2.4044,
                      *                   "upper": 2.4198
@@ -2902,18 +2897,17 @@ export interface operations {
                      *                 "imagenetTop1PercentPredictionInterval": {
                      *                   "lower": 89.682,
                      *                   "upper": 90.046
-                     *                 },
-                     *                 "imagenetTop1Percent": 89.866
+                     *                 }
                      *               },
                      *               "costTpuV4CoreHours": 50000,
                      *               "trainingFlops": 9.9891e+21,
                      *               "finetuneCostTpuV4CoreHours": 1404.8,
-                     *               "wallClockHours": 97.656,
-                     *               "acceleratorHours": 50000,
-                     *               "pickShare": 0.055,
                      *               "reason": "smaller_neighbour",
                      *               "strategy": "equal_rate",
-                     *               "objective": "jft_loss"
+                     *               "objective": "jft_loss",
+                     *               "wallClockHours": 97.656,
+                     *               "acceleratorHours": 50000,
+                     *               "pickShare": 0.055
                      *             },
                      *             {
                      *               "model": {
@@ -2937,6 +2931,7 @@ export interface operations {
                      *               },
                      *               "predicted": {
                      *                 "jftValidationLoss": 2.4151,
+                     *                 "imagenetTop1Percent": 89.714,
                      *                 "jftValidationLossConfidenceInterval": {
                      *                   "lower": 2.4095,
                      *                   "upper": 2.42
@@ -2952,18 +2947,17 @@ export interface operations {
                      *                 "imagenetTop1PercentPredictionInterval": {
                      *                   "lower": 89.508,
                      *                   "upper": 89.913
-                     *                 },
-                     *                 "imagenetTop1Percent": 89.714
+                     *                 }
                      *               },
                      *               "costTpuV4CoreHours": 50000,
                      *               "trainingFlops": 9.632e+21,
                      *               "finetuneCostTpuV4CoreHours": 819.17,
-                     *               "wallClockHours": 97.656,
-                     *               "acceleratorHours": 50000,
-                     *               "pickShare": 0.01,
                      *               "reason": "other_strategy",
                      *               "strategy": "fitted",
-                     *               "objective": "jft_loss"
+                     *               "objective": "jft_loss",
+                     *               "wallClockHours": 97.656,
+                     *               "acceleratorHours": 50000,
+                     *               "pickShare": 0.01
                      *             },
                      *             {
                      *               "model": {
@@ -2987,6 +2981,7 @@ export interface operations {
                      *               },
                      *               "predicted": {
                      *                 "jftValidationLoss": 2.4164,
+                     *                 "imagenetTop1Percent": 89.888,
                      *                 "jftValidationLossConfidenceInterval": {
                      *                   "lower": 2.4073,
                      *                   "upper": 2.4239
@@ -3002,18 +2997,17 @@ export interface operations {
                      *                 "imagenetTop1PercentPredictionInterval": {
                      *                   "lower": 89.706,
                      *                   "upper": 90.066
-                     *                 },
-                     *                 "imagenetTop1Percent": 89.888
+                     *                 }
                      *               },
                      *               "costTpuV4CoreHours": 50000,
                      *               "trainingFlops": 1.0077e+22,
                      *               "finetuneCostTpuV4CoreHours": 1600,
-                     *               "wallClockHours": 97.656,
-                     *               "acceleratorHours": 50000,
-                     *               "pickShare": 0,
                      *               "reason": "other_objective",
                      *               "strategy": "equal_rate",
-                     *               "objective": "imagenet_top1"
+                     *               "objective": "imagenet_top1",
+                     *               "wallClockHours": 97.656,
+                     *               "acceleratorHours": 50000,
+                     *               "pickShare": 0
                      *             },
                      *             {
                      *               "model": {
@@ -3037,6 +3031,7 @@ export interface operations {
                      *               },
                      *               "predicted": {
                      *                 "jftValidationLoss": 2.4112,
+                     *                 "imagenetTop1Percent": 89.834,
                      *                 "jftValidationLossConfidenceInterval": {
                      *                   "lower": 2.4039,
                      *                   "upper": 2.4171
@@ -3052,26 +3047,19 @@ export interface operations {
                      *                 "imagenetTop1PercentPredictionInterval": {
                      *                   "lower": 89.644,
                      *                   "upper": 90.019
-                     *                 },
-                     *                 "imagenetTop1Percent": 89.834
+                     *                 }
                      *               },
                      *               "costTpuV4CoreHours": 50000,
                      *               "trainingFlops": 9.8887e+21,
                      *               "finetuneCostTpuV4CoreHours": 1209.6,
-                     *               "wallClockHours": 97.656,
-                     *               "acceleratorHours": 50000,
-                     *               "pickShare": 0.51,
                      *               "reason": "runner_up",
                      *               "strategy": "equal_rate",
-                     *               "objective": "jft_loss"
+                     *               "objective": "jft_loss",
+                     *               "wallClockHours": 97.656,
+                     *               "acceleratorHours": 50000,
+                     *               "pickShare": 0.51
                      *             }
                      *           ],
-                     *           "hardware": {
-                     *             "accelerator": "tpu_v4_core",
-                     *             "count": 512,
-                     *             "peakTflopsPerAccelerator": 137.5,
-                     *             "basis": "512 x TPU v4 core: 137.5 TFLOP/s dense bf16 peak (Google Cloud TPU v4 documentation); wall clock = the run's TPU-v4 core hours / 512 cores."
-                     *           },
                      *           "warnings": [
                      *             {
                      *               "code": "ideal_model_larger_than_f7_plus",
@@ -3087,26 +3075,32 @@ export interface operations {
                      *             }
                      *           ],
                      *           "provenance": {
-                     *             "paper": "Smith, Brock, Berrada & De (2023), \"ConvNets Match Vision Transformers at Scale\", arXiv 2310.16764",
-                     *             "budget": "TPU-v4 core hours, used as given.",
-                     *             "ideal": "stated rule: epochs = (C / 5000)^0.5 over JFT-4B (Smith et al. 2023, arXiv 2310.16764, text: scaling rules (allocation, after Hoffmann et al. 2022); anchor: Smith et al. 2023, arXiv 2310.16764, text: scaling rules (epochs > 1)), within the epoch constraints; FLOPs per image from the cost law's mid-line",
-                     *             "pick": "equal_rate: the variant nearest the ideal size in log FLOPs per image (never smaller than at a smaller budget)",
-                     *             "hardware": "512 x TPU v4 core: 137.5 TFLOP/s dense bf16 peak (Google Cloud TPU v4 documentation); wall clock = the run's TPU-v4 core hours / 512 cores.",
                      *             "costPerEpoch": "fitted family cost law: cost per JFT-4B epoch = c x FLOPs^0.9324, c = 4.049e-7 for the deep variants F0-F7 and 3.484e-7 for the wide F0+-F7+, least squares in log space on the six trained variants' measured costs (Figure 2, digitized), scaled to the dataset size",
                      *             "jftValidationLoss": "fitted law jft_loss_surface: Figure 2, digitized, 36 points; joint_exponent surface (after Kaplan et al. 2020 eq. 1.5, L(N, D) with both terms under one exponent; irreducible E in front (Hoffmann et al. 2022)), selected among 3 candidates by lowest mean of the leave-one-model-out RMSE and the rollout RMSE (both relative, out of sample); a later candidate must be lower by more than 1e-4 to displace an earlier, simpler one",
                      *             "imagenetTop1Percent": "fitted law imagenet_top1_error_surface: Figure 1, digitized, 25 NFNet points (RA point and ViT baselines excluded); additive_compute_weighted surface (Hoffmann et al. 2022 approach 3, each run weighted by its compute C (normalised to mean 1), as scaling-law ladders weight their costly runs (OLMo-core)), selected among 3 candidates by lowest mean of the leave-one-model-out RMSE and the rollout RMSE (both relative, out of sample); a later candidate must be lower by more than 1e-4 to displace an earlier, simpler one",
                      *             "learningRate": "fitted law optimal_learning_rate: fitted: k, g, d by least squares on ln lr over 18 optima (Smith et al. 2023 Figure 3, digitized; F from the NFNet layer count at 224 px, 30k classes); lr0 = 1.6 stated (FACTS.shortRunLearningRate); grid factor 2 stated (FACTS.learningRateGridFactor); snapped to the stated factor-2 grid at the paper's batch of 4096, then scaled linearly to the run's batch size (Brock et al. 2021's rule, base rate 0.1 x batch / 256)",
                      *             "finetuneCost": "stated: 1600 core hours for F7+ (Smith et al. 2023, arXiv 2310.16764, text: fine-tuning on ImageNet), scaled by forward FLOPs per image at the fine-tuning resolution, 384 px, and 1,000 classes",
-                     *             "lossLawId": "jft_loss_surface"
-                     *           }
-                     *         },
-                     *         {
+                     *             "lossLawId": "jft_loss_surface",
+                     *             "paper": "Smith, Brock, Berrada & De (2023), \"ConvNets Match Vision Transformers at Scale\", arXiv 2310.16764",
+                     *             "budget": "TPU-v4 core hours, used as given.",
+                     *             "ideal": "stated rule: epochs = (C / 5000)^0.5 over JFT-4B (Smith et al. 2023, arXiv 2310.16764, text: scaling rules (allocation, after Hoffmann et al. 2022); anchor: Smith et al. 2023, arXiv 2310.16764, text: scaling rules (epochs > 1)), within the epoch constraints; FLOPs per image from the cost law's mid-line",
+                     *             "pick": "equal_rate: the variant nearest the ideal size in log FLOPs per image (never smaller than at a smaller budget)",
+                     *             "hardware": "512 x TPU v4 core: 137.5 TFLOP/s dense bf16 peak (Google Cloud TPU v4 documentation); wall clock = the run's TPU-v4 core hours / 512 cores."
+                     *           },
                      *           "uncertainty": {
                      *             "level": 0.9,
                      *             "members": 200,
                      *             "seed": 20231025,
                      *             "resampling": "cluster jackknife (each law refitted without each trained model; MacKinnon, Nielsen & Webb 2023's CV3): every quantity's members are Gaussian draws of its jackknife deviations, one standard normal weight per model and member, shared across laws"
                      *           },
+                     *           "hardware": {
+                     *             "accelerator": "tpu_v4_core",
+                     *             "count": 512,
+                     *             "peakTflopsPerAccelerator": 137.5,
+                     *             "basis": "512 x TPU v4 core: 137.5 TFLOP/s dense bf16 peak (Google Cloud TPU v4 documentation); wall clock = the run's TPU-v4 core hours / 512 cores."
+                     *           }
+                     *         },
+                     *         {
                      *           "budget": {
                      *             "tpuV4CoreHours": 4000,
                      *             "requested": {
@@ -3157,6 +3151,7 @@ export interface operations {
                      *             },
                      *             "predicted": {
                      *               "jftValidationLoss": 2.6852,
+                     *               "imagenetTop1Percent": 87.916,
                      *               "jftValidationLossConfidenceInterval": {
                      *                 "lower": 2.6749,
                      *                 "upper": 2.6979
@@ -3172,8 +3167,7 @@ export interface operations {
                      *               "imagenetTop1PercentPredictionInterval": {
                      *                 "lower": 87.604,
                      *                 "upper": 88.206
-                     *               },
-                     *               "imagenetTop1Percent": 87.916
+                     *               }
                      *             },
                      *             "costTpuV4CoreHours": 4000,
                      *             "trainingFlops": 639470000000000000000,
@@ -3203,6 +3197,7 @@ export interface operations {
                      *               },
                      *               "predicted": {
                      *                 "jftValidationLoss": 2.6631,
+                     *                 "imagenetTop1Percent": 88.013,
                      *                 "jftValidationLossConfidenceInterval": {
                      *                   "lower": 2.6553,
                      *                   "upper": 2.6734
@@ -3218,16 +3213,15 @@ export interface operations {
                      *                 "imagenetTop1PercentPredictionInterval": {
                      *                   "lower": 87.659,
                      *                   "upper": 88.338
-                     *                 },
-                     *                 "imagenetTop1Percent": 88.013
+                     *                 }
                      *               },
                      *               "costTpuV4CoreHours": 4000,
                      *               "trainingFlops": 737650000000000000000,
                      *               "finetuneCostTpuV4CoreHours": 428.76,
-                     *               "pickShare": 0.935,
                      *               "reason": "smaller_neighbour",
                      *               "strategy": "equal_rate",
-                     *               "objective": "jft_loss"
+                     *               "objective": "jft_loss",
+                     *               "pickShare": 0.935
                      *             },
                      *             {
                      *               "model": {
@@ -3251,6 +3245,7 @@ export interface operations {
                      *               },
                      *               "predicted": {
                      *                 "jftValidationLoss": 2.6954,
+                     *                 "imagenetTop1Percent": 87.939,
                      *                 "jftValidationLossConfidenceInterval": {
                      *                   "lower": 2.6812,
                      *                   "upper": 2.711
@@ -3266,16 +3261,15 @@ export interface operations {
                      *                 "imagenetTop1PercentPredictionInterval": {
                      *                   "lower": 87.676,
                      *                   "upper": 88.187
-                     *                 },
-                     *                 "imagenetTop1Percent": 87.939
+                     *                 }
                      *               },
                      *               "costTpuV4CoreHours": 4000,
                      *               "trainingFlops": 648770000000000000000,
                      *               "finetuneCostTpuV4CoreHours": 594.24,
-                     *               "pickShare": 0,
                      *               "reason": "larger_neighbour",
                      *               "strategy": "equal_rate",
-                     *               "objective": "jft_loss"
+                     *               "objective": "jft_loss",
+                     *               "pickShare": 0
                      *             },
                      *             {
                      *               "model": {
@@ -3299,6 +3293,7 @@ export interface operations {
                      *               },
                      *               "predicted": {
                      *                 "jftValidationLoss": 2.6631,
+                     *                 "imagenetTop1Percent": 88.013,
                      *                 "jftValidationLossConfidenceInterval": {
                      *                   "lower": 2.6553,
                      *                   "upper": 2.6734
@@ -3314,16 +3309,15 @@ export interface operations {
                      *                 "imagenetTop1PercentPredictionInterval": {
                      *                   "lower": 87.659,
                      *                   "upper": 88.338
-                     *                 },
-                     *                 "imagenetTop1Percent": 88.013
+                     *                 }
                      *               },
                      *               "costTpuV4CoreHours": 4000,
                      *               "trainingFlops": 737650000000000000000,
                      *               "finetuneCostTpuV4CoreHours": 428.76,
-                     *               "pickShare": 0.935,
                      *               "reason": "other_strategy",
                      *               "strategy": "fitted",
-                     *               "objective": "jft_loss"
+                     *               "objective": "jft_loss",
+                     *               "pickShare": 0.935
                      *             },
                      *             {
                      *               "model": {
@@ -3347,6 +3341,7 @@ export interface operations {
                      *               },
                      *               "predicted": {
                      *                 "jftValidationLoss": 2.7323,
+                     *                 "imagenetTop1Percent": 87.913,
                      *                 "jftValidationLossConfidenceInterval": {
                      *                   "lower": 2.7082,
                      *                   "upper": 2.7576
@@ -3362,16 +3357,15 @@ export interface operations {
                      *                 "imagenetTop1PercentPredictionInterval": {
                      *                   "lower": 87.645,
                      *                   "upper": 88.199
-                     *                 },
-                     *                 "imagenetTop1Percent": 87.913
+                     *                 }
                      *               },
                      *               "costTpuV4CoreHours": 4000,
                      *               "trainingFlops": 669040000000000000000,
                      *               "finetuneCostTpuV4CoreHours": 937.51,
-                     *               "pickShare": 0,
                      *               "reason": "other_objective",
                      *               "strategy": "equal_rate",
-                     *               "objective": "imagenet_top1"
+                     *               "objective": "imagenet_top1",
+                     *               "pickShare": 0
                      *             }
                      *           ],
                      *           "warnings": [
@@ -3393,16 +3387,22 @@ export interface operations {
                      *             }
                      *           ],
                      *           "provenance": {
-                     *             "paper": "Smith, Brock, Berrada & De (2023), \"ConvNets Match Vision Transformers at Scale\", arXiv 2310.16764",
-                     *             "budget": "1 TPU-v4 chip hour = 2 TPU-v4 core hours (2 TensorCores per chip, Google Cloud TPU v4 documentation).",
-                     *             "ideal": "stated rule: epochs = (C / 5000)^0.5 over JFT-4B (Smith et al. 2023, arXiv 2310.16764, text: scaling rules (allocation, after Hoffmann et al. 2022); anchor: Smith et al. 2023, arXiv 2310.16764, text: scaling rules (epochs > 1)); FLOPs per image from the cost law's mid-line",
-                     *             "pick": "equal_rate: the variant nearest the ideal size in log FLOPs per image (never smaller than at a smaller budget)",
                      *             "costPerEpoch": "fitted family cost law: cost per JFT-4B epoch = c x FLOPs^0.9324, c = 4.049e-7 for the deep variants F0-F7 and 3.484e-7 for the wide F0+-F7+, least squares in log space on the six trained variants' measured costs (Figure 2, digitized), scaled to the dataset size",
                      *             "jftValidationLoss": "fitted law jft_loss_surface: Figure 2, digitized, 36 points; joint_exponent surface (after Kaplan et al. 2020 eq. 1.5, L(N, D) with both terms under one exponent; irreducible E in front (Hoffmann et al. 2022)), selected among 3 candidates by lowest mean of the leave-one-model-out RMSE and the rollout RMSE (both relative, out of sample); a later candidate must be lower by more than 1e-4 to displace an earlier, simpler one",
                      *             "imagenetTop1Percent": "fitted law imagenet_top1_error_surface: Figure 1, digitized, 25 NFNet points (RA point and ViT baselines excluded); additive_compute_weighted surface (Hoffmann et al. 2022 approach 3, each run weighted by its compute C (normalised to mean 1), as scaling-law ladders weight their costly runs (OLMo-core)), selected among 3 candidates by lowest mean of the leave-one-model-out RMSE and the rollout RMSE (both relative, out of sample); a later candidate must be lower by more than 1e-4 to displace an earlier, simpler one",
                      *             "learningRate": "fitted law optimal_learning_rate: fitted: k, g, d by least squares on ln lr over 18 optima (Smith et al. 2023 Figure 3, digitized; F from the NFNet layer count at 224 px, 30k classes); lr0 = 1.6 stated (FACTS.shortRunLearningRate); grid factor 2 stated (FACTS.learningRateGridFactor); snapped to the stated factor-2 grid at the paper's batch of 4096, then scaled linearly to the run's batch size (Brock et al. 2021's rule, base rate 0.1 x batch / 256)",
                      *             "finetuneCost": "stated: 1600 core hours for F7+ (Smith et al. 2023, arXiv 2310.16764, text: fine-tuning on ImageNet), scaled by forward FLOPs per image at the fine-tuning resolution, 384 px, and 1,000 classes",
-                     *             "lossLawId": "jft_loss_surface"
+                     *             "lossLawId": "jft_loss_surface",
+                     *             "paper": "Smith, Brock, Berrada & De (2023), \"ConvNets Match Vision Transformers at Scale\", arXiv 2310.16764",
+                     *             "budget": "1 TPU-v4 chip hour = 2 TPU-v4 core hours (2 TensorCores per chip, Google Cloud TPU v4 documentation).",
+                     *             "ideal": "stated rule: epochs = (C / 5000)^0.5 over JFT-4B (Smith et al. 2023, arXiv 2310.16764, text: scaling rules (allocation, after Hoffmann et al. 2022); anchor: Smith et al. 2023, arXiv 2310.16764, text: scaling rules (epochs > 1)); FLOPs per image from the cost law's mid-line",
+                     *             "pick": "equal_rate: the variant nearest the ideal size in log FLOPs per image (never smaller than at a smaller budget)"
+                     *           },
+                     *           "uncertainty": {
+                     *             "level": 0.9,
+                     *             "members": 200,
+                     *             "seed": 20231025,
+                     *             "resampling": "cluster jackknife (each law refitted without each trained model; MacKinnon, Nielsen & Webb 2023's CV3): every quantity's members are Gaussian draws of its jackknife deviations, one standard normal weight per model and member, shared across laws"
                      *           }
                      *         }
                      *       ],

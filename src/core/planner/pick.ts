@@ -9,6 +9,7 @@ import type { ConvertedBudget } from '../units/budget.js';
 import { type Predictions, predict } from './configuration.js';
 import type { LossSurface, ModelEntry, PlannerContext } from './context.js';
 import { idealSize } from './ideal.js';
+import { insidePaperRange } from './paperRange.js';
 import type { NormalizedRequest, Objective, Strategy } from './request.js';
 
 /** A variant trained on the budget: every epoch it affords, up to the request's maxEpochs. */
@@ -110,10 +111,13 @@ export function nearTieTolerance(context: PlannerContext, objective: Objective):
     : context.laws.finetune.quality.rmseRelative;
 }
 
-/** Inside what the paper measured: a variant it trained, at no fewer JFT-4B epochs than it studied. */
-function insidePaperRange(candidate: Candidate, datasetImages: number): boolean {
-  const jftEpochs = (candidate.epochs * datasetImages) / FACTS.jftImages.value;
-  return candidate.model.trainedInPaper && jftEpochs >= FACTS.minEpochsStudied.value;
+/** Inside what the paper measured for the objective (paperRange.ts), in JFT-4B epochs. */
+function insideRange(candidate: Candidate, objective: Objective, datasetImages: number): boolean {
+  return insidePaperRange(
+    candidate.model,
+    (candidate.epochs * datasetImages) / FACTS.jftImages.value,
+    objective,
+  );
 }
 
 export interface FittedPick {
@@ -123,8 +127,8 @@ export interface FittedPick {
 }
 
 /**
- * fitted: the lowest predicted objective, except that a candidate outside the paper's measured range (a variant it
- * did not train, or fewer JFT-4B epochs than it studied) pays the law's own error, tolerance x the best value: among
+ * fitted: the lowest predicted objective, except that a candidate outside what the paper measured for the objective
+ * (paperRange.ts: Figure 2's trained runs for the loss, Figure 1's fine-tuned ones for top-1) pays the law's own error, tolerance x the best value: among
  * choices the law cannot tell apart, the one the paper measured wins. Each candidate's penalised value falls as the
  * budget rises (more epochs, and a run leaves the short end of the range but never enters it), and more budget only
  * adds candidates, so the chosen penalised value never rises; the chosen prediction is within the tolerance of the best.
@@ -141,9 +145,10 @@ function fittedPick(
   const penalty = tolerance * objectiveValue(best.predicted, objective);
   let chosen = best;
   let chosenScore =
-    objectiveValue(best.predicted, objective) + (insidePaperRange(best, datasetImages) ? 0 : penalty);
+    objectiveValue(best.predicted, objective) + (insideRange(best, objective, datasetImages) ? 0 : penalty);
   for (const c of candidates) {
-    const score = objectiveValue(c.predicted, objective) + (insidePaperRange(c, datasetImages) ? 0 : penalty);
+    const score =
+      objectiveValue(c.predicted, objective) + (insideRange(c, objective, datasetImages) ? 0 : penalty);
     if (score < chosenScore) {
       chosen = c;
       chosenScore = score;

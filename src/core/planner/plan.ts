@@ -298,7 +298,7 @@ export function planChecked(context: PlannerContext, normalized: CheckedPlanRequ
       pick:
         strategy === 'equal_rate'
           ? 'equal_rate: the variant nearest the ideal size in log FLOPs per image (never smaller than at a smaller budget)'
-          : `fitted: the lowest predicted ${objective === 'jft_loss' ? 'JFT-4B loss' : 'ImageNet top-1 error'}; a variant the paper did not train, or a run shorter than it studied, must beat the rest by the law's own error (${(nearTieTolerance(context, objective) * 100).toFixed(2)} %, its relative RMSE)`,
+          : `fitted: the lowest predicted ${objective === 'jft_loss' ? 'JFT-4B loss' : 'ImageNet top-1 error'}; ${objective === 'jft_loss' ? 'a variant the paper did not train, or a run shorter than it studied (Figure 2)' : 'a variant Figure 1 did not fine-tune, or a run pre-trained for fewer epochs than Figure 1 fine-tuned it from'}, must beat the rest by the law's own error (${(nearTieTolerance(context, objective) * 100).toFixed(2)} %, its relative RMSE)`,
       ...(hardware && { hardware: hardware.basis }),
       ...configurationProvenance(context, surface),
     },

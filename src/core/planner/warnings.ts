@@ -1,5 +1,4 @@
 import { FACTS } from '../dataset/facts.js';
-import { FIGURE1_NFNET_IMAGENET_ERROR } from '../dataset/figures.js';
 import type { ConvertedBudget } from '../units/budget.js';
 import {
   MAX_JFT_VALIDATION_LOSS,
@@ -7,6 +6,7 @@ import {
   type TrainingConfiguration,
 } from './configuration.js';
 import type { LossSurface, PlannerContext } from './context.js';
+import { FIGURE1_EPOCHS } from './paperRange.js';
 import type { NormalizedRequest, Objective, Strategy } from './request.js';
 
 /** Stable, machine-readable warning codes: part of the API contract. */
@@ -89,17 +89,6 @@ const minBudget = FACTS.budgetMinTpuV4CoreHours.value;
 const maxBudget = FACTS.budgetMaxTpuV4CoreHours.value;
 const minEpochs = FACTS.minEpochsStudied.value;
 const maxEpochs = FACTS.maxEpochsStudied.value;
-
-/** The JFT-4B epochs each variant was fine-tuned from in Figure 1 (digitized; the RA point and ViTs excluded). */
-const FIGURE1_EPOCHS = (() => {
-  const ranges = new Map<string, { min: number; max: number }>();
-  for (const p of FIGURE1_NFNET_IMAGENET_ERROR) {
-    if (p.epochs === null) continue;
-    const r = ranges.get(p.model) ?? { min: p.epochs, max: p.epochs };
-    ranges.set(p.model, { min: Math.min(r.min, p.epochs), max: Math.max(r.max, p.epochs) });
-  }
-  return ranges;
-})();
 
 /**
  * Where a plan leaves what the paper measured or what its laws can tell: budgets outside 0.4k-110k core hours,
@@ -284,7 +273,7 @@ function addChoiceWarnings(input: WarningInput, objective: Objective, warnings: 
     add(
       warnings,
       'near_tie_preferred_paper_range',
-      `${input.bestPredicted.model.name} at ${round(input.bestPredicted.epochs)} epochs is predicted slightly better (${round(((mine - objectiveOf(input.bestPredicted, objective)) / mine) * 100)} %, within the law's own error of ${round(tolerance * 100)} %) but lies outside what the paper measured; the recommendation is the near-tied run inside it.`,
+      `${input.bestPredicted.model.name} at ${round(input.bestPredicted.epochs)} epochs is predicted slightly better (${round(((mine - objectiveOf(input.bestPredicted, objective)) / mine) * 100)} %, within the law's own error of ${round(tolerance * 100)} %) but lies outside what the paper measured (${objective === 'jft_loss' ? "Figure 2's pre-training runs" : "Figure 1's fine-tuned runs"}); the recommendation is the near-tied run inside it.`,
     );
 }
 

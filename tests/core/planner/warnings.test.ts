@@ -6,10 +6,13 @@
  * from 0.25 and 0.5 to 8; no F0), and the ensemble's coin-flip share of one half.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FACTS } from '../../../src/core/dataset/facts.js';
+import { FIGURE1_NFNET_IMAGENET_ERROR } from '../../../src/core/dataset/figures.js';
 import { fitPaperLaws } from '../../../src/core/laws/paperLaws.js';
 import type { TrainingConfiguration } from '../../../src/core/planner/configuration.js';
 import { createPlannerContext, type PlannerContext } from '../../../src/core/planner/context.js';
 import { evaluateConfiguration } from '../../../src/core/planner/evaluate.js';
+import { plan } from '../../../src/core/planner/plan.js';
 import {
   collectWarnings,
   DIGITIZATION_TOLERANCE,
@@ -351,11 +354,40 @@ describe("the choice: alternatives better by more than the law's own error", () 
         'near_tie_preferred_paper_range',
       ),
     ).toBe(
-      `F4 at 2 epochs is predicted slightly better (0.5 %, within the law's own error of ${Number((tolerance * 100).toPrecision(3))} %) but lies outside what the paper measured; the recommendation is the near-tied run inside it.`,
+      `F4 at 2 epochs is predicted slightly better (0.5 %, within the law's own error of ${Number((tolerance * 100).toPrecision(3))} %) but lies outside what the paper measured (Figure 2's pre-training runs); the recommendation is the near-tied run inside it.`,
     );
     expect(codesOf({ recommendation: withLoss(2), bestPredicted })).not.toContain(
       'near_tie_preferred_paper_range',
     );
+  });
+
+  it("settles a top-1 near tie by Figure 1's fine-tuned runs, so it never prefers a run Figure 1 did not reach", () => {
+    // Oracle: the digitized Figure 1 (each variant's smallest pre-training it was fine-tuned from), not the planner's
+    // own range table. At 2,500 core hours the fitted top-1 pick once preferred F3+ at 0.35 epochs, which Figure 1
+    // fine-tuned only from 0.5, and warned finetune_outside_figure1 about its own preference.
+    const fineTunedFrom = new Map<string, number>();
+    for (const p of FIGURE1_NFNET_IMAGENET_ERROR)
+      if (p.epochs !== null)
+        fineTunedFrom.set(p.model, Math.min(fineTunedFrom.get(p.model) ?? p.epochs, p.epochs));
+    let preferred = 0;
+    for (let i = 0; i <= 120; i++) {
+      const amount = 400 * (110_000 / 400) ** (i / 120);
+      const p = plan(context, {
+        budget: { amount, unit: 'tpu_v4_core_hours' },
+        strategy: 'fitted',
+        objective: 'imagenet_top1',
+      });
+      if (!p.warnings.some((w) => w.code === 'near_tie_preferred_paper_range')) continue;
+      preferred++;
+      const r = p.recommendation;
+      const from = fineTunedFrom.get(r.model.name);
+      expect(from, `${amount}: ${r.model.name}`).toBeDefined();
+      expect(r.imagesSeen / FACTS.jftImages.value).toBeGreaterThanOrEqual(from as number);
+      expect(p.warnings.find((w) => w.code === 'near_tie_preferred_paper_range')?.message).toContain(
+        "Figure 1's fine-tuned runs",
+      );
+    }
+    expect(preferred).toBeGreaterThan(0);
   });
 });
 
