@@ -124,6 +124,39 @@ describe('compression', () => {
     expect(revalidated.status).toBe(304);
   });
 
+  it("answers a compressed representation's 304 with the tag and Vary its 200 carries", async () => {
+    // RFC 9110 section 15.4.5: a 304 carries the ETag and Vary the 200 to the same request would have.
+    for (const coding of ['gzip', 'br']) {
+      const full = await get('/v1/charts/frontier.svg?budget=20000', { 'accept-encoding': coding });
+      expect(full.headers['content-encoding']).toBe(coding);
+      const revalidated = await get('/v1/charts/frontier.svg?budget=20000', {
+        'accept-encoding': coding,
+        'if-none-match': full.headers.etag ?? '',
+      });
+      expect(revalidated.status).toBe(304);
+      expect(revalidated.headers.etag).toBe(full.headers.etag);
+      expect(revalidated.headers.vary).toBe(full.headers.vary);
+    }
+    const identity = await get('/v1/charts/frontier.svg?budget=20000');
+    const plain = await get('/v1/charts/frontier.svg?budget=20000', {
+      'if-none-match': identity.headers.etag ?? '',
+    });
+    expect(plain.status).toBe(304);
+    expect(plain.headers.etag).toBe(identity.headers.etag);
+    expect(plain.headers.vary).toBeUndefined();
+  });
+
+  it('takes a list of tags or "*" in If-None-Match (RFC 9110 section 13.1.2)', async () => {
+    const tag = (await get('/v1/laws')).headers.etag ?? '';
+    for (const condition of [`"a", ${tag}`, `"a",${tag} , "b"`, `W/"a", W/${tag}`, '*', ` * `]) {
+      const answer = await get('/v1/laws', { 'if-none-match': condition });
+      expect(answer.status, condition).toBe(304);
+      expect(answer.body.length).toBe(0);
+    }
+    for (const condition of ['"a", "b"', '', tag.slice(1, -1)])
+      expect((await get('/v1/laws', { 'if-none-match': condition })).status, condition).toBe(200);
+  });
+
   it('leaves small answers alone', async () => {
     const small = await get('/healthz', { 'accept-encoding': 'gzip' });
     expect(small.headers['content-encoding']).toBeUndefined();
