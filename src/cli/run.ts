@@ -4,11 +4,12 @@
  */
 
 import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
 import { EvaluationSchema } from '../api/evaluate/schemas.js';
-import { FitsResponseSchema } from '../api/fits/schemas.js';
+import { FitsRequestSchema, FitsResponseSchema } from '../api/fits/schemas.js';
 import { FrontierResponseSchema } from '../api/frontier/schemas.js';
 import { LawsResponseSchema } from '../api/laws/schemas.js';
-import { PlanSchema } from '../api/plans/schemas.js';
+import { CustomLawSchema, PlanSchema } from '../api/plans/schemas.js';
 import { TargetResponseSchema } from '../api/targets/schemas.js';
 import { buildCostModel } from '../core/cost/costModel.js';
 import { InfeasibleError, PlannerInputError } from '../core/errors.js';
@@ -117,6 +118,24 @@ function withLaw<R extends object>(request: R, lawFile: string | undefined): R &
   return { ...request, law: law as CustomLaw };
 }
 
+/** Issues listed in a refusal at most, as the API lists at most 20. */
+const LISTED_ISSUES = 5;
+
+/**
+ * Runs `run` (the core, which checks its input and names the field) and then refuses what the API's schema for the
+ * same JSON would refuse beyond it, above all keys it does not know (a misspelt "datasetimages" the core would
+ * silently ignore): a file the API answers with 400 is refused here too, exit 2, naming the field.
+ */
+function withApiSchema<T>(schema: z.ZodType, value: unknown, flag: string, run: () => T): T {
+  const checked = schema.safeParse(value);
+  const result = run();
+  if (checked.success) return result;
+  const issues = checked.error.issues
+    .slice(0, LISTED_ISSUES)
+    .map((issue) => `${issue.path.join('.') || '(the JSON)'}: ${issue.message}`);
+  throw new UsageError(`${flag}: ${issues.join('; ')}`, false);
+}
+
 /** POST /v1/fits' body from fit's input (the body, or just its runs as an array) and the flags that override it. */
 function fitRequest(command: Extract<Command, { kind: 'fit' }>): FitRunsRequest {
   const input = readJson(command.inputFile, '--input');
@@ -153,25 +172,37 @@ async function execute(command: Command, out: CliHost): Promise<number> {
       out.stdout(USAGE);
       return EXIT_OK;
     case 'plan': {
-      const result = plan(plannerContext(), withLaw(command.request, command.lawFile));
+      const request = withLaw(command.request, command.lawFile);
+      const result = withApiSchema(CustomLawSchema.optional(), request.law, '--law', () =>
+        plan(plannerContext(), request),
+      );
       out.stdout(`${command.json ? planJson(result) : renderPlan(result)}\n`);
       return EXIT_OK;
     }
     case 'evaluate': {
-      const result = evaluateConfiguration(plannerContext(), withLaw(command.request, command.lawFile));
+      const request = withLaw(command.request, command.lawFile);
+      const result = withApiSchema(CustomLawSchema.optional(), request.law, '--law', () =>
+        evaluateConfiguration(plannerContext(), request),
+      );
       out.stdout(
         `${command.json ? evaluationJson(result) : renderEvaluation(result, command.request.cores)}\n`,
       );
       return EXIT_OK;
     }
     case 'target': {
-      const result = budgetForTarget(plannerContext(), withLaw(command.request, command.lawFile));
+      const request = withLaw(command.request, command.lawFile);
+      const result = withApiSchema(CustomLawSchema.optional(), request.law, '--law', () =>
+        budgetForTarget(plannerContext(), request),
+      );
       out.stdout(`${command.json ? targetJson(result) : renderTarget(result)}\n`);
       return EXIT_OK;
     }
     case 'fit': {
       // The cost law a fit falls back on when the runs report no costs: the paper's, as POST /v1/fits uses.
-      const result = fitRuns(fitRequest(command), buildCostModel());
+      const request = fitRequest(command);
+      const result = withApiSchema(FitsRequestSchema, request, '--input', () =>
+        fitRuns(request, buildCostModel()),
+      );
       out.stdout(`${command.json ? fitJson(result) : renderFit(result)}\n`);
       return EXIT_OK;
     }

@@ -27,6 +27,8 @@ const RUNS = FIGURE2_JFT_VALIDATION_LOSS.map((p) => ({
   loss: p.jftValidationLoss,
 }));
 
+const BUDGET = { budget: { amount: 20_000, unit: 'tpu_v4_core_hours' } };
+
 let app: FastifyInstance;
 let dir: string;
 const file = (name: string, content: unknown) => {
@@ -190,5 +192,35 @@ describe('--law: plan, target and evaluate with a fitted law', () => {
     const bad = await cli('plan', '20000', '--law', file('badlaw.json', { coefficients: { E: -1 } }));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^scaleplan plan: --law: law\.coefficients/);
+  });
+
+  it('refuses what POST /v1/fits and POST /v1/plans refuse: a key they do not know, in the runs or in the law', async () => {
+    const law = JSON.parse(await fitsBody({ runs: RUNS })).law;
+    // Oracle: the API answers each of these with a 400; the CLI must not plan or fit with the key silently dropped.
+    const cases: [string[], unknown, string][] = [
+      [['fit', '--input'], { runs: RUNS, datasetimages: 1e6 }, 'datasetimages'],
+      [['fit', '--input'], { runs: RUNS, bootstrap: { samples: 10, bogus: 1 } }, 'bogus'],
+      [['fit', '--input'], [{ ...(RUNS[0] as object), costTpuv4CoreHours: 5 }, ...RUNS.slice(1)], 'runs.0'],
+      [['plan', '20000', '--law'], { ...law, bogus: 1 }, 'bogus'],
+      [['evaluate', 'F3', '2', '--law'], { ...law, coefficients: { ...law.coefficients, Z: 1 } }, 'Z'],
+    ];
+    for (const [argv, content, named] of cases) {
+      const body =
+        argv[0] === 'fit'
+          ? Array.isArray(content)
+            ? { runs: content }
+            : content
+          : { ...BUDGET, law: content };
+      const api = await app.inject({
+        method: 'POST',
+        url: argv[0] === 'fit' ? '/v1/fits' : '/v1/plans',
+        payload: body as object,
+      });
+      expect(api.statusCode, `${argv[0]}: ${api.body}`).toBe(400);
+      const run = await cli(...argv, file('extra.json', content));
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(named);
+    }
   });
 });
