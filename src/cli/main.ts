@@ -11,6 +11,15 @@ if (unsupported !== undefined) {
   process.stderr.write(`${unsupported}\n`);
   process.exit(1);
 }
+// A reader that stops early (`scaleplan frontier --json | head -c 100`) closes the pipe: the rest of the output has
+// nowhere to go, which is not a failure (as for head, grep and other Unix tools, exit quietly). A full disk is one:
+// say so in a line, exit 1, no stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  process.stderr.write(`scaleplan: cannot write the output: ${error.message}\n`);
+  process.exit(1);
+});
+
 // Loaded only after the check: run.js reaches node:sqlite, which an older Node cannot even import.
 const { runCli } = await import('./run.js');
 
