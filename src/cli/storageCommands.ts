@@ -26,8 +26,8 @@ export const STORAGE_USAGE = `Commands on the database (DATA_DIR, or DATABASE_UR
                                             alone on the last line, and stored only as a hash.
   keys revoke <key-id | key>                Revoke a key.
   keys list [--team NAME] [--json]          Keys, their teams, scopes and revocation (never the secrets).
-  profiles export --team NAME [--output F]  The team's profiles, every version, as JSON (stdout by default).
-  profiles import --team NAME [--input F]   Create the profiles of an export (stdin by default) in the team, each
+  profiles export --team NAME [--output F]  The team's profiles, every version, as JSON (stdout by default, or -).
+  profiles import --team NAME [--input F]   Create the profiles of an export (stdin by default, or -) in the team, each
                                             version with its runs, fit and creation time; a profile whose name the
                                             team already has is skipped, saying so.
 `;
@@ -83,17 +83,49 @@ function checkImportedVersions(
   }
 }
 
-function options(argv: readonly string[], spec: Record<string, { type: 'string' | 'boolean' }>) {
+/** The command's flags; an argument beyond the `positionals` it takes is refused (`keys list vision` meant --team). */
+function options(
+  argv: readonly string[],
+  spec: Record<string, { type: 'string' | 'boolean' }>,
+  positionals = 0,
+) {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof spec; allowPositionals: true }>>;
   try {
-    return parseArgs({ args: [...argv], options: spec, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...argv], options: spec, allowPositionals: true, strict: true });
   } catch (error) {
     throw new CommandError(error instanceof Error ? error.message : String(error));
   }
+  const extra = parsed.positionals.slice(positionals);
+  if (extra.length > 0)
+    throw new CommandError(
+      `unexpected argument ${JSON.stringify(extra[0])}${'team' in spec ? ' (a team is given as --team NAME)' : ''}`,
+    );
+  return parsed;
 }
 
 function required(value: string | boolean | undefined, flag: string): string {
   if (typeof value !== 'string' || value === '') throw new CommandError(`${flag} is required`);
   return value;
+}
+
+/** A team's name: as a profile's (1 to 64 letters, digits, ".", "_" or "-"), so it prints on one line, as typed. */
+function teamName(value: string | boolean | undefined): string {
+  const name = required(value, '--team');
+  if (!ProfileNameSchema.safeParse(name).success)
+    throw new CommandError(
+      `--team must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit; got ${JSON.stringify(name)}`,
+    );
+  return name;
+}
+
+/** A file's text, or standard input's for `-` or none; a file that cannot be read names the flag (exit 2). */
+function readInput(file: string | boolean | undefined, flag: string): string {
+  const path = typeof file === 'string' && file !== '-' ? file : undefined;
+  try {
+    return readFileSync(path ?? 0, 'utf8');
+  } catch (error) {
+    throw new CommandError(`${flag}: cannot read ${path ?? 'standard input'}: ${(error as Error).message}`);
+  }
 }
 
 async function withStore<T>(
@@ -141,7 +173,7 @@ async function execute(
   }
   if (command === 'keys' && sub === 'create') {
     const { values } = options(rest, { team: { type: 'string' }, scope: { type: 'string' } });
-    const team = required(values.team, '--team');
+    const team = teamName(values.team);
     const scope = required(values.scope, '--scope');
     if (!(SCOPES as readonly string[]).includes(scope))
       throw new CommandError(`--scope must be one of ${SCOPES.join(', ')}`);
@@ -152,7 +184,7 @@ async function execute(
     return 0;
   }
   if (command === 'keys' && sub === 'revoke') {
-    const { positionals } = options(rest, {});
+    const { positionals } = options(rest, {}, 1);
     if (positionals.length !== 1) throw new CommandError('keys revoke takes one key id (or the key)');
     const revoked = await withStore(env, (store) => store.revokeKey(positionals[0] as string));
     if (!revoked) throw new CommandError('no such key, or it is revoked already');
@@ -174,7 +206,7 @@ async function execute(
   }
   if (command === 'profiles' && sub === 'export') {
     const { values } = options(rest, { team: { type: 'string' }, output: { type: 'string' } });
-    const team = required(values.team, '--team');
+    const team = teamName(values.team);
     const document = await withStore(env, async (store) => {
       const teamId = await store.teamId(team);
       if (teamId === undefined) throw new CommandError(`no team named ${JSON.stringify(team)}`);
@@ -206,14 +238,19 @@ async function execute(
       };
     });
     const text = `${JSON.stringify(document, null, 2)}\n`;
-    if (typeof values.output === 'string') writeFileSync(values.output, text);
+    if (typeof values.output === 'string' && values.output !== '-')
+      try {
+        writeFileSync(values.output, text);
+      } catch (error) {
+        throw new CommandError(`--output: cannot write ${values.output}: ${(error as Error).message}`);
+      }
     else out.stdout(text);
     return 0;
   }
   if (command === 'profiles' && sub === 'import') {
     const { values } = options(rest, { team: { type: 'string' }, input: { type: 'string' } });
-    const team = required(values.team, '--team');
-    const text = readFileSync(typeof values.input === 'string' ? values.input : 0, 'utf8');
+    const team = teamName(values.team);
+    const text = readInput(values.input, '--input');
     let parsed: z.infer<typeof ExportSchema>;
     try {
       parsed = ExportSchema.parse(JSON.parse(text));

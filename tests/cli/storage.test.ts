@@ -79,6 +79,46 @@ describe.each(DATABASE_CASES)('CLI database commands on $dialect', ({ dialect, s
   );
 
   it.skipIf(skip)(
+    'refuses what it would misread, exit 2: an extra argument, a team name that is not one, a file it cannot use',
+    async () => {
+      const keysBefore = (await store.listKeys()).length;
+      const refused = async (argv: string[], message: RegExp) => {
+        const result = await cli(argv, env);
+        expect(result.code, result.stderr).toBe(2);
+        expect(result.stderr).toMatch(message);
+      };
+      // `keys list vision` meant --team vision; it listed every team's keys.
+      await refused(
+        ['keys', 'list', 'vision'],
+        /unexpected argument "vision" \(a team is given as --team NAME\)/,
+      );
+      await refused(
+        ['keys', 'create', '--team', 'vision', '--scope', 'read', 'extra'],
+        /unexpected argument "extra"/,
+      );
+      await refused(['keys', 'revoke', 'a', 'b'], /unexpected argument "b"/);
+      await refused(['keys', 'create', '--team', ' ', '--scope', 'read'], /--team must be 1 to 64 letters/);
+      await refused(
+        ['keys', 'create', '--team', 'te\nam', '--scope', 'read'],
+        /--team must be 1 to 64 letters/,
+      );
+      expect((await store.listKeys()).length).toBe(keysBefore);
+      await refused(
+        ['profiles', 'import', '--team', 'x', '--input', join(scratch, 'no-such.json')],
+        /--input: cannot read .*no-such\.json: ENOENT/,
+      );
+      await refused(
+        ['profiles', 'export', '--team', 'ml', '--output', join(scratch, 'no-such-dir', 'out.json')],
+        /--output: cannot write .*out\.json: ENOENT/,
+      );
+      // `-` is standard output, as for fit's --input standard input, not a file named "-".
+      const exported = await cli(['profiles', 'export', '--team', 'ml', '--output', '-'], env);
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(JSON.parse(exported.stdout)).toMatchObject({ format: 'scaleplan-profiles', team: 'ml' });
+    },
+  );
+
+  it.skipIf(skip)(
     "exports a team's profiles with every version and imports them into another team",
     async () => {
       const team = await store.ensureTeam('exporters');
