@@ -289,7 +289,7 @@ export const TrainingConfigurationSchema = z
       .max(1)
       .optional()
       .describe(
-        "In a plan: the share of the ensemble's members under which this run is the best of the candidates.",
+        "In a plan: the share of the ensemble's members under which this run is the best of the candidates, by the plan's objective (an alternative listed for the other objective is scored by the plan's, not its own).",
       ),
   })
   .describe('A training run: the model, epochs, learning rate, predictions, cost and time.')

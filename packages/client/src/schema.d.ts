@@ -509,7 +509,7 @@ export interface components {
             acceleratorHours?: number;
             /** @description acceleratorHours x hardware.pricePerAcceleratorHour, when given. */
             price?: number;
-            /** @description In a plan: the share of the ensemble's members under which this run is the best of the candidates. */
+            /** @description In a plan: the share of the ensemble's members under which this run is the best of the candidates, by the plan's objective (an alternative listed for the other objective is scored by the plan's, not its own). */
             pickShare?: number;
             /**
              * @description Why it is listed: the next smaller or larger variant (by FLOPs per image) at the same budget; the pick of the other strategy or of the other objective; or (fitted) the lowest prediction, when a near tie was settled in favour of a run inside the paper's measured range.
@@ -601,7 +601,7 @@ export interface components {
             acceleratorHours?: number;
             /** @description acceleratorHours x hardware.pricePerAcceleratorHour, when given. */
             price?: number;
-            /** @description In a plan: the share of the ensemble's members under which this run is the best of the candidates. */
+            /** @description In a plan: the share of the ensemble's members under which this run is the best of the candidates, by the plan's objective (an alternative listed for the other objective is scored by the plan's, not its own). */
             pickShare?: number;
         };
         /** @description Where each number of a configuration comes from. */
@@ -809,7 +809,7 @@ export interface components {
             acceleratorHours?: number;
             /** @description acceleratorHours x hardware.pricePerAcceleratorHour, when given. */
             price?: number;
-            /** @description In a plan: the share of the ensemble's members under which this run is the best of the candidates. */
+            /** @description In a plan: the share of the ensemble's members under which this run is the best of the candidates, by the plan's objective (an alternative listed for the other objective is scored by the plan's, not its own). */
             pickShare?: number;
             uncertainty?: components["schemas"]["Uncertainty"];
             warnings: components["schemas"]["Warning"][];
@@ -1659,7 +1659,7 @@ export interface components {
             };
             /** @description The budget found by planning (the fitted surface through the planner), with its plan. */
             byPlanner: {
-                /** @description The smallest budget whose plan meets the target. */
+                /** @description The smallest budget whose plan meets the target. Under equal_rate the plan's prediction is not monotone in the budget: where the pick switches to a larger model it trains fewer epochs, so a somewhat larger budget can miss the target again. */
                 tpuV4CoreHours: number;
                 /**
                  * @description continuous: met exactly there; model_switch: met where the recommended model changes.

@@ -100,7 +100,11 @@ export const TargetResponseSchema = z
       .describe('Each law’s budget over the planner’s (1 is agreement).'),
     byPlanner: z
       .object({
-        tpuV4CoreHours: z.number().describe('The smallest budget whose plan meets the target.'),
+        tpuV4CoreHours: z
+          .number()
+          .describe(
+            "The smallest budget whose plan meets the target. Under equal_rate the plan's prediction is not monotone in the budget: where the pick switches to a larger model it trains fewer epochs, so a somewhat larger budget can miss the target again.",
+          ),
         crossing: z
           .enum(['continuous', 'model_switch', 'smallest_budget'])
           .describe('continuous: met exactly there; model_switch: met where the recommended model changes.'),
