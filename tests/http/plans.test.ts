@@ -221,6 +221,7 @@ describe('warnings: each of the 10 codes through HTTP', () => {
       { budget: { amount: 20_000, unit: 'tpu_v4_core_hours' }, constraints: { datasetImages: 1e8 } },
     ],
     ['gpu_efficiency', { budget: { amount: 1_000, unit: 'gpu_hours', accelerator: 'h100' } }],
+    ['tpu_v3_efficiency', { budget: { amount: 20_000, unit: 'tpu_v3_core_hours' } }],
     [
       'custom_law',
       {

@@ -386,6 +386,7 @@ describe('warnings (stable codes)', () => {
       'gpu_efficiency',
       () => plan(context, { budget: { amount: 1_000, unit: 'gpu_hours', accelerator: 'h100' } }),
     ],
+    ['tpu_v3_efficiency', () => plan(context, { budget: { amount: 20_000, unit: 'tpu_v3_core_hours' } })],
     [
       'custom_law',
       () => coreHours(10_000, { law: { id: 'mine', coefficients: context.laws.jftLoss.coefficients } }),
@@ -404,7 +405,7 @@ describe('warnings (stable codes)', () => {
   });
 
   it('every declared code is exercised above, or (the two pick-share codes, which need an ensemble) in tests/core/uncertainty', () => {
-    expect(WARNING_CODES).toHaveLength(18);
+    expect(WARNING_CODES).toHaveLength(19);
   });
 
   it("no spurious range warnings at the paper's own end points: F0 at 0.25 epochs (400.6) and F7+ at 8 (106,800)", () => {

@@ -96,13 +96,13 @@ describe('what a plan echoes', () => {
     const jft = (context.laws.jftLoss.quality.rmseRelative * 100).toFixed(2);
     const top1 = (context.laws.finetune.quality.rmseRelative * 100).toFixed(2);
     expect(coreHours(context, 10_000, { strategy: 'fitted' }).provenance.pick).toBe(
-      `fitted: the lowest predicted JFT-4B loss; a variant the paper did not train, or a run shorter than it studied, must beat the rest by the law's own error (${jft} %, its relative RMSE)`,
+      `fitted: the lowest predicted JFT-4B loss; a variant the paper did not train, or a run shorter than it studied (Figure 2), must beat the rest by the law's own error (${jft} %, its relative RMSE)`,
     );
     expect(
       coreHours(context, 10_000, { strategy: 'fitted', objective: 'imagenet_top1' }).provenance.pick,
     ).toMatch(
       new RegExp(
-        `^fitted: the lowest predicted ImageNet top-1 error; .* \\(${top1} %, its relative RMSE\\)$`,
+        `^fitted: the lowest predicted ImageNet top-1 error; a variant Figure 1 did not fine-tune, or a run pre-trained for fewer epochs than Figure 1 fine-tuned it from, must beat the rest by the law's own error \\(${top1} %, its relative RMSE\\)$`,
       ),
     );
   });

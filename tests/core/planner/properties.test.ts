@@ -266,6 +266,7 @@ describe('the budget: never exceeded, spent in its own unit, or a documented err
           ['ideal_model_smaller_than_f0', p.ideal.flopsPerImage < context.byName.F0.flopsPerImage],
           ['dataset_repeated', dataset < FACTS.jftImages.value && r.epochs > FACTS.maxEpochsStudied.value],
           ['gpu_efficiency', request.budget.unit === 'gpu_hours'],
+          ['tpu_v3_efficiency', request.budget.unit === 'tpu_v3_core_hours'],
           ['custom_law', false],
           ['max_epochs_leaves_budget_unspent', unspent],
           ['learning_rate_batch_scaling', r.batchSize > 8192],

@@ -126,6 +126,9 @@ describe("the budget's unit and maxEpochs", () => {
     expect(codesOf({ budget: budgetOf(10_000, 'gpu_hours') })).toContain('gpu_efficiency');
     expect(codesOf({ budget: budgetOf(10_000, 'flops') })).not.toContain('gpu_efficiency');
     expect(codesOf({ budget: budgetOf(10_000) })).not.toContain('gpu_efficiency');
+    expect(codesOf({ budget: budgetOf(10_000, 'tpu_v3_core_hours') })).toContain('tpu_v3_efficiency');
+    for (const unit of ['tpu_v4_core_hours', 'tpu_v4_chip_hours', 'gpu_hours', 'flops'] as const)
+      expect(codesOf({ budget: budgetOf(10_000, unit) })).not.toContain('tpu_v3_efficiency');
   });
 
   it('a capped recommendation says how much of the budget it leaves', () => {
