@@ -223,6 +223,10 @@ describe('warnings: each of the 10 codes through HTTP', () => {
     ['gpu_efficiency', { budget: { amount: 1_000, unit: 'gpu_hours', accelerator: 'h100' } }],
     ['tpu_v3_efficiency', { budget: { amount: 20_000, unit: 'tpu_v3_core_hours' } }],
     [
+      'learning_rate_above_previous_optimum',
+      { budget: { amount: 5_000, unit: 'tpu_v4_core_hours' }, previousOptimalLearningRate: 0.4 },
+    ],
+    [
       'custom_law',
       {
         budget: { amount: 10_000, unit: 'tpu_v4_core_hours' },

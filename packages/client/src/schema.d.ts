@@ -1712,7 +1712,7 @@ export interface components {
              * @description Stable machine-readable code.
              * @enum {string}
              */
-            code: "budget_below_paper_range" | "budget_above_paper_range" | "epochs_below_paper_range" | "epochs_above_paper_range" | "interpolated_variant" | "ideal_model_larger_than_f7_plus" | "ideal_model_smaller_than_f0" | "dataset_repeated" | "gpu_efficiency" | "tpu_v3_efficiency" | "custom_law" | "alternative_predicted_better" | "near_tie_preferred_paper_range" | "max_epochs_leaves_budget_unspent" | "learning_rate_batch_scaling" | "prediction_bounded" | "finetune_outside_figure1" | "pick_near_tie" | "pick_not_most_likely_best";
+            code: "budget_below_paper_range" | "budget_above_paper_range" | "epochs_below_paper_range" | "epochs_above_paper_range" | "interpolated_variant" | "ideal_model_larger_than_f7_plus" | "ideal_model_smaller_than_f0" | "dataset_repeated" | "gpu_efficiency" | "tpu_v3_efficiency" | "custom_law" | "alternative_predicted_better" | "near_tie_preferred_paper_range" | "max_epochs_leaves_budget_unspent" | "learning_rate_batch_scaling" | "learning_rate_above_previous_optimum" | "prediction_bounded" | "finetune_outside_figure1" | "pick_near_tie" | "pick_not_most_likely_best";
             /** @description What it means, for a person. */
             message: string;
         };

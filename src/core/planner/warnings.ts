@@ -26,6 +26,7 @@ export const WARNING_CODES = [
   'near_tie_preferred_paper_range',
   'max_epochs_leaves_budget_unspent',
   'learning_rate_batch_scaling',
+  'learning_rate_above_previous_optimum',
   'prediction_bounded',
   'finetune_outside_figure1',
   'pick_near_tie',
@@ -47,7 +48,7 @@ interface Chosen extends TrainingConfiguration {
 
 export interface WarningInput {
   readonly context: PlannerContext;
-  readonly request: Pick<NormalizedRequest, 'datasetImages' | 'batchSize'> &
+  readonly request: Pick<NormalizedRequest, 'datasetImages' | 'batchSize' | 'previousOptimalLearningRate'> &
     Partial<Pick<NormalizedRequest, 'objective'>>;
   readonly budget?: ConvertedBudget;
   readonly ideal?: { readonly flopsPerImage: number };
@@ -191,6 +192,15 @@ export function collectWarnings(input: WarningInput): PlanWarning[] {
       warnings,
       'learning_rate_batch_scaling',
       `The learning rate is scaled linearly from the paper's batch of ${FACTS.batchSize.value} to ${request.batchSize}; linear scaling is known to break down past about ${FACTS.linearScalingMaxBatchSize.value} images (${FACTS.linearScalingMaxBatchSize.source}), so tune it more widely than the two trials.`,
+    );
+  // Figure 3: the optimal rate falls as models and runs grow (paper_facts.md), so a larger run's law rate above the
+  // caller's own optimum for a smaller one contradicts their data; the trials start from theirs.
+  const previous = request.previousOptimalLearningRate;
+  if (previous !== undefined && recommendation.learningRate.value > previous)
+    add(
+      warnings,
+      'learning_rate_above_previous_optimum',
+      `The law's learning rate, ${round(recommendation.learningRate.value)}, is above your optimum for a smaller run, ${round(previous)}; the optimum falls as models and runs grow (Figure 3), so the two trials start from yours (${recommendation.learningRate.trials.map(round).join(', ')}).`,
     );
   const { jftValidationLoss, imagenetTop1Percent } = recommendation.predicted;
   if (jftValidationLoss >= MAX_JFT_VALIDATION_LOSS || imagenetTop1Percent <= MIN_IMAGENET_TOP1_PERCENT)

@@ -395,6 +395,7 @@ describe('warnings (stable codes)', () => {
     ['near_tie_preferred_paper_range', () => nearTiePlan()],
     ['max_epochs_leaves_budget_unspent', () => coreHours(100_000, { constraints: { maxEpochs: 1 } })],
     ['learning_rate_batch_scaling', () => coreHours(20_000, { batchSize: 16_384 })],
+    ['learning_rate_above_previous_optimum', () => coreHours(5_000, { previousOptimalLearningRate: 0.4 })],
     ['prediction_bounded', () => evaluateConfiguration(context, { model: 'F0', epochs: 1e-6 })],
     [
       'finetune_outside_figure1',
@@ -405,7 +406,7 @@ describe('warnings (stable codes)', () => {
   });
 
   it('every declared code is exercised above, or (the two pick-share codes, which need an ensemble) in tests/core/uncertainty', () => {
-    expect(WARNING_CODES).toHaveLength(19);
+    expect(WARNING_CODES).toHaveLength(20);
   });
 
   it("no spurious range warnings at the paper's own end points: F0 at 0.25 epochs (400.6) and F7+ at 8 (106,800)", () => {

@@ -271,6 +271,11 @@ describe('the budget: never exceeded, spent in its own unit, or a documented err
           ['max_epochs_leaves_budget_unspent', unspent],
           ['learning_rate_batch_scaling', r.batchSize > 8192],
           [
+            'learning_rate_above_previous_optimum',
+            request.previousOptimalLearningRate !== undefined &&
+              r.learningRate.value > request.previousOptimalLearningRate,
+          ],
+          [
             'prediction_bounded',
             r.predicted.jftValidationLoss >= Math.log(30_000) || r.predicted.imagenetTop1Percent <= 0.1,
           ],
