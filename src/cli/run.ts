@@ -108,14 +108,20 @@ function readJson(file: string | undefined, flag: string): unknown {
 }
 
 /**
- * The request with the law of `--law` when given: POST /v1/fits' `law`, or the whole answer that holds it (what `fit
- * --json` prints). The core checks it as it checks a request's law, naming the field.
+ * Runs `run` on the request with the law of `--law` when given: POST /v1/fits' `law`, or the whole answer that holds it
+ * (what `fit --json` prints). The core checks it as it checks a request's law, naming the field; then a law file the
+ * API would refuse (a key it does not know) is refused too (withApiSchema).
  */
-function withLaw<R extends object>(request: R, lawFile: string | undefined): R & { law?: CustomLaw } {
-  if (lawFile === undefined) return request;
+function withLawFile<R extends object, T>(
+  request: R,
+  lawFile: string | undefined,
+  run: (request: R & { law?: CustomLaw }) => T,
+): T {
+  if (lawFile === undefined) return run(request);
   const json = readJson(lawFile, '--law');
   const law = typeof json === 'object' && json !== null && 'law' in json ? json.law : json;
-  return { ...request, law: law as CustomLaw };
+  const withFileLaw = { ...request, law: law as CustomLaw };
+  return withApiSchema(CustomLawSchema, law, '--law', () => run(withFileLaw));
 }
 
 /** Issues listed in a refusal at most, as the API lists at most 20. */
@@ -172,16 +178,14 @@ async function execute(command: Command, out: CliHost): Promise<number> {
       out.stdout(USAGE);
       return EXIT_OK;
     case 'plan': {
-      const request = withLaw(command.request, command.lawFile);
-      const result = withApiSchema(CustomLawSchema.optional(), request.law, '--law', () =>
+      const result = withLawFile(command.request, command.lawFile, (request) =>
         plan(plannerContext(), request),
       );
       out.stdout(`${command.json ? planJson(result) : renderPlan(result)}\n`);
       return EXIT_OK;
     }
     case 'evaluate': {
-      const request = withLaw(command.request, command.lawFile);
-      const result = withApiSchema(CustomLawSchema.optional(), request.law, '--law', () =>
+      const result = withLawFile(command.request, command.lawFile, (request) =>
         evaluateConfiguration(plannerContext(), request),
       );
       out.stdout(
@@ -190,8 +194,7 @@ async function execute(command: Command, out: CliHost): Promise<number> {
       return EXIT_OK;
     }
     case 'target': {
-      const request = withLaw(command.request, command.lawFile);
-      const result = withApiSchema(CustomLawSchema.optional(), request.law, '--law', () =>
+      const result = withLawFile(command.request, command.lawFile, (request) =>
         budgetForTarget(plannerContext(), request),
       );
       out.stdout(`${command.json ? targetJson(result) : renderTarget(result)}\n`);

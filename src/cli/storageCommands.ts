@@ -108,13 +108,12 @@ function required(value: string | boolean | undefined, flag: string): string {
   return value;
 }
 
-/** A team's name: as a profile's (1 to 64 letters, digits, ".", "_" or "-"), so it prints on one line, as typed. */
+/** A team's name, held to a profile name's rule, so it prints on one line as typed. */
 function teamName(value: string | boolean | undefined): string {
   const name = required(value, '--team');
-  if (!ProfileNameSchema.safeParse(name).success)
-    throw new CommandError(
-      `--team must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit; got ${JSON.stringify(name)}`,
-    );
+  const checked = ProfileNameSchema.safeParse(name);
+  if (!checked.success)
+    throw new CommandError(`--team ${checked.error.issues[0]?.message}; got ${JSON.stringify(name)}`);
   return name;
 }
 

@@ -10,7 +10,7 @@ import { negotiate } from '@fastify/accept-negotiator';
 import etag from '@fastify/etag';
 import type { FastifyPluginAsync, FastifyRequest, onSendHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { COMPRESSION_THRESHOLD_BYTES } from './compression.js';
+import { CODINGS, COMPRESSION_THRESHOLD_BYTES } from './compression.js';
 
 /** The laws change only with a deploy; a minute keeps caches fresh across one, and revalidation is a 304. */
 export const CACHE_CONTROL = 'public, max-age=60';
@@ -20,8 +20,6 @@ export const CACHE_CONTROL = 'public, max-age=60';
  */
 export const CACHE_CONTROL_WITH_KEY = 'private, no-cache';
 
-/** The codings the compression plugin offers, in its order of preference (plugins/compression.ts). */
-const CODINGS = ['br', 'gzip'];
 const CODING_SUFFIX = /-(?:br|gzip)"$/;
 /** An entity tag in an If-None-Match list: optionally weak, then a quoted opaque tag (RFC 9110 section 8.8.3). */
 const ENTITY_TAG = /(?:W\/)?"[^"]*"/g;
@@ -46,7 +44,7 @@ function noneMatchHolds(condition: string, tag: string): boolean {
 function codingOf(request: FastifyRequest, payload: string | Buffer): string | null {
   const accepted = request.headers['accept-encoding'];
   if (accepted === undefined || Buffer.byteLength(payload) < COMPRESSION_THRESHOLD_BYTES) return null;
-  return negotiate(accepted.toLowerCase().replace(/\*|x-gzip/g, 'gzip'), CODINGS);
+  return negotiate(accepted.toLowerCase().replace(/\*|x-gzip/g, 'gzip'), [...CODINGS]);
 }
 
 const cacheValidationPlugin: FastifyPluginAsync = async (app) => {

@@ -10,12 +10,14 @@ import fp from 'fastify-plugin';
 
 /** Below this a compressed body saves less than the headers and the CPU cost. */
 export const COMPRESSION_THRESHOLD_BYTES = 1024;
+/** The codings offered, in order of preference. */
+export const CODINGS = ['br', 'gzip'] as const;
 
 const compressionPlugin: FastifyPluginAsync = async (app) => {
   await app.register(compress, {
     global: true,
     threshold: COMPRESSION_THRESHOLD_BYTES,
-    encodings: ['br', 'gzip'],
+    encodings: [...CODINGS],
     // Request bodies stay uncompressed JSON (the body limit counts what arrives).
     globalDecompression: false,
   });
