@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,8 @@ beforeAll(() => {
     execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
       stdio: 'ignore',
     });
+    // As `npm run build` does: npx runs the bin directly.
+    chmodSync('dist/cli/main.js', 0o755);
   } catch {
     if (!existsSync('dist/workers/heavyWork.js')) throw new Error('the build did not produce dist/');
   }
